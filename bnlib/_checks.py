@@ -1,0 +1,136 @@
+"""Input checks shared by every bnlib function: fail early, name the argument, say what was wanted.
+
+Every check runs before any arithmetic, so a bad call never leaves half-updated state behind.
+"""
+
+import numbers
+
+import numpy as np
+
+
+class BackwardBeforeForwardError(RuntimeError, ValueError):
+    """`backward` was called before any `forward`.
+
+    A RuntimeError (wrong order of calls) that is also a ValueError, so `except ValueError`
+    catches every bad-input error bnlib raises.
+    """
+
+
+def as_float_array(x, name="x"):
+    """Return `x` as a float ndarray (float32 stays float32, everything else becomes float64)."""
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise TypeError(f"{name} must be a rectangular array of numbers; got {x!r:.60}") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers (ints or floats); got dtype {arr.dtype} "
+            f"(e.g. {arr.flat[0]!r:.40})" if arr.size else f"{name} has dtype {arr.dtype}"
+        )
+    if arr.dtype != np.float32:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def check_finite(arr, name="x"):
+    """Raise ValueError if `arr` holds NaN or Inf, saying how many."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise ValueError(
+            f"{name} must be finite; it has {int(np.isnan(arr).sum())} NaN and "
+            f"{int(np.isinf(arr).sum())} Inf value(s) out of {arr.size}"
+        )
+
+
+def check_batch(x, name="x", ndim=None, min_ndim=2, layout="(N, *F)"):
+    """Validate a batch: numeric, the right number of dims, N >= 1, finite. Returns float array."""
+    arr = as_float_array(x, name)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D with shape {layout}; got shape {arr.shape}")
+    if arr.ndim < min_ndim:
+        hint = " (for one feature, pass x[:, None])" if arr.ndim == 1 else ""
+        raise ValueError(
+            f"{name} must have shape {layout} with at least {min_ndim} dims; "
+            f"got shape {arr.shape}{hint}"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one sample (N >= 1); got shape {arr.shape}")
+    check_finite(arr, name)
+    return arr
+
+
+def check_param(p, name, feature_shape, dtype):
+    """Validate gamma/beta/running statistics: numeric, finite, broadcastable to `feature_shape`."""
+    arr = as_float_array(p, name).astype(dtype, copy=False)
+    try:
+        ok = np.broadcast_shapes(arr.shape, feature_shape) == tuple(feature_shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{name} must have the feature shape {tuple(feature_shape)} (or broadcast to it); "
+            f"got shape {arr.shape}"
+        )
+    check_finite(arr, name)
+    return arr
+
+
+def check_eps(eps):
+    """eps must be a finite real number > 0."""
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
+        raise TypeError(f"eps must be a real number > 0; got {type(eps).__name__} {eps!r}")
+    if not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"eps must be finite and > 0; got {eps!r}")
+    return float(eps)
+
+
+def check_momentum(momentum):
+    """momentum must be None (cumulative average) or a real number in [0, 1]."""
+    if momentum is None:
+        return None
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
+        raise TypeError(
+            f"momentum must be a number in [0, 1] or None; got {type(momentum).__name__} "
+            f"{momentum!r}"
+        )
+    if not 0.0 <= momentum <= 1.0:
+        raise ValueError(
+            f"momentum must be in [0, 1] (the weight on the new batch); got {momentum!r}"
+        )
+    return float(momentum)
+
+
+def check_positive_int(value, name):
+    """value must be an int >= 1 (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= 1; got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1; got {value!r}")
+    return int(value)
+
+
+def check_cache(cache, cls, producer):
+    """`cache` must be what `producer` returned."""
+    if not isinstance(cache, cls):
+        raise TypeError(
+            f"cache must be the cache returned by {producer}; got {type(cache).__name__}"
+        )
+    return cache
+
+
+def check_dout(dout, shape):
+    """dout must be a finite float array shaped like the forward output."""
+    arr = as_float_array(dout, "dout")
+    if arr.shape != tuple(shape):
+        raise ValueError(f"dout must have the forward output's shape {tuple(shape)}; got {arr.shape}")
+    check_finite(arr, "dout")
+    return arr
+
+
+def sum_to_shape(a, shape):
+    """Sum `a` down to `shape`, the inverse of broadcasting (used for dgamma/dbeta)."""
+    shape = tuple(shape)
+    lead = a.ndim - len(shape)
+    a = a.sum(axis=tuple(range(lead))) if lead else a
+    axes = tuple(i for i, s in enumerate(shape) if s == 1 and a.shape[i] != 1)
+    return a.sum(axis=axes, keepdims=True) if axes else a

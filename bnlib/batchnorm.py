@@ -1,0 +1,153 @@
+"""Batch normalization as pure functions: forward, two backward passes, and inference.
+
+Statistics are taken over axis 0 (the batch) only, so `x` of shape (N, *F) gets one mean and
+one variance per entry of F: per feature for (N, D), per timestep and feature for (N, T, D).
+The variance used for normalizing is the biased one (divide by N), as in the paper and PyTorch.
+"""
+
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import (
+    check_batch,
+    check_cache,
+    check_dout,
+    check_eps,
+    check_param,
+    sum_to_shape,
+)
+
+
+class BatchNormCache(NamedTuple):
+    """What the backward passes need from the forward pass."""
+
+    x_hat: np.ndarray  # (N, *F) normalized input
+    x_centered: np.ndarray  # (N, *F) x - mu
+    var: np.ndarray  # (*F,) biased batch variance
+    inv_std: np.ndarray  # (*F,) 1 / sqrt(var + eps)
+    gamma: np.ndarray  # broadcasts to F
+    beta_shape: tuple
+    eps: float
+
+
+def normalize(x, eps):
+    """Normalize over axis 0 with no checks: returns (x_hat, x_centered, var, inv_std).
+
+    Two passes (mean, then mean of squared deviations) keep the variance accurate when the mean
+    is large; E[x^2] - E[x]^2 would cancel catastrophically.
+    """
+    mu = x.mean(axis=0)
+    xc = x - mu
+    var = np.mean(xc * xc, axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    return xc * inv_std, xc, var, inv_std
+
+
+def normalize_backward(dx_hat, x_hat, inv_std):
+    """Gradient through `normalize` (fused closed form), statistics over axis 0."""
+    n = dx_hat.shape[0]
+    return (inv_std / n) * (
+        n * dx_hat - dx_hat.sum(axis=0) - x_hat * np.sum(dx_hat * x_hat, axis=0)
+    )
+
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    """Batch-normalize `x` with batch statistics, then scale by gamma and shift by beta.
+
+    Inputs: x (N, *F); gamma, beta broadcastable to F; eps > 0 added to the variance.
+    Returns: out (N, *F) = gamma * (x - mu_B) / sqrt(var_B + eps) + beta, and a cache.
+
+    >>> out, _ = batchnorm_forward([[1.0], [2.0], [3.0], [4.0]], 1.0, 0.0, eps=1e-5)
+    >>> np.round(out.ravel(), 4)
+    array([-1.3416, -0.4472,  0.4472,  1.3416])
+    """
+    x = check_batch(x)
+    features = x.shape[1:]
+    gamma = check_param(gamma, "gamma", features, x.dtype)
+    beta = check_param(beta, "beta", features, x.dtype)
+    eps = check_eps(eps)
+    if x.shape[0] == 1:
+        warnings.warn(
+            "batch of one sample: every batch variance is 0 and x - mean is 0, "
+            "so the output is just beta (it carries no information about x)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    x_hat, xc, var, inv_std = normalize(x, eps)
+    out = gamma * x_hat + beta
+    return out, BatchNormCache(x_hat, xc, var, inv_std, gamma, np.shape(beta), eps)
+
+
+def batchnorm_backward(dout, cache):
+    """Fused closed-form backward pass of `batchnorm_forward`.
+
+    Inputs: dout (N, *F) upstream gradient; cache from `batchnorm_forward`.
+    Returns: dx (N, *F), dgamma shaped like gamma, dbeta shaped like beta.
+
+    dx = (1/N) * inv_std * (N*g - sum(g) - x_hat * sum(g * x_hat)), with g = dout * gamma.
+
+    >>> out, cache = batchnorm_forward([[1.0], [2.0], [4.0]], 2.0, 0.0)
+    >>> dx, dgamma, dbeta = batchnorm_backward(np.ones((3, 1)), cache)
+    >>> bool(np.allclose(dx, 0.0)), float(dbeta)
+    (True, 3.0)
+    """
+    cache = check_cache(cache, BatchNormCache, "batchnorm_forward")
+    dout = check_dout(dout, cache.x_hat.shape)
+    dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)
+    dgamma = sum_to_shape(np.sum(dout * cache.x_hat, axis=0), np.shape(cache.gamma))
+    dx = normalize_backward(dout * cache.gamma, cache.x_hat, cache.inv_std)
+    return dx, dgamma, dbeta
+
+
+def batchnorm_backward_staged(dout, cache):
+    """Backward pass of `batchnorm_forward`, one node of the computational graph at a time.
+
+    Same inputs and outputs as `batchnorm_backward`; slower, but each line is one chain-rule step:
+    mu = mean(x); xc = x - mu; var = mean(xc**2); std = sqrt(var + eps); x_hat = xc / std.
+
+    >>> out, cache = batchnorm_forward([[1.0], [2.0], [4.0]], 2.0, 0.5)
+    >>> staged = batchnorm_backward_staged([[1.0], [0.0], [-2.0]], cache)
+    >>> fused = batchnorm_backward([[1.0], [0.0], [-2.0]], cache)
+    >>> all(np.allclose(s, f) for s, f in zip(staged, fused))
+    True
+    """
+    cache = check_cache(cache, BatchNormCache, "batchnorm_forward")
+    dout = check_dout(dout, cache.x_hat.shape)
+    n = dout.shape[0]
+    x_hat, xc, var, inv_std = cache.x_hat, cache.x_centered, cache.var, cache.inv_std
+    dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)  # y = gamma * x_hat + beta
+    dgamma = sum_to_shape(np.sum(dout * x_hat, axis=0), np.shape(cache.gamma))
+    dx_hat = dout * cache.gamma
+    dinv_std = np.sum(dx_hat * xc, axis=0)  # x_hat = xc * inv_std
+    dxc = dx_hat * inv_std
+    dstd = -dinv_std * inv_std**2  # inv_std = 1 / std
+    dvar = dstd * 0.5 * inv_std  # std = sqrt(var + eps)
+    dxc = dxc + dvar * 2.0 * xc / n  # var = mean(xc ** 2)
+    dmu = -dxc.sum(axis=0)  # xc = x - mu
+    dx = dxc + dmu / n  # mu = mean(x)
+    return dx, dgamma, dbeta
+
+
+def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    """Normalize with fixed (running/population) statistics: a per-feature affine map.
+
+    Inputs: x (N, *F); gamma, beta, running_mean, running_var broadcastable to F.
+    Returns: out (N, *F) = gamma * (x - running_mean) / sqrt(running_var + eps) + beta.
+    Each sample's output depends on that sample alone, never on its batch mates.
+
+    >>> batchnorm_inference([[3.0], [5.0]], 1.0, 0.0, running_mean=[1.0], running_var=[4.0], eps=1e-12)
+    array([[1.],
+           [2.]])
+    """
+    x = check_batch(x)
+    features = x.shape[1:]
+    gamma = check_param(gamma, "gamma", features, x.dtype)
+    beta = check_param(beta, "beta", features, x.dtype)
+    running_mean = check_param(running_mean, "running_mean", features, x.dtype)
+    running_var = check_param(running_var, "running_var", features, x.dtype)
+    if np.any(running_var < 0):
+        raise ValueError(f"running_var must be >= 0; its minimum is {running_var.min()!r}")
+    eps = check_eps(eps)
+    return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta

@@ -1,0 +1,41 @@
+"""Gradient checking: centred finite differences and the relative error used to compare."""
+
+import numpy as np
+
+
+def numerical_gradient(f, x, dout, h=1e-5):
+    """Numerical gradient of sum(f(x) * dout) with respect to x, by centred differences.
+
+    Inputs: f a function of one array; x the point (any shape, float64 for accuracy);
+    dout shaped like f(x); h the step. Returns: an array shaped like x. x is left unchanged.
+
+    >>> numerical_gradient(lambda x: x**2, np.array([3.0]), np.array([1.0])).round(6)
+    array([6.])
+    """
+    x = np.array(x, dtype=np.float64)
+    dout = np.asarray(dout, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = np.sum(f(x) * dout)
+        x[i] = old - h
+        minus = np.sum(f(x) * dout)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def rel_error(a, b):
+    """Largest elementwise relative error |a - b| / max(1e-8, |a| + |b|).
+
+    In float64 a correct analytic gradient usually agrees with the numerical one to 1e-7 or
+    better; 1e-2 or worse means a bug.
+
+    >>> print(f"{rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 2e-9])):.1e}")
+    5.0e-10
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
+    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
