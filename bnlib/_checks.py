@@ -25,7 +25,9 @@ def as_float_array(x, name="x"):
     if arr.dtype.kind not in "biuf":
         raise TypeError(
             f"{name} must hold real numbers (ints or floats); got dtype {arr.dtype} "
-            f"(e.g. {arr.flat[0]!r:.40})" if arr.size else f"{name} has dtype {arr.dtype}"
+            f"(e.g. {arr.flat[0]!r:.40})"
+            if arr.size
+            else f"{name} has dtype {arr.dtype}"
         )
     if arr.dtype != np.float32:
         arr = arr.astype(np.float64)
@@ -122,7 +124,9 @@ def check_dout(dout, shape):
     """dout must be a finite float array shaped like the forward output."""
     arr = as_float_array(dout, "dout")
     if arr.shape != tuple(shape):
-        raise ValueError(f"dout must have the forward output's shape {tuple(shape)}; got {arr.shape}")
+        raise ValueError(
+            f"dout must have the forward output's shape {tuple(shape)}; got {arr.shape}"
+        )
     check_finite(arr, "dout")
     return arr
 

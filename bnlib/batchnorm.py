@@ -116,7 +116,7 @@ def batchnorm_backward_staged(dout, cache):
     cache = check_cache(cache, BatchNormCache, "batchnorm_forward")
     dout = check_dout(dout, cache.x_hat.shape)
     n = dout.shape[0]
-    x_hat, xc, var, inv_std = cache.x_hat, cache.x_centered, cache.var, cache.inv_std
+    x_hat, xc, inv_std = cache.x_hat, cache.x_centered, cache.inv_std
     dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)  # y = gamma * x_hat + beta
     dgamma = sum_to_shape(np.sum(dout * x_hat, axis=0), np.shape(cache.gamma))
     dx_hat = dout * cache.gamma
@@ -137,7 +137,7 @@ def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
     Returns: out (N, *F) = gamma * (x - running_mean) / sqrt(running_var + eps) + beta.
     Each sample's output depends on that sample alone, never on its batch mates.
 
-    >>> batchnorm_inference([[3.0], [5.0]], 1.0, 0.0, running_mean=[1.0], running_var=[4.0], eps=1e-12)
+    >>> batchnorm_inference([[3.0], [5.0]], 1.0, 0.0, [1.0], [4.0], eps=1e-12)
     array([[1.],
            [2.]])
     """

@@ -8,13 +8,12 @@ so momentum=0.1 keeps 90% of the old value. Keras calls the weight on the OLD va
 momentum=None gives the plain cumulative average over all batches seen so far.
 """
 
-import numpy as np
-
 from ._checks import as_float_array, check_momentum, check_positive_int
 
 
-def update_running_stats(running_mean, running_var, batch_mean, batch_var, n, momentum=0.1,
-                         num_batches_tracked=1):
+def update_running_stats(
+    running_mean, running_var, batch_mean, batch_var, n, momentum=0.1, num_batches_tracked=1
+):
     """Blend one batch's statistics into the running ones; returns new (running_mean, running_var).
 
     Inputs: running_mean, running_var, batch_mean, batch_var (*F,), batch_var biased;

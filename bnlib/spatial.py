@@ -6,8 +6,6 @@ treated as one more sample of that channel's feature: the effective batch is N *
 
 from typing import NamedTuple
 
-import numpy as np
-
 from ._checks import check_batch, check_cache, check_dout, check_eps, check_param
 from .batchnorm import batchnorm_backward, batchnorm_forward
 

@@ -1,62 +1,16 @@
-"""Slider panels: ipywidgets sliders wired to a pure compute function and a `bnlib.plots` function.
+"""Slider panels for notebook 01: batch size and epsilon."""
 
-Each panel redraws one persistent matplotlib figure (Agg, no pyplot state) into a PNG shown by
-an `ipywidgets.Image`, so a redraw is compute + draw + encode and nothing leaks between cells.
-The compute functions are ordinary functions, importable and tested without a browser; every
-slider value they can receive is valid, so moving a slider never raises.
-"""
-
-import io
 from typing import NamedTuple
 
 import ipywidgets as w
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from . import plots
-from ._checks import check_eps, check_positive_int
-from .batchnorm import normalize
+from .. import plots
+from .._checks import check_eps, check_positive_int
+from ..batchnorm import normalize
+from ._panel import SliderPanel
 
 BATCH_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256)
-
-
-class SliderPanel:
-    """Sliders + one figure: on every slider change, compute(**values) -> draw(data, axes)."""
-
-    def __init__(self, compute, draw, sliders, ncols, figsize, describe=None, dpi=80):
-        self.compute, self.draw, self.sliders, self.describe = compute, draw, sliders, describe
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.figure)
-        self.axes = np.atleast_1d(self.figure.subplots(1, ncols))
-        self.image = w.Image(format="png", layout=w.Layout(width=f"{figsize[0] * dpi:.0f}px"))
-        self.readout = w.HTML()
-        for slider in sliders.values():
-            slider.observe(self._on_change, names="value")
-        self.widget = w.VBox([w.HBox(list(sliders.values())), self.image, self.readout])
-        self.redraw()
-
-    def values(self):
-        return {name: slider.value for name, slider in self.sliders.items()}
-
-    def redraw(self):
-        """Recompute and re-render the figure for the current slider values; returns the data."""
-        data = self.compute(**self.values())
-        self.draw(data, self.axes)
-        buffer = io.BytesIO()
-        # Fast zlib level: the PNG is shown once and thrown away on the next move.
-        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-        # Lay out once (constrained layout costs ~40 ms a draw), then keep the positions.
-        self.figure.set_layout_engine("none")
-        self.image.value = buffer.getvalue()
-        self.readout.value = self.describe(data) if self.describe else ""
-        return data
-
-    def _on_change(self, _change):
-        self.redraw()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
 
 class BatchSpread(NamedTuple):
@@ -87,8 +41,17 @@ def batch_spread(batch_size, n_batches=500, mean=2.0, std=3.0, eps=1e-5, seed=0)
     example = mean + std
     with_example = np.vstack([np.full((1, n_batches), example), batches[1:]])
     x_hat, _, _, _ = normalize(with_example, eps)
-    return BatchSpread(m, mean, std, batches.mean(axis=0), batch_vars, (m - 1) / m * std**2,
-                       example, x_hat[0], (example - mean) / std)
+    return BatchSpread(
+        m,
+        mean,
+        std,
+        batches.mean(axis=0),
+        batch_vars,
+        (m - 1) / m * std**2,
+        example,
+        x_hat[0],
+        (example - mean) / std,
+    )
 
 
 def describe_batch_spread(s):
@@ -103,12 +66,17 @@ def describe_batch_spread(s):
 
 def batch_size_panel(n_batches=500, seed=0):
     """Slider over batch size for `batch_spread` (plotted by `plots.batch_spread`)."""
-    slider = w.SelectionSlider(options=BATCH_SIZES, value=8, description="batch size",
-                               continuous_update=True)
+    slider = w.SelectionSlider(
+        options=BATCH_SIZES, value=8, description="batch size", continuous_update=True
+    )
     return SliderPanel(
         lambda batch_size: batch_spread(batch_size, n_batches=n_batches, seed=seed),
-        plots.batch_spread, {"batch_size": slider}, ncols=3, figsize=(11, 3.2),
-        describe=describe_batch_spread)
+        plots.batch_spread,
+        {"batch_size": slider},
+        ncols=3,
+        figsize=(11, 3.2),
+        describe=describe_batch_spread,
+    )
 
 
 class EpsilonEffect(NamedTuple):
@@ -142,8 +110,17 @@ def epsilon_effect(eps, feature_std=0.01, n=512, seed=0):
     x_hat0 = (x - x.mean()) / x.std()
     grid = np.logspace(-9, 1, 121)
     var = float(var[0])
-    return EpsilonEffect(eps, feature_std, x_hat[:, 0], x_hat0[:, 0], float(x_hat.var()),
-                         var / (var + eps), grid, var / (var + grid), 1 / (1 + grid))
+    return EpsilonEffect(
+        eps,
+        feature_std,
+        x_hat[:, 0],
+        x_hat0[:, 0],
+        float(x_hat.var()),
+        var / (var + eps),
+        grid,
+        var / (var + grid),
+        1 / (1 + grid),
+    )
 
 
 def describe_epsilon_effect(e):
@@ -156,11 +133,24 @@ def describe_epsilon_effect(e):
 def epsilon_panel(seed=0):
     """Sliders over eps and the feature's standard deviation for `epsilon_effect`."""
     sliders = {
-        "eps": w.FloatLogSlider(value=1e-5, base=10, min=-8, max=0, step=0.25,
-                                description="eps", readout_format=".0e"),
-        "feature_std": w.FloatLogSlider(value=0.01, base=10, min=-4, max=1, step=0.25,
-                                        description="feature std", readout_format=".0e"),
+        "eps": w.FloatLogSlider(
+            value=1e-5, base=10, min=-8, max=0, step=0.25, description="eps", readout_format=".0e"
+        ),
+        "feature_std": w.FloatLogSlider(
+            value=0.01,
+            base=10,
+            min=-4,
+            max=1,
+            step=0.25,
+            description="feature std",
+            readout_format=".0e",
+        ),
     }
-    return SliderPanel(lambda eps, feature_std: epsilon_effect(eps, feature_std, seed=seed),
-                       plots.epsilon_effect, sliders, ncols=2, figsize=(9, 3.2),
-                       describe=describe_epsilon_effect)
+    return SliderPanel(
+        lambda eps, feature_std: epsilon_effect(eps, feature_std, seed=seed),
+        plots.epsilon_effect,
+        sliders,
+        ncols=2,
+        figsize=(9, 3.2),
+        describe=describe_epsilon_effect,
+    )

@@ -1,35 +1,8 @@
-"""Plots for the course: each takes precomputed data and optional axes, and returns the axes.
+"""Plots for notebook 01 (the normalization formula)."""
 
-Nothing heavy is computed here; the numbers come from bnlib's pure functions (see `widgets` for
-the compute functions behind the slider panels).
-"""
-
-import matplotlib.pyplot as plt
 import numpy as np
 
-BLUE, ORANGE, GREEN, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f"
-
-
-def _axes(axes, ncols, width=4.2, height=3.2):
-    """Use the given axes, or make a row of `ncols` new ones."""
-    if axes is not None:
-        return np.atleast_1d(axes)
-    _, new = plt.subplots(1, ncols, figsize=(width * ncols, height), layout="constrained")
-    return np.atleast_1d(new)
-
-
-def _reset(ax):
-    """Remove what a previous call drew, but keep the axes (and their ticks) for a fast redraw."""
-    for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.texts]:
-        artist.remove()
-    if ax.legend_ is not None:
-        ax.legend_.remove()
-
-
-def _hist(ax, values, bins, **kwargs):
-    """A filled step histogram (one polygon, fast to draw); returns the highest count."""
-    counts, _, _ = ax.hist(values, bins=bins, histtype="stepfilled", **kwargs)
-    return counts.max()
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _hist, _reset
 
 
 def before_after(x, out, axes=None):
@@ -54,14 +27,24 @@ def batch_spread(spread, axes=None):
         ax.set_yticks([])
     tops = [_hist(ax0, spread.batch_means, np.linspace(mu - 3 * sd, mu + 3 * sd, 41), color=BLUE)]
     ax0.axvline(mu, color="k", lw=1.5, label=f"true mean {mu:g}")
-    ax0.axvspan(mu - sd / np.sqrt(m), mu + sd / np.sqrt(m), color=ORANGE, alpha=0.25,
-                label=r"$\pm\sigma/\sqrt{m}$")
+    ax0.axvspan(
+        mu - sd / np.sqrt(m),
+        mu + sd / np.sqrt(m),
+        color=ORANGE,
+        alpha=0.25,
+        label=r"$\pm\sigma/\sqrt{m}$",
+    )
     ax0.set(title=r"batch means $\mu_B$", xlim=(mu - 3 * sd, mu + 3 * sd))
     top = 4 * sd**2
     tops.append(_hist(ax1, np.minimum(spread.batch_vars, top), np.linspace(0, top, 41), color=BLUE))
     ax1.axvline(sd**2, color="k", lw=1.5, label=rf"true variance {sd**2:g}")
-    ax1.axvline(spread.expected_batch_var, color=ORANGE, lw=1.5, ls="--",
-                label=r"$E[\sigma_B^2]=\frac{m-1}{m}\sigma^2$")
+    ax1.axvline(
+        spread.expected_batch_var,
+        color=ORANGE,
+        lw=1.5,
+        ls="--",
+        label=r"$E[\sigma_B^2]=\frac{m-1}{m}\sigma^2$",
+    )
     ax1.set(title=r"batch variances $\sigma_B^2$ (clipped at $4\sigma^2$)", xlim=(0, top))
     tops.append(_hist(ax2, spread.x_hat_example, np.linspace(-3, 3, 41), color=GREEN))
     ax2.axvline(spread.x_hat_ideal, color="k", lw=1.5, label="with the true mean and std")
@@ -81,19 +64,33 @@ def epsilon_effect(effect, axes=None):
     _reset(ax1)
     bins = np.linspace(-3.5, 3.5, 36)
     top = _hist(ax0, effect.x_hat_no_eps, bins, color=GREY, alpha=0.5, label="eps = 0 (ideal)")
-    top = max(top, _hist(ax0, effect.x_hat, bins, color=BLUE, alpha=0.7,
-                         label=f"eps = {effect.eps:.0e}"))
+    top = max(
+        top, _hist(ax0, effect.x_hat, bins, color=BLUE, alpha=0.7, label=f"eps = {effect.eps:.0e}")
+    )
     ax0.set_ylim(0, 1.3 * top)
-    ax0.set(title=f"normalized feature (std {effect.feature_std:.0e}): "
-                  f"variance {effect.output_var:.3f}", xlim=(-3.5, 3.5), yticks=[])
+    ax0.set(
+        title=f"normalized feature (std {effect.feature_std:.0e}): "
+        f"variance {effect.output_var:.3f}",
+        xlim=(-3.5, 3.5),
+        yticks=[],
+    )
     ax0.legend(loc="upper left", fontsize=7, frameon=False)
-    ax1.semilogx(effect.eps_grid, effect.curve, color=BLUE,
-                 label=f"this feature, var = {effect.feature_std**2:.0e}")
-    ax1.semilogx(effect.eps_grid, effect.curve_unit, color=GREY, ls="--",
-                 label="a unit-variance feature")
+    ax1.semilogx(
+        effect.eps_grid,
+        effect.curve,
+        color=BLUE,
+        label=f"this feature, var = {effect.feature_std**2:.0e}",
+    )
+    ax1.semilogx(
+        effect.eps_grid, effect.curve_unit, color=GREY, ls="--", label="a unit-variance feature"
+    )
     ax1.plot([effect.eps], [effect.output_var], "o", color=ORANGE, label="measured")
-    ax1.set(title="output variance = var / (var + eps)", xlabel="eps", ylim=(-0.03, 1.05),
-            xlim=(effect.eps_grid[0], effect.eps_grid[-1]))
+    ax1.set(
+        title="output variance = var / (var + eps)",
+        xlabel="eps",
+        ylim=(-0.03, 1.05),
+        xlim=(effect.eps_grid[0], effect.eps_grid[-1]),
+    )
     ax1.legend(loc="lower left", fontsize=7, frameon=False)
     return np.array([ax0, ax1])
 
@@ -102,8 +99,12 @@ def channel_stats(x, out, ax=None):
     """Per-channel mean and std of an image batch (N, C, H, W), before and after normalizing."""
     (ax,) = _axes(ax, 1, width=5.0)
     channels = np.arange(x.shape[1])
-    stats = [(x.mean(axis=(0, 2, 3)), "mean before"), (x.std(axis=(0, 2, 3)), "std before"),
-             (out.mean(axis=(0, 2, 3)), "mean after"), (out.std(axis=(0, 2, 3)), "std after")]
+    stats = [
+        (x.mean(axis=(0, 2, 3)), "mean before"),
+        (x.std(axis=(0, 2, 3)), "std before"),
+        (out.mean(axis=(0, 2, 3)), "mean after"),
+        (out.std(axis=(0, 2, 3)), "std after"),
+    ]
     for k, (values, label) in enumerate(stats):
         ax.bar(channels + (k - 1.5) * 0.2, values, width=0.2, label=label)
     ax.axhline(0, color=GREY, lw=0.8)

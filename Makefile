@@ -1,0 +1,56 @@
+# The course's commands. Each target sets up what it needs on a fresh machine that has only
+# Python 3.11+ (with venv) and make: a local .venv, the pins from requirements*.txt, and bnlib
+# installed editable. Works as an ordinary user and as root.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+LINTED := bnlib tests benchmarks notebooks conftest.py
+
+.PHONY: lab test lint unit property doctest notebooks html bench clean
+
+# Learner environment: what the notebooks need.
+$(VENV)/.lab-installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+# Developer/CI environment: the above plus linters, hypothesis, browser-test tools.
+$(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab notebooks/01_normalization.ipynb
+
+test: $(VENV)/.dev-installed
+	@$(MAKE) --no-print-directory lint unit property doctest notebooks
+
+lint: $(VENV)/.dev-installed
+	@echo "== lint (ruff check + ruff format --check)"
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+unit: $(VENV)/.dev-installed
+	@echo "== unit tests"
+	$(PYTEST) tests -m "not property"
+
+property: $(VENV)/.dev-installed
+	@echo "== property tests (hypothesis)"
+	$(PYTEST) tests -m property
+
+doctest: $(VENV)/.dev-installed
+	@echo "== doctests"
+	$(PYTEST) --doctest-modules bnlib
+
+notebooks: $(VENV)/.dev-installed
+	@echo "== notebooks (strict nbval: stored outputs must be reproduced)"
+	$(PYTEST) $(NBVAL) notebooks
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .hypothesis

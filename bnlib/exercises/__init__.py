@@ -1,0 +1,15 @@
+"""Exercise checkers: run a learner's answer against bnlib and say what is wrong, in words.
+
+Each `check_*` returns a `Feedback` (truthy when correct) whose text names the likely mistake,
+found by comparing the answer with the outputs of the usual wrong implementations.
+"""
+
+from ._feedback import Feedback
+from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
+
+__all__ = [
+    "Feedback",
+    "check_batchnorm_forward",
+    "check_channel_statistics",
+    "check_output_variance",
+]

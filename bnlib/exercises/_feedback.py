@@ -1,0 +1,48 @@
+"""Feedback and the shared diagnosis helpers used by every checker."""
+
+import numpy as np
+
+
+class Feedback:
+    """The verdict of a checker: `passed` and a message (shown as the cell's output)."""
+
+    def __init__(self, passed, message):
+        self.passed, self.message = bool(passed), message
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return ("PASS: " if self.passed else "NOT YET: ") + self.message
+
+
+def _first(result):
+    """Accept `out` or `(out, ...)`, as learners return either."""
+    return result[0] if isinstance(result, tuple) and result else result
+
+
+def _as_answer(result, shape):
+    """Return (array, None) or (None, message) when the answer is missing or misshapen."""
+    if result is None or result is Ellipsis:
+        return None, "your function returned None: fill in its body and return the output."
+    try:
+        arr = np.asarray(result, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"your function returned {type(result).__name__}; expected an array."
+    if arr.shape != shape:
+        return None, f"your output has shape {arr.shape}; expected {shape}, the shape of x."
+    return arr, None
+
+
+def _diagnose(answer, reference, suspects):
+    """Name the first wrong variant the answer matches, else report the size of the error."""
+    if np.allclose(answer, reference, rtol=1e-6, atol=1e-8):
+        return None
+    for variant, hint in suspects:
+        if np.allclose(answer, variant, rtol=1e-6, atol=1e-8):
+            return hint
+    worst = np.unravel_index(np.argmax(np.abs(answer - reference)), answer.shape)
+    return (
+        f"your output differs from the reference; the worst entry is {worst}: "
+        f"you gave {answer[worst]:.6g}, expected {reference[worst]:.6g}."
+    )

@@ -1,0 +1,9 @@
+"""Plots for the course: each takes precomputed data and optional axes, and returns the axes.
+
+Nothing heavy is computed here; the numbers come from bnlib's pure functions (the compute
+functions behind the slider panels live in `bnlib.widgets`). One module per notebook topic.
+"""
+
+from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
+
+__all__ = ["batch_spread", "before_after", "channel_stats", "epsilon_effect"]

@@ -1,0 +1,32 @@
+"""Slider panels: each wires sliders to a pure compute function and a `bnlib.plots` function.
+
+The compute functions are ordinary functions, importable and tested without a browser; every
+slider value they can receive is valid, so moving a slider never raises. `PANELS` lists every
+panel factory, so tests and benchmarks can sweep them all.
+"""
+
+from ._panel import SliderPanel
+from .normalization import (
+    batch_size_panel,
+    batch_spread,
+    describe_batch_spread,
+    describe_epsilon_effect,
+    epsilon_effect,
+    epsilon_panel,
+)
+
+PANELS = {
+    "batch_size_panel": batch_size_panel,
+    "epsilon_panel": epsilon_panel,
+}
+
+__all__ = [
+    "PANELS",
+    "SliderPanel",
+    "batch_size_panel",
+    "batch_spread",
+    "describe_batch_spread",
+    "describe_epsilon_effect",
+    "epsilon_effect",
+    "epsilon_panel",
+]
