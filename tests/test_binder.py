@@ -1,0 +1,112 @@
+"""Binder (repo2docker) configuration: same pins and Python as CI, and it really installs."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+
+
+def pins(path):
+    """The requirement lines of a pip requirements file, without comments or blank lines."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def test_binder_pins_are_exactly_the_top_level_pins():
+    top = pins(ROOT / "requirements.txt")
+    assert top, "requirements.txt has no pins"
+    assert all("==" in line for line in top), f"unpinned requirement in requirements.txt: {top}"
+    assert pins(BINDER / "requirements.txt") == top, (
+        "binder/requirements.txt must list exactly the pins of requirements.txt, in order; "
+        "copy them over"
+    )
+
+
+def test_runtime_is_the_python_minor_version_ci_uses():
+    ci = f"python-{sys.version_info.major}.{sys.version_info.minor}"
+    assert (BINDER / "runtime.txt").read_text().strip() == ci
+
+
+def test_postbuild_is_strict_and_installs_bnlib():
+    script = BINDER / "postBuild"
+    assert os.access(script, os.X_OK), "binder/postBuild must be executable"
+    text = script.read_text()
+    assert text.startswith("#!"), "postBuild needs a shebang line"
+    assert re.search(r"^set -e", text, re.MULTILINE)
+    assert "pip install --no-deps -e ." in text
+
+
+def test_settings_overrides_save_widget_state_and_silence_news():
+    overrides = json.loads((BINDER / "overrides.json").read_text())
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"]["saveState"] is True
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"checkForUpdates": False, "fetchNews": "false"}
+
+
+def test_repo2docker_builds_from_binder_with_the_runtime_python():
+    """`repo2docker --no-build --no-run` prints the Dockerfile it would build, with no Docker."""
+    exe = shutil.which("repo2docker", path=str(Path(sys.executable).parent))
+    assert exe, "repo2docker missing: it is pinned in requirements-dev.txt"
+    run = subprocess.run(
+        [exe, "--no-build", "--no-run", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    minor = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
+    assert f"python={minor}" in run.stderr  # "Building conda environment for python=3.11"
+    dockerfile = run.stdout
+    # The conda lock file it copies in names the Python; build-file paths are escaped "-2e" = ".".
+    unescaped = re.sub(r"-([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), dockerfile)
+    assert f"environment.py-{minor}-linux-64.lock" in unescaped
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
+    assert "RUN ./binder/postBuild" in dockerfile
+    # With binder/ present, the top-level requirements.txt is ignored.
+    assert "src/requirements.txt" not in dockerfile
+
+
+@pytest.mark.slow
+def test_fresh_venv_from_binder_config_imports_bnlib_and_ipywidgets(tmp_path):
+    """Install binder/requirements.txt into a new venv, run postBuild there, import the course."""
+    env_dir = tmp_path / "binder-venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / "bin"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    pip = [bin_dir / "python", "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run(
+        [*pip, "install", "-r", BINDER / "requirements.txt"], env=env, check=True, timeout=900
+    )
+    subprocess.run(["bash", BINDER / "postBuild"], env=env, check=True, timeout=300, cwd=tmp_path)
+    probe = (
+        "import bnlib, ipywidgets, jupyterlab; "
+        "print(bnlib.__file__, ipywidgets.__version__, jupyterlab.__version__)"
+    )
+    out = subprocess.run(
+        [bin_dir / "python", "-c", probe],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert Path(out[0]).is_relative_to(ROOT / "bnlib")
+    wanted = dict(line.split("==") for line in pins(BINDER / "requirements.txt"))
+    assert out[1:] == [wanted["ipywidgets"], wanted["jupyterlab"]]
+    # postBuild put the settings overrides where this JupyterLab reads them.
+    lab_path = subprocess.run(
+        [bin_dir / "jupyter", "lab", "path"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    app_dir = re.search(r"Application directory:\s*(\S+)", lab_path).group(1)
+    written = json.loads((Path(app_dir) / "settings" / "overrides.json").read_text())
+    assert written == json.loads((BINDER / "overrides.json").read_text())
