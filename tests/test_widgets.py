@@ -1,0 +1,67 @@
+"""Slider panels: the compute functions' numbers, and every panel swept over every slider."""
+
+import numpy as np
+import pytest
+
+from bnlib import widgets
+
+
+def test_batch_spread_follows_sigma_over_root_m():
+    for m in (4, 16, 64):
+        s = widgets.batch_spread(m, n_batches=4000)
+        assert s.batch_means.std() == pytest.approx(3.0 / np.sqrt(m), rel=0.05)
+        assert s.batch_vars.mean() == pytest.approx(9.0 * (m - 1) / m, rel=0.05)
+        assert s.expected_batch_var == pytest.approx(9.0 * (m - 1) / m)
+
+
+def test_batch_of_one_has_zero_variance_and_zero_output():
+    s = widgets.batch_spread(1, n_batches=50)
+    np.testing.assert_array_equal(s.batch_vars, 0.0)
+    np.testing.assert_array_equal(s.x_hat_example, 0.0)
+
+
+def test_example_is_normalized_closer_to_ideal_in_big_batches():
+    small, big = widgets.batch_spread(4), widgets.batch_spread(256)
+    assert big.x_hat_example.std() < small.x_hat_example.std() / 4
+    assert big.x_hat_example.mean() == pytest.approx(big.x_hat_ideal, abs=0.02)
+
+
+def test_epsilon_effect_matches_var_over_var_plus_eps():
+    for eps, std in ((1e-5, 0.01), (1e-4, 0.01), (1.0, 0.1), (1e-8, 10.0)):
+        e = widgets.epsilon_effect(eps, std)
+        assert e.output_var == pytest.approx(std**2 / (std**2 + eps), rel=1e-9)
+        assert e.predicted_var == pytest.approx(e.output_var, rel=1e-9)
+    assert widgets.epsilon_effect(1e-5, 0.01).output_var == pytest.approx(1 / 1.1, rel=1e-9)
+
+
+def test_compute_functions_reject_bad_arguments():
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        widgets.batch_spread(0)
+    with pytest.raises(ValueError, match="eps must be finite and > 0"):
+        widgets.epsilon_effect(0.0)
+
+
+def slider_values(slider):
+    """Every value a learner can reach: all options, or min..max in 9 steps, extremes included."""
+    options = getattr(slider, "options", None)
+    if options:
+        return [o[1] if isinstance(o, tuple) else o for o in options]
+    if hasattr(slider, "base"):  # FloatLogSlider: min/max are exponents
+        return list(slider.base ** np.linspace(slider.min, slider.max, 9))
+    values = np.linspace(slider.min, slider.max, 9)
+    return [type(slider.value)(v) for v in values]
+
+
+@pytest.mark.parametrize("name", sorted(widgets.PANELS))
+def test_every_panel_redraws_for_every_slider_value(name):
+    panel = widgets.PANELS[name]()
+    assert panel.image.value[:4] == b"\x89PNG"
+    for slider_name, slider in panel.sliders.items():
+        default = slider.value
+        seen = {bytes(panel.image.value)}
+        for value in slider_values(slider):
+            slider.value = value  # triggers a synchronous redraw; must never raise
+            seen.add(bytes(panel.image.value))
+            assert panel.readout.value or panel.describe is None
+        assert len(seen) > 2, f"{name}: moving {slider_name} did not change the figure"
+        slider.value = default
