@@ -52,5 +52,9 @@ notebooks: $(VENV)/.dev-installed
 	@echo "== notebooks (strict nbval: stored outputs must be reproduced)"
 	$(PYTEST) $(NBVAL) notebooks
 
+bench: $(VENV)/.dev-installed
+	@echo "== benchmarks (budgets printed; a MISS is reported, not fatal)"
+	MPLBACKEND=Agg $(PY) -m benchmarks.run
+
 clean:
 	rm -rf $(VENV) site .pytest_cache .hypothesis

@@ -1,0 +1,124 @@
+"""Course run time: every notebook executed headless by nbclient, each in a fresh kernel.
+
+Wall time counts kernel start-up plus every cell, as a learner's "Restart and Run All" does.
+Peak memory is the kernel process's resident-set high-water mark (Linux VmHWM, read just before
+the kernel shuts down), falling back to psutil polling every 20 ms where /proc is missing.
+"""
+
+import argparse
+import pathlib
+import threading
+import time
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+from ._report import Table, load, mark
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EACH_S, ALL_S, PEAK_MB = 15.0, 60.0, 500.0
+
+
+class PeakRss:
+    """Poll a process's RSS (plus its children's) in a thread; keep the largest seen."""
+
+    def __init__(self, pid, interval=0.02):
+        self.process, self.interval, self.peak = psutil.Process(pid), interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self):
+        total = self.process.memory_info().rss
+        for child in self.process.children(recursive=True):
+            total += child.memory_info().rss
+        self.peak = max(self.peak, total)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self._sample()
+            except psutil.Error:
+                return
+            self._stop.wait(self.interval)
+
+    def stop(self):
+        """Stop polling; return the peak in bytes, the kernel's VmHWM where Linux has it."""
+        self._stop.set()
+        self._thread.join()
+        try:
+            with open(f"/proc/{self.process.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return max(self.peak, int(line.split()[1]) * 1024)
+        except OSError:
+            pass
+        return self.peak
+
+
+def run_notebook(path, timeout=120):
+    """Execute one notebook in a fresh kernel: (start s, cells s, peak bytes, error or None)."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+    )
+    error = None
+    start = time.perf_counter()
+    with client.setup_kernel():
+        started = time.perf_counter()
+        rss = PeakRss(client.km.provisioner.pid)
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+        except (CellExecutionError, CellTimeoutError) as err:
+            error = str(err).strip().splitlines()[-1][:70]
+        finished = time.perf_counter()
+        peak = rss.stop()
+    return started - start, finished - started, peak, error
+
+
+def table(paths=None):
+    paths = sorted(paths or (ROOT / "notebooks").glob("*.ipynb"))
+    t = Table(
+        f"1. Course run time (nbclient, fresh kernel each; load {load()} at start)",
+        ["notebook", "start s", "cells s", "total s", "budget s", "peak MB", "budget MB", "mark"],
+        [
+            "total = kernel start + all cells; peak = kernel process resident memory (VmHWM)",
+        ],
+    )
+    grand = 0.0
+    for path in paths:
+        started, cells, peak, error = run_notebook(path)
+        total = started + cells
+        grand += total
+        ok = error is None and total < EACH_S and peak / 2**20 < PEAK_MB
+        t.add(
+            path.name,
+            f"{started:.2f}",
+            f"{cells:.2f}",
+            f"{total:.2f}",
+            f"{EACH_S:.0f}",
+            f"{peak / 2**20:.0f}",
+            f"{PEAK_MB:.0f}",
+            "ERROR" if error else mark(ok),
+        )
+        if error:
+            t.notes.append(f"{path.name}: {error}")
+    if not paths:
+        t.notes.append("no notebooks found in notebooks/")
+    t.add(f"all {len(paths)} notebooks", "", "", f"{grand:.2f}", f"{ALL_S:.0f}", "", "", "")
+    t.rows[-1][-1] = mark(grand < ALL_S)
+    return t
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    args = parser.parse_args(argv)
+    print(table(args.notebooks).render())
+
+
+if __name__ == "__main__":
+    main()

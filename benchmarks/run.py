@@ -1,0 +1,51 @@
+"""Run every benchmark, one table each: `python -m benchmarks.run` (what `make bench` does).
+
+Budgets are printed next to each number with PASS or MISS; a MISS does not fail the run (the
+numbers depend on the machine and its load), but a notebook that raises does, unless --strict
+is given, which also fails on any MISS. --quick is a smoke run with tiny sweeps and no notebooks.
+"""
+
+import argparse
+import time
+
+from . import engine, kernels, notebooks, sliders
+from ._report import load, machine
+
+TABLES = ("notebooks", "sliders", "kernels", "engine")
+
+
+def tables(only, quick):
+    """Yield each requested table, built in turn."""
+    if "notebooks" in only and not quick:
+        yield notebooks.table()
+    if "sliders" in only:
+        yield sliders.table(points=3 if quick else 9)
+    if "kernels" in only:
+        cases = kernels.CASES[:1] if quick else kernels.CASES
+        yield kernels.table(repeat=2 if quick else 7, min_time=0.0 if quick else 0.02, cases=cases)
+    if "engine" in only:
+        yield engine.table(steps=20 if quick else 1000, batch_sizes=(32,) if quick else (32, 128))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=TABLES, default=TABLES)
+    parser.add_argument("--quick", action="store_true", help="smoke run: tiny sweeps, no notebooks")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on any MISS")
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}")
+    print(f"load average (1 min) at start: {load()}\n")
+    start, errors, misses = time.perf_counter(), 0, 0
+    for t in tables(args.only, args.quick):
+        print(t.render(), end="\n\n", flush=True)
+        errors += sum(row.count("ERROR") for row in t.rows)
+        misses += sum(row.count("MISS") for row in t.rows)
+    print(
+        f"{misses} MISS, {errors} ERROR; {time.perf_counter() - start:.0f} s; "
+        f"load average (1 min) at end: {load()}"
+    )
+    return 1 if errors or (args.strict and misses) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

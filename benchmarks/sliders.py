@@ -1,0 +1,92 @@
+"""Slider latency: for every panel in `bnlib.widgets.PANELS`, the time from a slider's value
+change to a finished redraw (compute + matplotlib draw + PNG encode), over a sweep of values.
+
+Setting `slider.value` runs the redraw synchronously, so the time of that assignment is the
+latency a learner feels, less the browser's transfer of the PNG. The sweep visits both extremes
+first (the largest jumps), then evenly spaced values, then returns to the default.
+"""
+
+import argparse
+import time
+
+import matplotlib
+import numpy as np
+
+from ._report import Table, load, mark, median
+
+matplotlib.use("Agg")
+
+MEDIAN_MS, WORST_MS = 100.0, 200.0
+
+
+def sweep_values(slider, points=9):
+    """Values to visit: extremes first, then `points` evenly spaced, then back to the default."""
+    default = slider.value
+    if hasattr(slider, "options"):
+        options = [o[1] if isinstance(o, tuple) else o for o in slider.options]
+        if len(options) > points:
+            options = [options[int(i)] for i in np.linspace(0, len(options) - 1, points)]
+        values = [options[0], options[-1], *options]
+    else:
+        lo, hi = slider.min, slider.max
+        grid = np.linspace(lo, hi, points)
+        if hasattr(slider, "base"):  # FloatLogSlider: min/max are exponents
+            grid = slider.base**grid
+            lo, hi = grid[0], grid[-1]
+        if isinstance(slider.value, int):
+            grid = np.unique(np.round(grid).astype(int))
+        values = [lo, hi, *grid.tolist()]
+    return [*values, default]
+
+
+def time_moves(slider, values):
+    """(value, seconds) per value change; a value equal to the current one triggers no redraw."""
+    moves = []
+    for value in values:
+        if value == slider.value:
+            continue
+        start = time.perf_counter()
+        slider.value = value
+        moves.append((value, time.perf_counter() - start))
+    return moves
+
+
+def table(points=9):
+    from bnlib.widgets import PANELS
+
+    t = Table(
+        f"2. Slider latency (value change -> redrawn PNG; load {load()} at start)",
+        ["panel / slider", "build ms", "moves", "median ms", "worst ms", "worst at", "mark"],
+        [f"budgets: median < {MEDIAN_MS:.0f} ms, worst < {WORST_MS:.0f} ms over every move"],
+    )
+    for name, factory in PANELS.items():
+        start = time.perf_counter()
+        panel = factory()
+        build = f"{(time.perf_counter() - start) * 1e3:.0f}"
+        for slider_name, slider in panel.sliders.items():
+            moves = time_moves(slider, sweep_values(slider, points))
+            times = [seconds for _, seconds in moves]
+            worst_at, worst = max(moves, key=lambda move: move[1])
+            med = median(times)
+            t.add(
+                f"{name}.{slider_name}",
+                build,
+                len(moves),
+                f"{med * 1e3:.1f}",
+                f"{worst * 1e3:.1f}",
+                f"{worst_at:.3g}" if isinstance(worst_at, float) else worst_at,
+                mark(med * 1e3 < MEDIAN_MS and worst * 1e3 < WORST_MS),
+            )
+            build = ""  # the panel is built once, before its first slider's row
+    return t
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=9, help="evenly spaced values per slider")
+    args = parser.parse_args(argv)
+    print(table(args.points).render())
+
+
+if __name__ == "__main__":
+    main()
