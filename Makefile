@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
-PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
+PYTEST := $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LINTED := bnlib tests benchmarks notebooks conftest.py
 

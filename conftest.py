@@ -1,11 +1,12 @@
 """Project-wide pytest setup: doctest namespace, test categories, headless matplotlib."""
 
-import os
+import matplotlib
+import numpy as np
+import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+# Headless figures in the test process only. Not via MPLBACKEND: notebook kernels started by
+# nbval inherit the environment, and must keep the inline backend so figures are compared.
+matplotlib.use("Agg")
 
 
 @pytest.fixture(autouse=True)

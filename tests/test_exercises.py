@@ -67,4 +67,6 @@ def test_output_variance_checker():
     assert "not quite 1" in check_output_variance(1.0, var=1e-4, eps=1e-5).message
     assert "standard deviation" in check_output_variance(np.sqrt(1 / 1.1), 1e-4, 1e-5).message
     assert "close" in check_output_variance("0.9", 1e-4, 1e-5).message
-    assert "give a number" in check_output_variance(None, 1e-4, 1e-5).message
+    assert "replace the ..." in check_output_variance(..., 1e-4, 1e-5).message
+    assert "give a number" in check_output_variance([1, 2], 1e-4, 1e-5).message
+    assert "returned None" in check_channel_statistics(lambda x: None).message

@@ -56,10 +56,10 @@ def batch_spread(batch_size, n_batches=500, mean=2.0, std=3.0, eps=1e-5, seed=0)
 
 def describe_batch_spread(s):
     return (
-        f"batch size {s.batch_size}: batch means vary by &plusmn;{s.batch_means.std():.3f} "
-        f"(&sigma;/&radic;m = {s.std / np.sqrt(s.batch_size):.3f}); batch variances average "
-        f"{s.batch_vars.mean():.2f} (true {s.std**2:g}); the example's x&#770; varies by "
-        f"&plusmn;{s.x_hat_example.std():.3f} around {s.x_hat_example.mean():.3f} "
+        f"batch size {s.batch_size}: batch means vary by ±{s.batch_means.std():.3f} "
+        f"(σ/√m = {s.std / np.sqrt(s.batch_size):.3f}); batch variances average "
+        f"{s.batch_vars.mean():.2f} (true {s.std**2:g}); the example's x̂ varies by "
+        f"±{s.x_hat_example.std():.3f} around {s.x_hat_example.mean():.3f} "
         f"(ideal {s.x_hat_ideal:g})"
     )
 
