@@ -1,12 +1,21 @@
 """Project-wide pytest setup: doctest namespace, test categories, headless matplotlib."""
 
+import os
+
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import settings
 
 # Headless figures in the test process only. Not via MPLBACKEND: notebook kernels started by
 # nbval inherit the environment, and must keep the inline backend so figures are compared.
 matplotlib.use("Agg")
+
+# Under CI, hypothesis draws the same examples every run, so a red build is reproducible;
+# locally it explores new examples each time.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)

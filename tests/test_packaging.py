@@ -1,0 +1,36 @@
+"""The pins: exact, each version written in one place, and covering what bnlib imports."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([0-9][A-Za-z0-9.+\-]*)$")
+
+
+def pins(path):
+    """name -> version for every requirement line of `path` (comments, blanks and -r skipped)."""
+    found = {}
+    for line in (ROOT / path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if not line or line.startswith("-r"):
+            continue
+        match = PIN.match(line)
+        assert match, f"{path}: {line!r} is not pinned exactly as name==version"
+        name = match.group(1).lower().replace("_", "-")
+        assert name not in found, f"{path}: {name} is pinned twice"
+        found[name] = match.group(2)
+    return found
+
+
+def test_every_requirement_is_pinned_exactly_and_only_once():
+    runtime, dev = pins("requirements.txt"), pins("requirements-dev.txt")
+    assert not set(runtime) & set(dev), "a package is pinned in both files: keep one place"
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text()
+
+
+def test_pyproject_dependencies_are_all_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = pins("requirements.txt")
+    for dep in project["dependencies"]:
+        assert dep.lower() in runtime, f"pyproject needs {dep}, which requirements.txt does not pin"
