@@ -13,15 +13,26 @@ from .batchnorm import (
     batchnorm_forward,
     batchnorm_inference,
 )
+from .data import load_digits, sigmoid_teacher
 from .gradcheck import numerical_gradient, rel_error
 from .layernorm import layernorm_backward, layernorm_forward
-from .layers import BatchNorm1d
+from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
+from .model import SGD, Sequential, mlp, mse_loss, softmax_cross_entropy
 from .running import keras_to_torch_momentum, update_running_stats
 from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
+from .training import History, train
 
 __all__ = [
     "BackwardBeforeForwardError",
     "BatchNorm1d",
+    "History",
+    "Linear",
+    "NoisyBatchNorm",
+    "ReLU",
+    "SGD",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
     "batchnorm_backward",
     "batchnorm_backward_staged",
     "batchnorm_forward",
@@ -29,9 +40,15 @@ __all__ = [
     "keras_to_torch_momentum",
     "layernorm_backward",
     "layernorm_forward",
+    "load_digits",
+    "mlp",
+    "mse_loss",
     "numerical_gradient",
     "rel_error",
+    "sigmoid_teacher",
+    "softmax_cross_entropy",
     "spatial_batchnorm_backward",
     "spatial_batchnorm_forward",
+    "train",
     "update_running_stats",
 ]

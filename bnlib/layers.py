@@ -2,6 +2,10 @@
 
 The mathematics lives in the functions; a layer only keeps the bookkeeping (parameters,
 running statistics, the cache between forward and backward, train/eval mode).
+
+Every layer has `forward(x) -> out`, `backward(dout) -> dx`, `train()`/`eval()`, and a tuple
+`param_names`: after `backward`, the gradient of parameter `p` is the attribute `d` + `p`
+(Linear: W, b -> dW, db; BatchNorm1d: gamma, beta -> dgamma, dbeta).
 """
 
 import numpy as np
@@ -30,6 +34,8 @@ class BatchNorm1d:
     >>> bn.running_mean, bn.running_var
     (array([0.1, 2. ]), array([ 1.1, 20.9]))
     """
+
+    param_names = ("gamma", "beta")  # trainable; their gradients are dgamma, dbeta
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1):
         self.num_features = check_positive_int(num_features, "num_features")
@@ -106,4 +112,187 @@ class BatchNorm1d:
         return (
             f"BatchNorm1d({self.num_features}, eps={self.eps:g}, momentum={self.momentum}, "
             f"training={self.training})"
+        )
+
+
+class _Layer:
+    """Shared bookkeeping: a train/eval flag and the backward-before-forward guard."""
+
+    param_names = ()
+    training = True
+    _cache = None
+
+    def train(self, mode=True):
+        """Switch to training mode; returns self."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Switch to eval mode; returns self."""
+        return self.train(False)
+
+    def _saved(self):
+        if self._cache is None:
+            name = type(self).__name__
+            raise BackwardBeforeForwardError(f"backward called before any forward on {name}")
+        return self._cache
+
+    def _check_input(self, x, width):
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != width:
+            raise ValueError(f"{type(self).__name__} wants x of shape (N, {width}); got {x.shape}")
+        return x
+
+
+class Linear(_Layer):
+    """Fully connected layer out = x @ W + b, with W (D, H) drawn from Normal(0, s^2 / D).
+
+    `init_scale` s multiplies the usual 1/sqrt(fan_in) standard deviation, so s = 1 keeps the
+    output variance near the input's; sweep it to test sensitivity to initialization.
+    `bias=False` drops b (a batch norm right after makes it redundant: its beta shifts instead).
+
+    >>> layer = Linear(3, 2, rng=np.random.default_rng(0))
+    >>> layer.forward(np.ones((4, 3))).shape, layer.backward(np.ones((4, 2))).shape
+    ((4, 2), (4, 3))
+    """
+
+    def __init__(self, in_features, out_features, rng, init_scale=1.0, bias=True):
+        self.in_features = check_positive_int(in_features, "in_features")
+        self.out_features = check_positive_int(out_features, "out_features")
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy Generator; got {type(rng).__name__}")
+        if not (np.isfinite(init_scale) and init_scale > 0):
+            raise ValueError(f"init_scale must be finite and > 0; got {init_scale!r}")
+        std = init_scale / np.sqrt(self.in_features)
+        self.W = std * rng.standard_normal((self.in_features, self.out_features))
+        self.b = np.zeros(self.out_features) if bias else None
+        self.param_names = ("W", "b") if bias else ("W",)
+        self.dW = self.db = None
+
+    def forward(self, x):
+        """x (N, D) -> out (N, H)."""
+        x = self._check_input(x, self.in_features)
+        self._cache = x
+        out = x @ self.W
+        return out if self.b is None else out + self.b
+
+    def backward(self, dout, need_dx=True):
+        """dout (N, H) -> dx (N, D) (None if not `need_dx`); sets dW (D, H) and db (H,)."""
+        x = self._saved()
+        self.dW = x.T @ dout
+        if self.b is not None:
+            self.db = dout.sum(axis=0)
+        return dout @ self.W.T if need_dx else None
+
+    def __repr__(self):
+        return f"Linear({self.in_features}, {self.out_features}, bias={self.b is not None})"
+
+
+class Sigmoid(_Layer):
+    """Elementwise 1 / (1 + exp(-x)); its slope is at most 1/4, at x = 0.
+
+    >>> Sigmoid().forward(np.array([[0.0, 1000.0, -1000.0]]))
+    array([[0.5, 1. , 0. ]])
+    """
+
+    def forward(self, x):
+        # 0.5 * (1 + tanh(x / 2)) is the same function, without overflow for large |x|.
+        out = np.tanh(0.5 * np.asarray(x, dtype=np.float64))
+        out += 1.0
+        out *= 0.5
+        self._cache = out
+        return out
+
+    def backward(self, dout):
+        out = self._saved()
+        return dout * out * (1.0 - out)
+
+    def __repr__(self):
+        return "Sigmoid()"
+
+
+class Tanh(_Layer):
+    """Elementwise tanh(x); slope 1 at x = 0, vanishing for large |x|.
+
+    >>> layer = Tanh()
+    >>> _ = layer.forward(np.zeros((1, 2)))
+    >>> layer.backward(np.ones((1, 2)))
+    array([[1., 1.]])
+    """
+
+    def forward(self, x):
+        out = np.tanh(np.asarray(x, dtype=np.float64))
+        self._cache = out
+        return out
+
+    def backward(self, dout):
+        out = self._saved()
+        return dout * (1.0 - out * out)
+
+    def __repr__(self):
+        return "Tanh()"
+
+
+class ReLU(_Layer):
+    """Elementwise max(x, 0); gradient 1 where x > 0, else 0.
+
+    >>> ReLU().forward(np.array([[-1.0, 2.0]]))
+    array([[0., 2.]])
+    """
+
+    def forward(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        self._cache = x > 0
+        return np.maximum(x, 0.0)
+
+    def backward(self, dout):
+        return dout * self._saved()
+
+    def __repr__(self):
+        return "ReLU()"
+
+
+class NoisyBatchNorm(BatchNorm1d):
+    """BatchNorm1d followed, in training only, by a fresh random scale and shift every step.
+
+    After normalizing, each feature j is mapped to a_j * y_j + c_j with a_j ~ Uniform(1 -
+    scale_noise, 1 + scale_noise) and c_j ~ Normal(0, shift_noise^2), redrawn at every forward
+    call: the distribution the next layer sees keeps moving (Santurkar et al. 2018's "noisy
+    BN"). Eval mode adds no noise.
+
+    >>> bn = NoisyBatchNorm(2, rng=np.random.default_rng(0), shift_noise=1.0)
+    >>> out = bn.forward(np.array([[0.0, 1.0], [2.0, 5.0]]))
+    >>> bool(abs(out.mean()) > 0.1)
+    True
+    """
+
+    def __init__(self, num_features, rng, scale_noise=0.5, shift_noise=0.5, **kwargs):
+        super().__init__(num_features, **kwargs)
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy Generator; got {type(rng).__name__}")
+        if not 0.0 <= scale_noise < 1.0:
+            raise ValueError(f"scale_noise must be in [0, 1); got {scale_noise!r}")
+        if not shift_noise >= 0.0:
+            raise ValueError(f"shift_noise must be >= 0; got {shift_noise!r}")
+        self.rng, self.scale_noise, self.shift_noise = rng, scale_noise, shift_noise
+        self._noise_scale = None
+
+    def forward(self, x):
+        out = super().forward(x)
+        if not self.training:
+            self._noise_scale = None
+            return out
+        d = self.num_features
+        self._noise_scale = self.rng.uniform(1 - self.scale_noise, 1 + self.scale_noise, d)
+        return self._noise_scale * out + self.rng.normal(0.0, self.shift_noise, d)
+
+    def backward(self, dout):
+        if self._noise_scale is not None:
+            dout = np.asarray(dout, dtype=np.float64) * self._noise_scale
+        return super().backward(dout)
+
+    def __repr__(self):
+        return (
+            f"NoisyBatchNorm({self.num_features}, scale_noise={self.scale_noise}, "
+            f"shift_noise={self.shift_noise}, training={self.training})"
         )

@@ -1,0 +1,203 @@
+"""Models: a Sequential container, the `mlp` builder, two losses and (momentum) SGD.
+
+Losses are pure functions returning (loss, dlogits). A model is a list of layers from
+`bnlib.layers`; the optimizer updates every (layer, parameter name) pair the model lists.
+"""
+
+import numpy as np
+
+from ._checks import as_float_array, check_batch
+from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
+
+ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+
+
+def softmax_cross_entropy(logits, y):
+    """Mean cross-entropy of softmax(logits) against integer labels, and its gradient.
+
+    Inputs: logits (N, C); y (N,) ints in [0, C). Returns: loss (float), dlogits (N, C).
+
+    >>> loss, dlogits = softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
+    >>> round(loss, 4), dlogits[0]
+    (1.3863, array([-0.375,  0.125,  0.125,  0.125]))
+    """
+    logits = check_batch(logits, "logits", ndim=2, layout="(N, C)")
+    y = np.asarray(y)
+    n, c = logits.shape
+    if y.shape != (n,) or y.dtype.kind not in "iu" or y.min() < 0 or y.max() >= c:
+        raise ValueError(
+            f"y must hold {n} integer labels in [0, {c}); got shape {y.shape}, dtype {y.dtype}"
+        )
+    shifted = logits - logits.max(axis=1, keepdims=True)  # exp never overflows
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(n)
+    dlogits = np.exp(log_probs)
+    dlogits[rows, y] -= 1.0
+    return float(-log_probs[rows, y].mean()), dlogits / n
+
+
+def mse_loss(pred, target):
+    """Mean squared error over every entry, and its gradient.
+
+    Inputs: pred, target of the same shape. Returns: loss (float), dpred shaped like pred.
+
+    >>> mse_loss(np.array([[1.0, 3.0]]), np.array([[0.0, 3.0]]))
+    (0.5, array([[1., 0.]]))
+    """
+    pred, target = as_float_array(pred, "pred"), as_float_array(target, "target")
+    if pred.shape != target.shape:
+        raise ValueError(f"target must have pred's shape {pred.shape}; got {target.shape}")
+    diff = pred - target
+    return float(np.mean(diff * diff)), 2.0 * diff / diff.size
+
+
+class Sequential:
+    """Layers applied in order; `backward` runs them in reverse.
+
+    >>> model = Sequential([Linear(2, 3, rng=np.random.default_rng(0)), ReLU()])
+    >>> model.forward(np.ones((5, 2))).shape, len(model.parameters())
+    ((5, 3), 2)
+    """
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    def forward(self, x, upto=None):
+        """x (N, D) -> output; with `upto` = k, return the input of layer k instead."""
+        for layer in self.layers[:upto]:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout, need_dx=True):
+        """dout shaped like the output -> dx; every layer stores its parameter gradients.
+
+        With need_dx=False a first Linear layer skips dx (training never needs it).
+        """
+        for layer in reversed(self.layers[1:]):
+            dout = layer.backward(dout)
+        first = self.layers[0]
+        if not need_dx and isinstance(first, Linear):
+            return first.backward(dout, need_dx=False)
+        return first.backward(dout)
+
+    def train(self, mode=True):
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def parameters(self):
+        """[(layer, name), ...] for every trainable array: layer.<name>, gradient layer.d<name>."""
+        return [(layer, name) for layer in self.layers for name in layer.param_names]
+
+    def find(self, kind):
+        """Indices of the layers that are instances of `kind` (a class or tuple of classes)."""
+        return [i for i, layer in enumerate(self.layers) if isinstance(layer, kind)]
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __repr__(self):
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential(\n  {inner}\n)"
+
+
+def mlp(
+    sizes,
+    activation="sigmoid",
+    batchnorm=False,
+    bn_position="before",
+    init_scale=1.0,
+    rng=None,
+    noisy_bn=None,
+):
+    """A multilayer perceptron: Linear layers of the given sizes with activations between.
+
+    Inputs: sizes [D, H1, ..., C]; activation "sigmoid", "tanh" or "relu"; batchnorm adds a
+    BatchNorm1d to every hidden layer, `bn_position` "before" (Linear -> BN -> act, as Ioffe &
+    Szegedy; the Linear then has no bias, beta replaces it) or "after" (Linear -> act -> BN);
+    init_scale for every Linear; rng a Generator (required); noisy_bn a dict of NoisyBatchNorm
+    options (scale_noise, shift_noise) to use noisy BN layers drawing from `rng`.
+    Returns: a Sequential whose last layer is a Linear producing the C logits.
+
+    >>> mlp([64, 100, 10], batchnorm=True, rng=np.random.default_rng(0))
+    Sequential(
+      Linear(64, 100, bias=False),
+      BatchNorm1d(100, eps=1e-05, momentum=0.1, training=True),
+      Sigmoid(),
+      Linear(100, 10, bias=True)
+    )
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)); got {rng!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}")
+    if bn_position not in ("before", "after"):
+        raise ValueError(f'bn_position must be "before" or "after"; got {bn_position!r}')
+    sizes = [int(s) for s in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size; got {sizes}")
+    use_bn = bool(batchnorm or noisy_bn)
+    layers = []
+    for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        hidden = i < len(sizes) - 2
+        bias = not (hidden and use_bn and bn_position == "before")
+        layers.append(Linear(d_in, d_out, rng=rng, init_scale=init_scale, bias=bias))
+        if not hidden:
+            break
+        bn = NoisyBatchNorm(d_out, rng=rng, **noisy_bn) if noisy_bn else BatchNorm1d(d_out)
+        act = ACTIVATIONS[activation]()
+        if use_bn:
+            layers += [bn, act] if bn_position == "before" else [act, bn]
+        else:
+            layers.append(act)
+    return Sequential(layers)
+
+
+def forward_backward(model, x, y):
+    """One training pass on a batch: softmax cross-entropy loss, gradients stored in the layers.
+
+    >>> model = mlp([4, 3], rng=np.random.default_rng(0))
+    >>> round(forward_backward(model, np.ones((2, 4)), np.array([0, 2])), 4)
+    1.0019
+    """
+    loss, dlogits = softmax_cross_entropy(model.forward(x), y)
+    model.backward(dlogits, need_dx=False)
+    return loss
+
+
+class SGD:
+    """Stochastic gradient descent, optionally with momentum (PyTorch's form).
+
+    v <- momentum * v + grad;  param <- param - lr * v.  With momentum = 0 this is plain SGD.
+    Parameters are updated in place.
+
+    >>> layer = Linear(1, 1, rng=np.random.default_rng(0))
+    >>> layer.W[:], layer.dW, layer.db = 1.0, np.array([[2.0]]), np.array([0.0])
+    >>> SGD(Sequential([layer]), lr=0.1).step()
+    >>> layer.W
+    array([[0.8]])
+    """
+
+    def __init__(self, model, lr, momentum=0.0):
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be finite and > 0; got {lr!r}")
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
+        self.params = model.parameters()
+        self.lr, self.momentum = float(lr), float(momentum)
+        self.velocity = [None] * len(self.params)
+
+    def step(self):
+        """Apply one update using the gradients the last `backward` stored."""
+        for k, (layer, name) in enumerate(self.params):
+            grad = getattr(layer, "d" + name)
+            if self.momentum:
+                v = self.velocity[k]
+                grad = self.velocity[k] = grad.copy() if v is None else self.momentum * v + grad
+            getattr(layer, name)[...] -= self.lr * grad

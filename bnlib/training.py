@@ -1,0 +1,162 @@
+"""Training loop: minibatch SGD on a (train, test) split, returning a History.
+
+Deterministic: the same model, data and `rng` give the same History. A run whose loss (or
+parameters) stop being finite ends early and is marked `diverged`, so a learning-rate sweep
+reports divergence as a result. Recorders see the model at a step after the backward pass and
+before the update: parameters theta_t, the batch (x_t, y_t) and its gradients.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import check_positive_int
+from .layers import ReLU, Sigmoid, Tanh
+from .model import SGD, forward_backward, softmax_cross_entropy
+
+
+@dataclass
+class History:
+    """What one training run produced. Arrays are cut where a diverged run stopped."""
+
+    loss: np.ndarray  # (steps_done,) training loss of each minibatch
+    eval_steps: np.ndarray  # steps at which the test set was scored (eval mode)
+    test_accuracy: np.ndarray  # fraction correct on the test set at eval_steps
+    test_loss: np.ndarray
+    record_steps: np.ndarray  # steps at which the recorders ran
+    records: dict = field(default_factory=dict)  # name -> array stacked over record_steps
+    diverged: bool = False
+    diverged_at: int | None = None  # the step whose loss or parameters were not finite
+
+    @property
+    def steps_done(self):
+        return len(self.loss)
+
+    @property
+    def final_accuracy(self):
+        return float(self.test_accuracy[-1]) if len(self.test_accuracy) else float("nan")
+
+
+def evaluate(model, x, y):
+    """Test loss and accuracy in eval mode (running statistics); restores the model's mode.
+
+    >>> from bnlib.model import mlp
+    >>> model = mlp([2, 3], rng=np.random.default_rng(0))
+    >>> loss, acc = evaluate(model, np.zeros((4, 2)), np.array([0, 1, 2, 0]))
+    >>> round(loss, 4), acc
+    (1.0986, 0.5)
+    """
+    was_training = [layer.training for layer in model.layers]
+    logits = model.eval().forward(x)
+    for layer, mode in zip(model.layers, was_training, strict=True):
+        layer.train(mode)
+    loss, _ = softmax_cross_entropy(logits, y)
+    return loss, float(np.mean(logits.argmax(axis=1) == y))
+
+
+def _finite_parameters(model):
+    return all(np.isfinite(getattr(layer, name)).all() for layer, name in model.parameters())
+
+
+def train(
+    model,
+    data,
+    steps,
+    batch_size,
+    lr,
+    rng,
+    momentum=0.0,
+    eval_every=100,
+    record=None,
+    record_every=100,
+):
+    """Train `model` with minibatch SGD on `data` (a `bnlib.data.Digits`-like 4-tuple).
+
+    Inputs: steps, batch_size ints; lr > 0; rng a Generator (draws the minibatches: the
+    training set is reshuffled every epoch); momentum for SGD; eval_every steps between test
+    evaluations (also done at step 0 and after the last step); record a dict name ->
+    fn(model, x_batch, y_batch) called every `record_every` steps (see the module docstring).
+    Returns: History.
+
+    >>> from bnlib.data import load_digits
+    >>> from bnlib.model import mlp
+    >>> gen = np.random.default_rng(0)
+    >>> model = mlp([64, 32, 10], batchnorm=True, rng=gen)
+    >>> h = train(model, load_digits(), steps=200, batch_size=60, lr=0.5, rng=gen)
+    >>> h.steps_done, h.diverged, h.final_accuracy > 0.85
+    (200, False, True)
+    """
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    eval_every = check_positive_int(eval_every, "eval_every")
+    record_every = check_positive_int(record_every, "record_every")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator; got {type(rng).__name__}")
+    x_train, y_train, x_test, y_test = data
+    if not 1 <= batch_size <= len(x_train):
+        raise ValueError(f"batch_size must be in [1, {len(x_train)}]; got {batch_size}")
+    record = dict(record or {})
+    optimizer = SGD(model, lr, momentum)
+    model.train()
+    losses, evals, recorded, record_steps = [], [], {name: [] for name in record}, []
+    order, cursor = rng.permutation(len(x_train)), 0
+    diverged_at = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for step in range(steps):
+            if step % eval_every == 0:
+                evals.append((step, *evaluate(model, x_test, y_test)))
+            if cursor + batch_size > len(order):
+                order, cursor = rng.permutation(len(x_train)), 0
+            idx = order[cursor : cursor + batch_size]
+            cursor += batch_size
+            try:
+                loss = forward_backward(model, x_train[idx], y_train[idx])
+            except ValueError:
+                # bnlib's layers reject non-finite input: that is divergence, anything else a bug.
+                if _finite_parameters(model):
+                    raise
+                loss = float("nan")
+            if not np.isfinite(loss):
+                diverged_at = step
+                break
+            if step % record_every == 0:
+                record_steps.append(step)
+                for name, fn in record.items():
+                    recorded[name].append(fn(model, x_train[idx], y_train[idx]))
+            optimizer.step()
+            losses.append(loss)
+        else:
+            evals.append((steps, *evaluate(model, x_test, y_test)))
+    eval_steps, test_loss, test_acc = (np.array(col) for col in zip(*evals, strict=True))
+    return History(
+        np.array(losses),
+        eval_steps.astype(int),
+        test_acc,
+        test_loss,
+        np.array(record_steps, dtype=int),
+        {name: np.array(values) for name, values in recorded.items()},
+        diverged_at is not None,
+        diverged_at,
+    )
+
+
+def grad_norms(model, x, y):
+    """Recorder: the Frobenius norm of dW for every Linear layer, first to last."""
+    return np.array([np.linalg.norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")])
+
+
+def activation_input_percentiles(x, which=-1, units=(0,), q=(15, 50, 85)):
+    """Recorder factory: percentiles of what the `which`-th activation layer receives.
+
+    The probe inputs `x` (N, D) go through a copy of the model in training mode (batch
+    statistics over x), so recording never touches the real model's running statistics.
+    The recorder returns an array (len(units), len(q)).
+    """
+
+    def recorder(model, _x_batch, _y_batch):
+        index = model.find((Sigmoid, Tanh, ReLU))[which]
+        inputs = copy.deepcopy(model).train().forward(x, upto=index)
+        return np.percentile(inputs[:, list(units)], q, axis=0).T
+
+    return recorder
