@@ -24,16 +24,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def engine():
-    """(load_digits, mlp, train) from bnlib (public names, else their modules), or an error."""
+    """(load_digits, mlp, train) from bnlib, or the import error's text while it has none."""
     try:
         from bnlib import load_digits, mlp, train
-    except ImportError:
-        try:
-            from bnlib.data import load_digits
-            from bnlib.model import mlp
-            from bnlib.train import train
-        except ImportError as err:
-            return str(err)
+    except ImportError as err:
+        return str(err)
     return load_digits, mlp, train
 
 

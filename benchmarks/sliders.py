@@ -40,14 +40,14 @@ def sweep_values(slider, points=9):
 
 
 def time_moves(slider, values):
-    """(value, seconds) per value change; a value equal to the current one triggers no redraw."""
+    """(value, wall s, CPU s) per value change; a value equal to the current one needs no redraw."""
     moves = []
     for value in values:
         if value == slider.value:
             continue
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         slider.value = value
-        moves.append((value, time.perf_counter() - start))
+        moves.append((value, time.perf_counter() - start, time.process_time() - cpu))
     return moves
 
 
@@ -56,8 +56,20 @@ def table(points=9):
 
     t = Table(
         f"2. Slider latency (value change -> redrawn PNG; load {load()} at start)",
-        ["panel / slider", "build ms", "moves", "median ms", "worst ms", "worst at", "mark"],
-        [f"budgets: median < {MEDIAN_MS:.0f} ms, worst < {WORST_MS:.0f} ms over every move"],
+        [
+            "panel / slider",
+            "build ms",
+            "moves",
+            "median ms",
+            "worst ms",
+            "worst at",
+            "CPU median ms",
+            "mark",
+        ],
+        [
+            f"budgets (wall time): median < {MEDIAN_MS:.0f} ms, worst < {WORST_MS:.0f} ms over"
+            " every move; CPU = this process's CPU time per move (what a quiet machine needs)",
+        ],
     )
     for name, factory in PANELS.items():
         start = time.perf_counter()
@@ -65,9 +77,8 @@ def table(points=9):
         build = f"{(time.perf_counter() - start) * 1e3:.0f}"
         for slider_name, slider in panel.sliders.items():
             moves = time_moves(slider, sweep_values(slider, points))
-            times = [seconds for _, seconds in moves]
-            worst_at, worst = max(moves, key=lambda move: move[1])
-            med = median(times)
+            worst_at, worst, _ = max(moves, key=lambda move: move[1])
+            med = median([wall for _, wall, _ in moves])
             t.add(
                 f"{name}.{slider_name}",
                 build,
@@ -75,6 +86,7 @@ def table(points=9):
                 f"{med * 1e3:.1f}",
                 f"{worst * 1e3:.1f}",
                 f"{worst_at:.3g}" if isinstance(worst_at, float) else worst_at,
+                f"{median([cpu for _, _, cpu in moves]) * 1e3:.1f}",
                 mark(med * 1e3 < MEDIAN_MS and worst * 1e3 < WORST_MS),
             )
             build = ""  # the panel is built once, before its first slider's row
