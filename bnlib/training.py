@@ -55,8 +55,30 @@ def evaluate(model, x, y):
     return loss, float(np.mean(logits.argmax(axis=1) == y))
 
 
-def _finite_parameters(model):
-    return all(np.isfinite(getattr(layer, name)).all() for layer, name in model.parameters())
+def _blown_up(model):
+    """True if a parameter or a running statistic has stopped being finite."""
+    arrays = [getattr(layer, name) for layer, name in model.parameters()]
+    arrays += [
+        getattr(layer, s)
+        for layer in model.layers
+        for s in ("running_mean", "running_var")
+        if hasattr(layer, s)
+    ]
+    return not all(np.isfinite(a).all() for a in arrays)
+
+
+def _guarded(fn, model, *args):
+    """fn(model, *args), or None if it failed because the model blew up (divergence).
+
+    bnlib's layers reject non-finite input with a ValueError: after a blow-up that is
+    divergence; with finite parameters it is a real error, and is raised.
+    """
+    try:
+        return fn(model, *args)
+    except ValueError:
+        if _blown_up(model):
+            return None
+        raise
 
 
 def train(
@@ -104,22 +126,17 @@ def train(
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for step in range(steps):
-            if step % eval_every == 0:
-                evals.append((step, *evaluate(model, x_test, y_test)))
+            scored = _guarded(evaluate, model, x_test, y_test) if step % eval_every == 0 else ()
             if cursor + batch_size > len(order):
                 order, cursor = rng.permutation(len(x_train)), 0
             idx = order[cursor : cursor + batch_size]
             cursor += batch_size
-            try:
-                loss = forward_backward(model, x_train[idx], y_train[idx])
-            except ValueError:
-                # bnlib's layers reject non-finite input: that is divergence, anything else a bug.
-                if _finite_parameters(model):
-                    raise
-                loss = float("nan")
-            if not np.isfinite(loss):
+            loss = _guarded(forward_backward, model, x_train[idx], y_train[idx])
+            if scored is None or loss is None or not np.isfinite(loss):
                 diverged_at = step
                 break
+            if scored:
+                evals.append((step, *scored))
             if step % record_every == 0:
                 record_steps.append(step)
                 for name, fn in record.items():
@@ -127,8 +144,12 @@ def train(
             optimizer.step()
             losses.append(loss)
         else:
-            evals.append((steps, *evaluate(model, x_test, y_test)))
-    eval_steps, test_loss, test_acc = (np.array(col) for col in zip(*evals, strict=True))
+            scored = _guarded(evaluate, model, x_test, y_test)
+            if scored is None:
+                diverged_at = steps
+            else:
+                evals.append((steps, *scored))
+    eval_steps, test_loss, test_acc = np.array(evals).reshape(-1, 3).T
     return History(
         np.array(losses),
         eval_steps.astype(int),
