@@ -11,7 +11,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LINTED := bnlib tests benchmarks notebooks conftest.py
 
-.PHONY: lab test lint unit property doctest notebooks html bench clean
+.PHONY: lab test lint unit property doctest notebooks browser html bench clean
 
 # Learner environment: what the notebooks need.
 $(VENV)/.lab-installed: requirements.txt pyproject.toml
@@ -29,7 +29,7 @@ lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab notebooks/01_normalization.ipynb
 
 test: $(VENV)/.dev-installed
-	@$(MAKE) --no-print-directory lint unit property doctest notebooks
+	@$(MAKE) --no-print-directory lint unit property doctest notebooks browser
 
 lint: $(VENV)/.dev-installed
 	@echo "== lint (ruff check + ruff format --check)"
@@ -38,7 +38,7 @@ lint: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	@echo "== unit tests"
-	$(PYTEST) tests -m "not property"
+	$(PYTEST) tests -m "not property and not browser"
 
 property: $(VENV)/.dev-installed
 	@echo "== property tests (hypothesis)"
@@ -51,6 +51,10 @@ doctest: $(VENV)/.dev-installed
 notebooks: $(VENV)/.dev-installed
 	@echo "== notebooks (strict nbval: stored outputs must be reproduced)"
 	$(PYTEST) $(NBVAL) notebooks
+
+browser: $(VENV)/.dev-installed
+	@echo "== browser tests (JupyterLab in headless Chromium: run every notebook, move every slider)"
+	$(PYTEST) tests/browser -m browser
 
 bench: $(VENV)/.dev-installed
 	@echo "== benchmarks (budgets printed; a MISS is reported, not fatal)"
