@@ -25,8 +25,11 @@ $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt
 	@touch $@
 
+# JupyterLab refuses root unless told; containers and CI machines often run as root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab notebooks/01_normalization.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/01_normalization.ipynb
 
 test: $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory lint unit property doctest notebooks browser
