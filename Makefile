@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-LINTED := bnlib tests benchmarks notebooks conftest.py
+LINTED := bnlib tests benchmarks notebooks conftest.py tools
 
 .PHONY: lab test lint unit property doctest notebooks browser html bench clean
 
@@ -58,6 +58,10 @@ notebooks: $(VENV)/.dev-installed
 browser: $(VENV)/.dev-installed
 	@echo "== browser tests (JupyterLab in headless Chromium: run every notebook, move every slider)"
 	$(PYTEST) tests/browser -m browser
+
+# The static edition: every executed notebook as a page in site/, figures embedded, an index.
+html: $(VENV)/.dev-installed
+	$(PY) tools/build_site.py --out site
 
 bench: $(VENV)/.dev-installed
 	@echo "== benchmarks (budgets printed; a MISS is reported, not fatal)"
