@@ -52,6 +52,13 @@ def test_settings_overrides_save_widget_state_and_silence_news():
     assert notification == {"checkForUpdates": False, "fetchNews": "false"}
 
 
+def test_readme_badge_opens_notebook_01_in_jupyterlab_on_binder():
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^)\s]+\)", (ROOT / "README.md").read_text())
+    assert badge, "README has no Binder badge link"
+    assert badge.group(0).endswith("?urlpath=lab/tree/notebooks/01_normalization.ipynb)")
+    assert (ROOT / "notebooks" / "01_normalization.ipynb").is_file()
+
+
 def test_repo2docker_builds_from_binder_with_the_runtime_python():
     """`repo2docker --no-build --no-run` prints the Dockerfile it would build, with no Docker."""
     exe = shutil.which("repo2docker", path=str(Path(sys.executable).parent))
