@@ -32,7 +32,7 @@ def engine():
     return load_digits, mlp, train
 
 
-def steps_per_second(batchnorm, batch_size, steps, lr=0.1, seed=0):
+def steps_per_second(batchnorm, batch_size, steps, lr=0.5, seed=0):
     """(steps/s, steps done, final test accuracy) of one fresh training run, in this process."""
     import numpy as np
 
@@ -65,9 +65,9 @@ def in_subprocess(batchnorm, batch_size, steps, blas_threads):
     return json.loads(done.stdout)
 
 
-def table(steps=1000, batch_sizes=(32, 128), blas=(None, 1)):
+def table(steps=1000, batch_sizes=(60, 128), blas=(None, 1)):
     t = Table(
-        f"4. Engine speed (digits MLP {SIZES}, sigmoid, SGD lr 0.1; load {load()} at start)",
+        f"4. Engine speed (digits MLP {SIZES}, sigmoid, SGD lr 0.5; load {load()} at start)",
         ["model", "batch", "BLAS threads", "steps", "steps/s", "budget", "BN cost", "mark"],
         [
             f"budget: >= {MIN_STEPS_PER_S:.0f} steps/s (a 1,000-step run of one model in < 2 s);"

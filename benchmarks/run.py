@@ -24,7 +24,7 @@ def tables(only, quick):
         cases = kernels.CASES[:1] if quick else kernels.CASES
         yield kernels.table(repeat=2 if quick else 7, min_time=0.0 if quick else 0.02, cases=cases)
     if "engine" in only:
-        yield engine.table(steps=20 if quick else 1000, batch_sizes=(32,) if quick else (32, 128))
+        yield engine.table(steps=20 if quick else 1000, batch_sizes=(60,) if quick else (60, 128))
 
 
 def main(argv=None):
