@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._blas import one_blas_thread
 from ._checks import check_positive_int
 from .layers import ReLU, Sigmoid, Tanh
-from .model import SGD, forward_backward, softmax_cross_entropy
+from .model import SGD, forward_backward, mse_loss, softmax_cross_entropy
 
 
 @dataclass
@@ -124,7 +125,7 @@ def train(
     losses, evals, recorded, record_steps = [], [], {name: [] for name in record}, []
     order, cursor = rng.permutation(len(x_train)), 0
     diverged_at = None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for step in range(steps):
             scored = _guarded(evaluate, model, x_test, y_test) if step % eval_every == 0 else ()
             if cursor + batch_size > len(order):
@@ -181,3 +182,45 @@ def activation_input_percentiles(x, which=-1, units=(0,), q=(15, 50, 85)):
         return np.percentile(inputs[:, list(units)], q, axis=0).T
 
     return recorder
+
+
+def fit_regression(model, x, target, steps, lr, record=None):
+    """Full-batch gradient descent on the mean squared error between model(x) and target.
+
+    Inputs: model a Sequential; x (N, D); target shaped like the model's output; steps; lr > 0;
+    record a dict name -> fn(model) called before every step and once after the last.
+    Returns: History with `loss` per step (test fields empty) and records over steps 0..steps.
+
+    >>> from bnlib.data import sigmoid_teacher
+    >>> from bnlib.layers import BatchNorm1d, Sigmoid
+    >>> from bnlib.model import Sequential
+    >>> task = sigmoid_teacher(200, 2.0, 1.0, np.random.default_rng(0))
+    >>> model = Sequential([BatchNorm1d(1), Sigmoid()])
+    >>> h = fit_regression(model, task.x, task.target, steps=300, lr=10.0)
+    >>> bool(h.loss[-1] < 1e-3 * h.loss[0])
+    True
+    """
+    steps = check_positive_int(steps, "steps")
+    record = dict(record or {})
+    optimizer = SGD(model, lr)
+    model.train()
+    losses, recorded = [], {name: [] for name in record}
+    with one_blas_thread():
+        for _ in range(steps + 1):
+            for name, fn in record.items():
+                recorded[name].append(fn(model))
+            loss, dpred = mse_loss(model.forward(x), target)
+            losses.append(loss)
+            if len(losses) > steps:
+                break
+            model.backward(dpred)
+            optimizer.step()
+    empty = np.array([])
+    return History(
+        np.array(losses[:-1]),
+        empty.astype(int),
+        empty,
+        empty,
+        np.arange(steps + 1),
+        {name: np.array(values) for name, values in recorded.items()},
+    )

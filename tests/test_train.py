@@ -91,3 +91,15 @@ def test_bad_arguments(kwargs, error, match):
     args = {"steps": 10, "batch_size": 60, "lr": 0.1, "rng": np.random.default_rng(0), **kwargs}
     with pytest.raises(error, match=match):
         train(mlp([64, 10], rng=np.random.default_rng(0)), DIGITS, **args)
+
+
+def test_one_blas_thread_restores_the_thread_count():
+    from bnlib._blas import _OPENBLAS, one_blas_thread
+
+    if _OPENBLAS is None:
+        pytest.skip("numpy is not using a bundled OpenBLAS here")
+    get, _ = _OPENBLAS
+    before = get()
+    with one_blas_thread():
+        assert get() == 1
+    assert get() == before

@@ -4,6 +4,9 @@ Nothing heavy is computed here; the numbers come from bnlib's pure functions (th
 functions behind the slider panels live in `bnlib.widgets`). One module per notebook topic.
 """
 
+from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
+from .training import accuracy_curves
 
 __all__ = ["batch_spread", "before_after", "channel_stats", "epsilon_effect"]
+__all__ += ["accuracy_curves", "learned_gamma_beta", "sigmoid_regime"]

@@ -6,6 +6,7 @@ panel factory, so tests and benchmarks can sweep them all.
 """
 
 from ._panel import SliderPanel
+from .gamma_beta import describe_sigmoid_view, gamma_beta_panel, sigmoid_view
 from .normalization import (
     batch_size_panel,
     batch_spread,
@@ -19,6 +20,7 @@ PANELS = {
     "batch_size_panel": batch_size_panel,
     "epsilon_panel": epsilon_panel,
 }
+PANELS["gamma_beta_panel"] = gamma_beta_panel
 
 __all__ = [
     "PANELS",
@@ -30,3 +32,4 @@ __all__ = [
     "epsilon_effect",
     "epsilon_panel",
 ]
+__all__ += ["describe_sigmoid_view", "gamma_beta_panel", "sigmoid_view"]

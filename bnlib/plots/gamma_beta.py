@@ -1,0 +1,65 @@
+"""Plots for notebook 02 (gamma and beta)."""
+
+import numpy as np
+
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+
+Y_EDGES = np.linspace(-8, 8, 65)
+S_EDGES = np.linspace(0, 1, 21)
+CURVE = np.linspace(-8, 8, 201)
+SATURATED_AT = 2.887  # |y| where the sigmoid's slope falls to 0.05, a fifth of its peak
+
+
+def sigmoid_regime(view, axes=None):
+    """Two views of a `widgets.sigmoid_view`: the sigmoid input's histogram under the sigmoid
+    curve and its tangent at 0 (the linear regime), and the output's histogram."""
+    ax0, ax1 = _axes(axes, 2)
+    _reset(ax0)
+    _reset(ax1)
+    counts, _ = np.histogram(view.y, Y_EDGES)
+    # A fixed scale (not "tallest bar = 1"), so a wider histogram is also a lower one.
+    ax0.stairs(9 * counts / len(view.y), Y_EDGES, fill=True, color=BLUE, alpha=0.5)
+    for side in (-1, 1):
+        ax0.axvspan(side * SATURATED_AT, side * 8, color=GREY, alpha=0.12, lw=0)
+    ax0.plot(CURVE, 0.5 * (1 + np.tanh(0.5 * CURVE)), color="k", lw=1.5, label="sigmoid")
+    ax0.plot(CURVE, 0.5 + CURVE / 4, color=ORANGE, ls="--", lw=1.2, label="tangent 0.5 + y/4")
+    ax0.set(
+        xlim=(-8, 8),
+        ylim=(-0.02, 1.05),
+        xlabel=r"sigmoid input $y = \gamma\hat{x} + \beta$ (grey: saturated)",
+        title=f"input: {100 * view.linearity:.1f}% linear, {100 * view.saturated:.1f}% saturated",
+    )
+    ax0.legend(loc="upper left", fontsize=7, frameon=False)
+    counts, _ = np.histogram(view.s, S_EDGES)
+    ax1.stairs(counts / len(view.s), S_EDGES, fill=True, color=GREEN, alpha=0.7)
+    ax1.axvline(view.out_mean, color="k", lw=1.2)
+    ax1.set(
+        xlim=(0, 1),
+        ylim=(0, 0.4),
+        xlabel="sigmoid output",
+        ylabel="fraction of the batch (bins of 0.05)",
+        title=f"output: mean {view.out_mean:.2f}, std {view.out_std:.2f}",
+    )
+    return np.array([ax0, ax1])
+
+
+def learned_gamma_beta(history, task, frozen_loss, axes=None):
+    """Gamma and beta learned by gradient descent (records "gamma", "beta" of a
+    `training.fit_regression` History) against the teacher's values, and the loss, compared
+    with the loss of the same layer with gamma = 1 and beta = 0."""
+    ax0, ax1 = _axes(axes, 2)
+    steps = history.record_steps
+    colors = (BLUE, GREEN, ORANGE, GREY)
+    for j in range(task.scale.size):
+        c = colors[j % len(colors)]
+        ax0.plot(steps, history.records["gamma"][:, j], color=c, label=rf"$\gamma_{j}$")
+        ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", label=rf"$\beta_{j}$")
+        for value in (task.scale[j], task.shift[j]):
+            ax0.axhline(value, color=c, lw=0.8, ls="--", alpha=0.6)
+    ax0.set(title="learned values (dashed: what the task needs)", xlabel="gradient step")
+    ax0.legend(fontsize=7, frameon=False, ncols=2)
+    ax1.semilogy(np.arange(len(history.loss)), history.loss, color=BLUE, label="learning γ, β")
+    ax1.axhline(frozen_loss, color=ORANGE, ls="--", label=r"fixed $\gamma = 1, \beta = 0$")
+    ax1.set(title="mean squared error", xlabel="gradient step")
+    ax1.legend(fontsize=7, frameon=False)
+    return np.array([ax0, ax1])

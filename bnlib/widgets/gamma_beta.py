@@ -1,0 +1,85 @@
+"""Slider panel for notebook 02: gamma and beta move a normalized activation through a sigmoid."""
+
+from typing import NamedTuple
+
+import ipywidgets as w
+import numpy as np
+
+from .. import plots
+from .._checks import check_positive_int
+from ._panel import SliderPanel
+
+# The sigmoid's slope s(1 - s) peaks at 1/4 (at y = 0); below 0.05, a fifth of the peak,
+# we call the unit saturated: |y| > 2.89.
+SATURATION_SLOPE = 0.05
+
+
+class SigmoidView(NamedTuple):
+    gamma: float
+    beta: float
+    y: np.ndarray  # (n,) sigmoid input gamma * x_hat + beta, x_hat exactly mean 0, variance 1
+    s: np.ndarray  # (n,) sigmoid output
+    linearity: float  # R^2 of the best straight line through (y, s): 1 = perfectly linear
+    saturated: float  # fraction of inputs where the slope s(1 - s) < SATURATION_SLOPE
+    mean_slope: float  # average s(1 - s): how much gradient gets through, at most 0.25
+    out_mean: float
+    out_std: float
+
+
+def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
+    """A normalized activation x_hat (mean 0, variance 1) scaled by gamma, shifted by beta and
+    passed through a sigmoid, with how linear and how saturated the result is.
+
+    >>> v = sigmoid_view(1.0, 0.0)
+    >>> round(v.linearity, 3), round(v.saturated, 3), round(v.out_mean, 3)
+    (0.985, 0.004, 0.499)
+    """
+    n = check_positive_int(n, "n")
+    if n < 2:
+        raise ValueError(f"n must be >= 2; got {n}")
+    gamma, beta = float(gamma), float(beta)
+    z = np.random.default_rng(seed).standard_normal(n)
+    x_hat = (z - z.mean()) / z.std()
+    y = gamma * x_hat + beta
+    s = 0.5 * (1.0 + np.tanh(0.5 * y))
+    slope = s * (1.0 - s)
+    if s.std() > 0:
+        linearity = float(np.corrcoef(y, s)[0, 1] ** 2)
+    else:  # gamma = 0: every input is the same number, trivially on a line
+        linearity = 1.0
+    return SigmoidView(
+        gamma,
+        beta,
+        y,
+        s,
+        linearity,
+        float(np.mean(slope < SATURATION_SLOPE)),
+        float(slope.mean()),
+        float(s.mean()),
+        float(s.std()),
+    )
+
+
+def describe_sigmoid_view(v):
+    return (
+        f"&gamma; = {v.gamma:.2f}, &beta; = {v.beta:.2f}: a straight line explains "
+        f"{100 * v.linearity:.1f}% of the output's variance; {100 * v.saturated:.1f}% of inputs "
+        f"are saturated; mean slope {v.mean_slope:.3f} (at most 0.25); output mean "
+        f"{v.out_mean:.3f}, std {v.out_std:.3f}"
+    )
+
+
+def gamma_beta_panel(seed=0):
+    """Sliders over gamma and beta for `sigmoid_view` (plotted by `plots.sigmoid_regime`)."""
+    sliders = {
+        "gamma": w.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="gamma"),
+        "beta": w.FloatSlider(value=0.0, min=-5.0, max=5.0, step=0.1, description="beta"),
+    }
+    return SliderPanel(
+        lambda gamma, beta: sigmoid_view(gamma, beta, seed=seed),
+        plots.sigmoid_regime,
+        sliders,
+        ncols=2,
+        figsize=(9, 3.2),
+        describe=describe_sigmoid_view,
+    )
