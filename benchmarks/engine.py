@@ -3,8 +3,9 @@ with and without batch norm, through `bnlib.train` (minibatch SGD, as the notebo
 
 A step is one minibatch forward + backward + SGD update. The test set is scored only at the
 start and the end, so the rate is the training loop's own. Each configuration runs in a fresh
-Python process, once with OpenBLAS's default thread count and once with one thread (the count
-is fixed when numpy loads, so it needs a new process): on a shared machine the difference shows.
+Python process, once with OPENBLAS_NUM_THREADS unset (OpenBLAS's default: one thread per core,
+unless bnlib limits it) and once set to 1; the variable is read when numpy loads, so each run
+needs a new process. On a shared machine the difference shows.
 """
 
 import argparse
@@ -68,7 +69,7 @@ def in_subprocess(batchnorm, batch_size, steps, blas_threads):
 def table(steps=1000, batch_sizes=(60, 128), blas=(None, 1)):
     t = Table(
         f"4. Engine speed (digits MLP {SIZES}, sigmoid, SGD lr 0.5; load {load()} at start)",
-        ["model", "batch", "BLAS threads", "steps", "steps/s", "budget", "BN cost", "mark"],
+        ["model", "batch", "OPENBLAS_NUM_THREADS", "steps", "steps/s", "budget", "BN cost", "mark"],
         [
             f"budget: >= {MIN_STEPS_PER_S:.0f} steps/s (a 1,000-step run of one model in < 2 s);"
             " BN cost = time per step with BN / without, same batch and threads",
@@ -86,7 +87,7 @@ def table(steps=1000, batch_sizes=(60, 128), blas=(None, 1)):
                 t.add(
                     "with BN" if batchnorm else "without BN",
                     batch_size,
-                    blas_threads or f"default ({os.cpu_count()})",
+                    blas_threads or "unset",
                     done,
                     f"{rate:.0f}",
                     f"{MIN_STEPS_PER_S:.0f}",
