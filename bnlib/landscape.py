@@ -92,3 +92,29 @@ def landscape_recorder(step_sizes):
         return np.stack([p.loss, p.grad_change, p.step_sizes * p.grad_norm])
 
     return recorder
+
+
+class LandscapeSummary(NamedTuple):
+    """One training run's probes, one number per probe step (see `summarize`)."""
+
+    steps: np.ndarray  # (R,) the record steps
+    loss_low: np.ndarray  # (R,) lowest loss seen along -g (theta included)
+    loss_high: np.ndarray  # (R,) highest
+    grad_change: np.ndarray  # (R,) largest ||grad L(theta - eta g) - g|| over eta
+    beta_smoothness: np.ndarray  # (R,) largest gradient change per distance moved
+
+
+def summarize(history, name="landscape"):
+    """Reduce a History recorded with `landscape_recorder` (under `name`) to a summary.
+
+    The loss at theta itself is the training loss of that step (same batch, same parameters).
+    """
+    probes = history.records[name]  # (R, 3, K): loss, grad change, distance moved
+    base = history.loss[history.record_steps]
+    return LandscapeSummary(
+        history.record_steps,
+        np.minimum(probes[:, 0].min(axis=1), base),
+        np.maximum(probes[:, 0].max(axis=1), base),
+        probes[:, 1].max(axis=1),
+        (probes[:, 1] / probes[:, 2]).max(axis=1),
+    )

@@ -6,6 +6,7 @@ found by comparing the answer with the outputs of the usual wrong implementation
 
 from ._feedback import Feedback
 from .gamma_beta import check_identity_params, check_steered_sigmoid
+from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
 
 __all__ = [
@@ -15,3 +16,4 @@ __all__ = [
     "check_output_variance",
 ]
 __all__ += ["check_identity_params", "check_steered_sigmoid"]
+__all__ += ["check_batchnorm_backward", "check_scaled_gradient"]

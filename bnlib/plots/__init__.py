@@ -5,8 +5,10 @@ functions behind the slider panels live in `bnlib.widgets`). One module per note
 """
 
 from .gamma_beta import learned_gamma_beta, sigmoid_regime
+from .gradients import gradient_flow, landscape, scale_invariance
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
 from .training import accuracy_curves
 
 __all__ = ["batch_spread", "before_after", "channel_stats", "epsilon_effect"]
 __all__ += ["accuracy_curves", "learned_gamma_beta", "sigmoid_regime"]
+__all__ += ["gradient_flow", "landscape", "scale_invariance"]
