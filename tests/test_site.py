@@ -59,4 +59,6 @@ def test_page_replaces_slider_panels_by_a_note_and_loads_nothing_remote(site, no
     assert WIDGET_VIEW not in page
     assert not re.search(r"""<script[^>]+src=["']?https?:""", page)
     assert 'src="mathjax/MathJax.js' in page
+    for other in NOTEBOOKS:
+        assert f'href="{other.name}' not in page, "a link to a notebook, not to its page"
     assert (site / "mathjax" / "MathJax.js").is_file()

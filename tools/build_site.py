@@ -134,6 +134,17 @@ def nav(pages, index):
     return f'<nav class="static-nav">{"".join(links)}</nav>'
 
 
+def link_to_page(paths):
+    """A re.sub callback that turns a link to one of `paths` into a link to its page."""
+    stems = {path.stem for path in paths}
+
+    def replace(match):
+        stem, anchor = match.group(1), match.group(2) or ""
+        return f'href="{stem}.html{anchor}"' if stem in stems else match.group(0)
+
+    return replace
+
+
 def build(out, source=ROOT / "notebooks", readme=ROOT / "README.md"):
     """Render every notebook in `source` and the index into `out`; returns the page paths."""
     paths = notebooks(source)
@@ -159,6 +170,8 @@ def build(out, source=ROOT / "notebooks", readme=ROOT / "README.md"):
         title = title_of(nb, path)
         resources = {"metadata": {"name": title}, "static_nav": nav(pages, index)}
         body, _ = exporter.from_notebook_node(static_outputs(nb), resources=resources)
+        # Links between notebooks ("Next: 02 ...") lead to the other pages.
+        body = re.sub(r'href="([^"/:]+)\.ipynb(#[^"]*)?"', link_to_page(paths), body)
         (out / pages[index]).write_text(body, encoding="utf-8")
         number = path.stem.split("_")[0]
         rows.append(
