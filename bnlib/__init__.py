@@ -4,6 +4,8 @@ One concept per module: `batchnorm` (the math), `spatial` (images), `layernorm`,
 `running` (running statistics), `layers` (stateful layers), `gradcheck`, `plots`, `widgets`
 (slider panels) and `exercises` (checkers). Conventions: PyTorch's (momentum = weight on the
 new batch, biased variance to normalize, unbiased running variance, eps = 1e-5).
+The training engine: `data` (the shipped digits, toy tasks), `model` (Sequential, mlp, losses,
+SGD), `training` (train -> History), `landscape` and `gradflow` (probes of a model).
 """
 
 from ._checks import BackwardBeforeForwardError

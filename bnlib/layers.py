@@ -257,8 +257,9 @@ class NoisyBatchNorm(BatchNorm1d):
 
     After normalizing, each feature j is mapped to a_j * y_j + c_j with a_j ~ Uniform(1 -
     scale_noise, 1 + scale_noise) and c_j ~ Normal(0, shift_noise^2), redrawn at every forward
-    call: the distribution the next layer sees keeps moving (Santurkar et al. 2018's "noisy
-    BN"). Eval mode adds no noise.
+    call: the distribution the next layer sees keeps moving (a simple version of the "noisy
+    BN" of Santurkar et al. 2018, which injects a time-varying shift and scale). Eval mode adds
+    no noise.
 
     >>> bn = NoisyBatchNorm(2, rng=np.random.default_rng(0), shift_noise=1.0)
     >>> out = bn.forward(np.array([[0.0, 1.0], [2.0, 5.0]]))
