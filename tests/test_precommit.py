@@ -66,10 +66,11 @@ def test_pre_commit_runs_the_hooks_offline_in_a_fresh_repo(tmp_path):
     venv_bin = Path(sys.executable).parent
     repo = tmp_path / "repo"
     (repo / "tools").mkdir(parents=True)
-    shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
+    # The hooks run .venv/bin/...; here they point at this interpreter's environment instead.
+    config = (ROOT / ".pre-commit-config.yaml").read_text()
+    (repo / ".pre-commit-config.yaml").write_text(config.replace(".venv/bin/", f"{venv_bin}/"))
     shutil.copy(ROOT / "pyproject.toml", repo)
     shutil.copy(ROOT / "tools" / "strip_execution_metadata.py", repo / "tools")
-    (repo / ".venv").symlink_to(venv_bin.parent, target_is_directory=True)
     (repo / "nb.ipynb").write_text(json.dumps(executed_notebook()))
     (repo / "ok.py").write_text('"""A module."""\n\nx = 1\n')
     env = {
