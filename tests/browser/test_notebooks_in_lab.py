@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -103,8 +104,6 @@ def screenshot_whole_notebook(page, path):
 def move(handle, image):
     """One keyboard step on a slider handle (back, if it sits at its maximum); the panel's
     image must then be replaced by a new, decodable PNG."""
-    from playwright.sync_api import expect
-
     value = handle.get_attribute("aria-valuenow")
     at_max = float(value) >= float(handle.get_attribute("aria-valuemax"))
     old_src = image.get_attribute("src")
@@ -132,8 +131,8 @@ def test_notebook_runs_and_every_slider_redraws_its_figure(notebook, page, lab, 
     assert cells.count() == len(stored["cells"])
     for index, cell in enumerate(stored["cells"]):
         if any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", [])):
-            widgets = cells.nth(index).locator(".jp-OutputArea-output .jupyter-widgets")
-            assert widgets.count() > 0, f"cell {index} shows no live widget"
+            widget = cells.nth(index).locator(".jp-OutputArea-output .jupyter-widgets").first
+            expect(widget, f"cell {index} shows no live widget").to_be_attached()
 
     panels = page.locator(PANEL)
     for k in range(panels.count()):
