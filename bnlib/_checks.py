@@ -30,14 +30,13 @@ def as_float_array(x, name="x"):
             else f"{name} has dtype {arr.dtype}"
         )
     if arr.dtype != np.float32:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(np.float64, copy=False)  # no copy when it already is float64
     return arr
 
 
 def check_finite(arr, name="x"):
     """Raise ValueError if `arr` holds NaN or Inf, saying how many."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
+    if not np.isfinite(arr).all():
         raise ValueError(
             f"{name} must be finite; it has {int(np.isnan(arr).sum())} NaN and "
             f"{int(np.isinf(arr).sum())} Inf value(s) out of {arr.size}"

@@ -11,6 +11,7 @@ from bnlib import (
     numerical_gradient,
     rel_error,
 )
+from bnlib._checks import check_finite
 
 SEED_002 = np.arange(1, 16).reshape(5, 3)  # the 5x3 example of the course page seed
 
@@ -152,6 +153,12 @@ def test_bad_x(x, error, match):
 def test_bad_parameters(kwargs, error, match):
     with pytest.raises(error, match=match):
         batchnorm_forward(np.ones((4, 3)), **kwargs)
+
+
+def test_finiteness_check_is_not_fooled_by_an_overflowing_sum():
+    check_finite(np.array([1e308, 1e308, -1e308]))  # the sum overflows; every value is finite
+    with pytest.raises(ValueError, match="0 NaN and 1 Inf"):
+        check_finite(np.array([1e308, np.inf]))
 
 
 def test_bad_backward_calls():
