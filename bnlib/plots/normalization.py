@@ -49,9 +49,9 @@ def batch_spread(spread, axes=None):
     tops.append(_hist(ax2, spread.x_hat_example, np.linspace(-3, 3, 41), color=GREEN))
     ax2.axvline(spread.x_hat_ideal, color="k", lw=1.5, label="with the true mean and std")
     ax2.set(title=f"one example's $\\hat{{x}}$ (x = {spread.example:g})", xlim=(-3, 3))
-    for ax, top_count in zip((ax0, ax1, ax2), tops, strict=True):
+    for ax, top_count, corner in zip((ax0, ax1, ax2), tops, ("left", "right", "left"), strict=True):
         ax.set_ylim(0, 1.3 * top_count)
-        ax.legend(loc="upper left", fontsize=7, frameon=False)
+        ax.legend(loc=f"upper {corner}", fontsize=7, frameon=False)
     ax1.set_xlabel(f"batch size m = {m}, {spread.batch_means.size} batches")
     return np.array([ax0, ax1, ax2])
 
