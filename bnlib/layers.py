@@ -22,7 +22,36 @@ from .batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inferenc
 from .running import update_running_stats
 
 
-class BatchNorm1d:
+class _Layer:
+    """Shared bookkeeping: a train/eval flag and the backward-before-forward guard."""
+
+    param_names = ()
+    training = True
+    _cache = None
+
+    def train(self, mode=True):
+        """Switch to training mode; returns self."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Switch to eval mode; returns self."""
+        return self.train(False)
+
+    def _saved(self):
+        if self._cache is None:
+            name = type(self).__name__
+            raise BackwardBeforeForwardError(f"backward called before any forward on {name}")
+        return self._cache
+
+    def _check_input(self, x, width):
+        x = check_batch(x, ndim=2, layout=f"(N, {width})")
+        if x.shape[1] != width:
+            raise ValueError(f"{type(self).__name__} wants x of shape (N, {width}); got {x.shape}")
+        return x
+
+
+class BatchNorm1d(_Layer):
     """Batch normalization over (N, D) with PyTorch's semantics.
 
     In training mode `forward` normalizes with the batch statistics and blends them into
@@ -49,15 +78,6 @@ class BatchNorm1d:
         self.training = True
         self.dgamma = self.dbeta = None
         self._cache = None
-
-    def train(self, mode=True):
-        """Switch to training mode (batch statistics); returns self."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self):
-        """Switch to eval mode (running statistics); returns self."""
-        return self.train(False)
 
     def forward(self, x):
         """x (N, D) -> out (N, D); in training also updates the running statistics."""
@@ -96,9 +116,7 @@ class BatchNorm1d:
 
     def backward(self, dout):
         """dout (N, D) -> dx (N, D); sets self.dgamma and self.dbeta (D,)."""
-        if self._cache is None:
-            raise BackwardBeforeForwardError("backward called before any forward on BatchNorm1d")
-        mode, saved = self._cache
+        mode, saved = self._saved()
         if mode == "train":
             dx, self.dgamma, self.dbeta = batchnorm_backward(dout, saved)
             return dx
@@ -113,35 +131,6 @@ class BatchNorm1d:
             f"BatchNorm1d({self.num_features}, eps={self.eps:g}, momentum={self.momentum}, "
             f"training={self.training})"
         )
-
-
-class _Layer:
-    """Shared bookkeeping: a train/eval flag and the backward-before-forward guard."""
-
-    param_names = ()
-    training = True
-    _cache = None
-
-    def train(self, mode=True):
-        """Switch to training mode; returns self."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self):
-        """Switch to eval mode; returns self."""
-        return self.train(False)
-
-    def _saved(self):
-        if self._cache is None:
-            name = type(self).__name__
-            raise BackwardBeforeForwardError(f"backward called before any forward on {name}")
-        return self._cache
-
-    def _check_input(self, x, width):
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 2 or x.shape[1] != width:
-            raise ValueError(f"{type(self).__name__} wants x of shape (N, {width}); got {x.shape}")
-        return x
 
 
 class Linear(_Layer):

@@ -49,7 +49,7 @@ def test_describe_mentions_the_numbers():
         (lambda x, eps: (np.sqrt(x.var() + eps), x.mean()), False, "shape (3,)"),
         (lambda x, eps: ..., False, "returned None"),
         (lambda x, eps: 1 / 0, False, "ZeroDivisionError"),
-        (lambda x: x, False, "two arguments"),
+        (lambda x: x, False, "the arguments (x, eps)"),
     ],
 )
 def test_identity_checker_diagnoses(fn, passed, phrase):

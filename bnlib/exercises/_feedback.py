@@ -1,5 +1,7 @@
 """Feedback and the shared diagnosis helpers used by every checker."""
 
+import inspect
+
 import numpy as np
 
 
@@ -14,6 +16,41 @@ class Feedback:
 
     def __repr__(self):
         return ("PASS: " if self.passed else "NOT YET: ") + self.message
+
+
+def _call(fn, args, signature):
+    """Call a learner's function on copies of `args`: (result, None), or (None, Feedback) saying
+    why it could not be called or what it raised. `signature` names the arguments, "(x, eps)"."""
+    if not callable(fn):
+        return None, Feedback(False, f"pass your function itself, not {type(fn).__name__}.")
+    try:
+        inspect.signature(fn).bind(*args)
+    except TypeError:
+        return None, Feedback(False, f"your function must take the arguments {signature}.")
+    try:
+        return fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args)), None
+    except Exception as err:  # a learner's bug: report it instead of a traceback
+        return None, Feedback(False, f"your function raised {type(err).__name__}: {err}")
+
+
+def _judge(result, reference, variants, success, name="your output"):
+    """The verdict on a learner's array: shape, then the named mistakes, then the error size."""
+    answer, problem = _as_answer(_first(result), reference.shape)
+    if problem is None:
+        problem = _diagnose(answer, reference, variants)
+    if problem is not None:
+        return Feedback(False, problem.replace("your output", name))
+    return Feedback(True, f"{success} (max error {np.max(np.abs(answer - reference)):.1e}).")
+
+
+def _as_number(answer):
+    """A learner's numeric answer: (float, None), or (None, Feedback) when it is not a number."""
+    if answer is None or answer is Ellipsis:
+        return None, Feedback(False, "replace the ... with your number.")
+    try:
+        return float(answer), None
+    except (TypeError, ValueError):
+        return None, Feedback(False, f"give a number; got {answer!r}.")
 
 
 def _first(result):

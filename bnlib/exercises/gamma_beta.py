@@ -1,12 +1,10 @@
 """Exercise checkers for notebook 02: recovering the identity, steering a sigmoid."""
 
-import inspect
-
 import numpy as np
 
 from ..batchnorm import batchnorm_forward
 from ..widgets.gamma_beta import sigmoid_view
-from ._feedback import Feedback
+from ._feedback import Feedback, _call
 
 
 def _identity_variants(x, eps):
@@ -40,18 +38,13 @@ def _identity_variants(x, eps):
 
 def check_identity_params(fn):
     """Check a learner's fn(x, eps) -> (gamma, beta) that makes batch norm return x unchanged."""
-    if not callable(fn):
-        return Feedback(False, f"pass your function itself, not {type(fn).__name__}.")
-    if len(inspect.signature(fn).parameters) < 2:
-        return Feedback(False, "your function must take two arguments: (x, eps).")
     rng = np.random.default_rng(3)
     # The last feature has variance 1e-4, only ten times eps: forgetting eps shows.
     x = rng.normal([4.0, -2.0, 0.5], [3.0, 0.5, 0.01], size=(16, 3))
     eps = 1e-5
-    try:
-        result = fn(x.copy(), eps)
-    except Exception as err:  # a learner's bug: report it instead of a traceback
-        return Feedback(False, f"your function raised {type(err).__name__}: {err}")
+    result, failed = _call(fn, (x, eps), "(x, eps)")
+    if failed is not None:
+        return failed
     if result is None or result is Ellipsis:
         return Feedback(False, "your function returned None: return the pair (gamma, beta).")
     if not (isinstance(result, tuple) and len(result) == 2):

@@ -1,11 +1,9 @@
 """Exercise checkers for notebook 03: the backward pass, and gradients under weight scaling."""
 
-import inspect
-
 import numpy as np
 
 from ..batchnorm import batchnorm_backward, batchnorm_forward
-from ._feedback import Feedback, _as_answer, _diagnose, _first
+from ._feedback import Feedback, _as_number, _call, _judge
 
 
 def _backward_variants(dout, x, gamma, eps):
@@ -48,41 +46,29 @@ def _backward_variants(dout, x, gamma, eps):
 
 def check_batchnorm_backward(fn):
     """Check a learner's fn(dout, x, gamma, eps) -> dx (or (dx, ...)) for x of shape (N, D)."""
-    if not callable(fn):
-        return Feedback(False, f"pass your function itself, not {type(fn).__name__}.")
-    if len(inspect.signature(fn).parameters) < 4:
-        return Feedback(False, "your function must take four arguments: (dout, x, gamma, eps).")
     rng = np.random.default_rng(4)
     x = rng.normal([3.0, -1.0, 0.0], [2.0, 0.5, 1.0], size=(6, 3))
     dout, gamma, eps = rng.normal(size=(6, 3)), np.array([1.5, 0.5, -2.0]), 1e-5
-    try:
-        result = _first(fn(dout.copy(), x.copy(), gamma.copy(), eps))
-    except Exception as err:  # a learner's bug: report it instead of a traceback
-        return Feedback(False, f"your function raised {type(err).__name__}: {err}")
-    answer, problem = _as_answer(result, x.shape)
-    if problem:
-        return Feedback(False, problem.replace("the output", "dx"))
+    result, failed = _call(fn, (dout, x, gamma, eps), "(dout, x, gamma, eps)")
+    if failed is not None:
+        return failed
     _, cache = batchnorm_forward(x, gamma, 0.0, eps)
     reference, _, _ = batchnorm_backward(dout, cache)
-    problem = _diagnose(answer, reference, _backward_variants(dout, x, gamma, eps))
-    if problem:
-        return Feedback(False, problem)
-    return Feedback(
-        True,
-        "matches bnlib.batchnorm_backward (max error "
-        f"{np.max(np.abs(answer - reference)):.1e}); note that each column of dx sums to 0.",
+    return _judge(
+        result,
+        reference,
+        _backward_variants(dout, x, gamma, eps),
+        "matches bnlib.batchnorm_backward; note that each column of dx sums to 0",
+        name="your dx",
     )
 
 
 def check_scaled_gradient(answer, scale, norm):
     """Check a prediction of ||dL/dW|| after W (followed by BN) is multiplied by `scale`,
     given ||dL/dW|| = `norm` before."""
-    if answer is None or answer is Ellipsis:
-        return Feedback(False, "replace the ... with your number.")
-    try:
-        got = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"give a number; got {answer!r}.")
+    got, failed = _as_number(answer)
+    if failed is not None:
+        return failed
     want = norm / scale
     if np.isclose(got, want, rtol=1e-3):
         return Feedback(

@@ -1,11 +1,9 @@
 """Exercise checkers for notebook 01: batch-norm forward, channel statistics, eps."""
 
-import inspect
-
 import numpy as np
 
 from ..batchnorm import batchnorm_forward
-from ._feedback import Feedback, _as_answer, _diagnose, _first
+from ._feedback import Feedback, _as_number, _call, _judge
 
 
 def _bn_variants(x, gamma, beta, eps):
@@ -49,45 +47,30 @@ def _bn_variants(x, gamma, beta, eps):
 
 def check_batchnorm_forward(fn):
     """Check a learner's fn(x, gamma, beta, eps) -> out (or (out, ...)) for x of shape (N, D)."""
-    if not callable(fn):
-        return Feedback(False, f"pass your function itself, not {type(fn).__name__}.")
-    try:
-        inspect.signature(fn).bind(None, None, None, None)
-    except TypeError:
-        return Feedback(False, "your function must take four arguments: (x, gamma, beta, eps).")
     rng = np.random.default_rng(1)
     # Three features on different scales; the last has variance ~1e-4, comparable to eps.
     x = rng.normal([5.0, -3.0, 0.2], [2.0, 0.5, 0.01], size=(8, 3))
     gamma, beta, eps = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 3.0]), 1e-4
-    try:
-        result = _first(fn(x.copy(), gamma.copy(), beta.copy(), eps))
-    except Exception as err:  # a learner's bug: report it instead of a traceback
-        return Feedback(False, f"your function raised {type(err).__name__}: {err}")
-    answer, problem = _as_answer(result, x.shape)
-    if problem:
-        return Feedback(False, problem)
+    result, failed = _call(fn, (x, gamma, beta, eps), "(x, gamma, beta, eps)")
+    if failed is not None:
+        return failed
     reference, _ = batchnorm_forward(x, gamma, beta, eps)
-    problem = _diagnose(answer, reference, _bn_variants(x, gamma, beta, eps))
-    if problem:
-        return Feedback(False, problem)
-    return Feedback(
-        True,
-        "matches bnlib.batchnorm_forward on a batch of 8 with three features "
-        "on very different scales (max error "
-        f"{np.max(np.abs(answer - reference)):.1e}).",
+    return _judge(
+        result,
+        reference,
+        _bn_variants(x, gamma, beta, eps),
+        "matches bnlib.batchnorm_forward on a batch of 8 with three features on very "
+        "different scales",
     )
 
 
 def check_channel_statistics(fn):
     """Check fn(x) -> (mean, var) per channel for images x of shape (N, C, H, W)."""
-    if not callable(fn):
-        return Feedback(False, f"pass your function itself, not {type(fn).__name__}.")
     rng = np.random.default_rng(2)
     x = rng.normal(size=(4, 3, 5, 6)) * np.array([1.0, 2.0, 3.0])[:, None, None] + 10
-    try:
-        result = fn(x.copy())
-    except Exception as err:
-        return Feedback(False, f"your function raised {type(err).__name__}: {err}")
+    result, failed = _call(fn, (x,), "(x)")
+    if failed is not None:
+        return failed
     if result is None or result is Ellipsis:
         return Feedback(
             False, "your function returned None: fill in its body and return mean, var."
@@ -124,12 +107,9 @@ def check_channel_statistics(fn):
 def check_output_variance(answer, var, eps):
     """Check a predicted output variance of a feature with batch variance `var` after BN."""
     want = var / (var + eps)
-    if answer is None or answer is Ellipsis:
-        return Feedback(False, "replace the ... with your number.")
-    try:
-        got = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"give a number; got {answer!r}.")
+    got, failed = _as_number(answer)
+    if failed is not None:
+        return failed
     if np.isclose(got, want, rtol=1e-3):
         return Feedback(
             True,
