@@ -32,25 +32,82 @@ class BatchNormCache(NamedTuple):
     eps: float
 
 
-def normalize(x, eps):
-    """Normalize over axis 0 with no checks: returns (x_hat, x_centered, var, inv_std).
+def normalize3(x, eps):
+    """The normalizing kernel on a 3-D view (A, F, B): statistics per F over axes 0 and 2.
 
-    Two passes (mean, then mean of squared deviations) keep the variance accurate when the mean
-    is large; E[x^2] - E[x]^2 would cancel catastrophically.
+    Flat batches (N, *F) are viewed as (N, F, 1), images (N, C, H, W) as (N, C, H*W), so one
+    kernel serves both without copying. Returns x_hat, x_centered (A, F, B), var (F,) and
+    inv_std (1, F, 1). Two passes (mean, then mean of squared deviations) keep the variance
+    accurate when the mean is large; E[x^2] - E[x]^2 would cancel catastrophically. On large
+    batches the time is memory traffic, so sums of products use einsum (no product array).
     """
-    mu = x.mean(axis=0)
-    xc = x - mu
-    var = np.mean(xc * xc, axis=0)
-    inv_std = 1.0 / np.sqrt(var + eps)
+    m = x.shape[0] * x.shape[2]
+    xc = x - x.mean(axis=(0, 2), keepdims=True)
+    var = np.einsum("afb,afb->f", xc, xc) / m
+    inv_std = (1.0 / np.sqrt(var + eps))[None, :, None]
     return xc * inv_std, xc, var, inv_std
 
 
-def normalize_backward(dx_hat, x_hat, inv_std):
-    """Gradient through `normalize` (fused closed form), statistics over axis 0."""
-    n = dx_hat.shape[0]
-    return (inv_std / n) * (
-        n * dx_hat - dx_hat.sum(axis=0) - x_hat * np.sum(dx_hat * x_hat, axis=0)
+def normalize3_backward(dout, x_hat, inv_std, gamma):
+    """Fused backward of y = gamma * x_hat + beta through `normalize3`, on (A, F, B) views.
+
+    gamma and inv_std are (1, F, 1). Returns dx (A, F, B), dgamma (F,), dbeta (F,). With
+    m = A * B samples per feature and g = dout * gamma,
+    dx = (inv_std / m) * (m * g - sum(g) - x_hat * sum(g * x_hat)); gamma is per feature, so it
+    factors out of both sums, which are dbeta and dgamma.
+    """
+    m = dout.shape[0] * dout.shape[2]
+    dbeta = dout.sum(axis=(0, 2))
+    dgamma = np.einsum("afb,afb->f", dout, x_hat)
+    scale = gamma * inv_std / m  # (1, F, 1)
+    dx = x_hat * (scale * -dgamma[:, None])
+    dx += dout * (m * scale)
+    dx -= scale * dbeta[:, None]
+    return dx, dgamma, dbeta
+
+
+def _view3(a):
+    """(N, *F) -> (N, F, 1) without copying."""
+    return a.reshape(a.shape[0], -1, 1)
+
+
+def _column(p, features):
+    """A parameter broadcastable to `features`, as a (1, F, 1) column for the 3-D views."""
+    return np.broadcast_to(p, features).reshape(1, -1, 1)
+
+
+def warn_if_one_sample(m):
+    """Warn when every statistic comes from a single value (output = beta)."""
+    if m == 1:
+        warnings.warn(
+            "batch of one sample: every batch variance is 0 and x - mean is 0, "
+            "so the output is just beta (it carries no information about x)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def normalize(x, eps):
+    """Normalize (N, *F) over axis 0 with no checks: returns (x_hat, x_centered, var, inv_std),
+    the last two of shape F.
+
+    >>> x_hat, _, var, _ = normalize(np.array([[1.0], [3.0]]), eps=1e-12)
+    >>> x_hat.ravel(), var
+    (array([-1.,  1.]), array([1.]))
+    """
+    x_hat, xc, var, inv_std = normalize3(_view3(x), eps)
+    return (
+        x_hat.reshape(x.shape),
+        xc.reshape(x.shape),
+        var.reshape(x.shape[1:]),
+        inv_std.reshape(x.shape[1:]),
     )
+
+
+def normalize_backward(dx_hat, x_hat, inv_std):
+    """Gradient through `normalize` (statistics over axis 0) of an upstream dx_hat."""
+    dx, _, _ = normalize3_backward(_view3(dx_hat), _view3(x_hat), inv_std.reshape(1, -1, 1), 1.0)
+    return dx.reshape(dx_hat.shape)
 
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):
@@ -68,15 +125,10 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     gamma = check_param(gamma, "gamma", features, x.dtype)
     beta = check_param(beta, "beta", features, x.dtype)
     eps = check_eps(eps)
-    if x.shape[0] == 1:
-        warnings.warn(
-            "batch of one sample: every batch variance is 0 and x - mean is 0, "
-            "so the output is just beta (it carries no information about x)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    warn_if_one_sample(x.shape[0])
     x_hat, xc, var, inv_std = normalize(x, eps)
-    out = gamma * x_hat + beta
+    out = x_hat * gamma
+    out += beta
     return out, BatchNormCache(x_hat, xc, var, inv_std, gamma, np.shape(beta), eps)
 
 
@@ -95,10 +147,18 @@ def batchnorm_backward(dout, cache):
     """
     cache = check_cache(cache, BatchNormCache, "batchnorm_forward")
     dout = check_dout(dout, cache.x_hat.shape)
-    dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)
-    dgamma = sum_to_shape(np.sum(dout * cache.x_hat, axis=0), np.shape(cache.gamma))
-    dx = normalize_backward(dout * cache.gamma, cache.x_hat, cache.inv_std)
-    return dx, dgamma, dbeta
+    features = dout.shape[1:]
+    dx, dgamma, dbeta = normalize3_backward(
+        _view3(dout),
+        _view3(cache.x_hat),
+        cache.inv_std.reshape(1, -1, 1),
+        _column(cache.gamma, features),
+    )
+    return (
+        dx.reshape(dout.shape),
+        sum_to_shape(dgamma.reshape(features), np.shape(cache.gamma)),
+        sum_to_shape(dbeta.reshape(features), cache.beta_shape),
+    )
 
 
 def batchnorm_backward_staged(dout, cache):

@@ -6,26 +6,21 @@ treated as one more sample of that channel's feature: the effective batch is N *
 
 from typing import NamedTuple
 
-from ._checks import check_batch, check_cache, check_dout, check_eps, check_param
-from .batchnorm import batchnorm_backward, batchnorm_forward
+import numpy as np
+
+from ._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
+from .batchnorm import normalize3, normalize3_backward, warn_if_one_sample
 
 
 class SpatialCache(NamedTuple):
-    """The flat batchnorm cache plus the image shape to restore."""
+    """What `spatial_batchnorm_backward` needs; arrays on the (N, C, H*W) view."""
 
-    flat: object
-    shape: tuple
-
-
-def _to_rows(x):
-    """(N, C, H, W) -> (N*H*W, C): each row is one position of one image."""
-    n, c, h, w = x.shape
-    return x.transpose(0, 2, 3, 1).reshape(n * h * w, c)
-
-
-def _from_rows(rows, shape):
-    n, c, h, w = shape
-    return rows.reshape(n, h, w, c).transpose(0, 3, 1, 2)
+    x_hat: np.ndarray  # (N, C, H*W)
+    var: np.ndarray  # (C,) biased, over N * H * W values each
+    inv_std: np.ndarray  # (1, C, 1)
+    gamma: np.ndarray  # (C,) or broadcastable to it
+    beta_shape: tuple
+    shape: tuple  # (N, C, H, W)
 
 
 def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
@@ -40,12 +35,16 @@ def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
     (array([0., 0.]), array([1., 1.]))
     """
     x = check_batch(x, ndim=4, layout="(N, C, H, W)")
-    channels = x.shape[1:2]
-    gamma = check_param(gamma, "gamma", channels, x.dtype)
-    beta = check_param(beta, "beta", channels, x.dtype)
+    n, c, h, w = x.shape
+    gamma = check_param(gamma, "gamma", (c,), x.dtype)
+    beta = check_param(beta, "beta", (c,), x.dtype)
     eps = check_eps(eps)
-    out, flat = batchnorm_forward(_to_rows(x), gamma, beta, eps)
-    return _from_rows(out, x.shape), SpatialCache(flat, x.shape)
+    warn_if_one_sample(n * h * w)
+    # View (not copy) as (N, C, H*W): the kernel reduces over axes 0 and 2, i.e. N, H and W.
+    x_hat, _, var, inv_std = normalize3(x.reshape(n, c, h * w), eps)
+    out = x_hat * _channels(gamma, c)
+    out += _channels(beta, c)
+    return out.reshape(x.shape), SpatialCache(x_hat, var, inv_std, gamma, np.shape(beta), x.shape)
 
 
 def spatial_batchnorm_backward(dout, cache):
@@ -62,5 +61,17 @@ def spatial_batchnorm_backward(dout, cache):
     """
     cache = check_cache(cache, SpatialCache, "spatial_batchnorm_forward")
     dout = check_dout(dout, cache.shape)
-    dx, dgamma, dbeta = batchnorm_backward(_to_rows(dout), cache.flat)
-    return _from_rows(dx, cache.shape), dgamma, dbeta
+    c = cache.shape[1]
+    dx, dgamma, dbeta = normalize3_backward(
+        dout.reshape(cache.x_hat.shape), cache.x_hat, cache.inv_std, _channels(cache.gamma, c)
+    )
+    return (
+        dx.reshape(cache.shape),
+        sum_to_shape(dgamma, np.shape(cache.gamma)),
+        sum_to_shape(dbeta, cache.beta_shape),
+    )
+
+
+def _channels(p, c):
+    """A per-channel parameter as a (1, C, 1) column for the (N, C, H*W) view."""
+    return np.broadcast_to(p, (c,)).reshape(1, c, 1)

@@ -13,7 +13,7 @@ def test_spatial_statistics_are_per_channel_over_n_h_w():
     out, cache = spatial_batchnorm_forward(x, gamma, beta)
     np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), beta, atol=1e-12)
     var = x.var(axis=(0, 2, 3))
-    np.testing.assert_allclose(cache.flat.var, var, rtol=1e-12)
+    np.testing.assert_allclose(cache.var, var, rtol=1e-12)
     np.testing.assert_allclose(out.std(axis=(0, 2, 3)), gamma * np.sqrt(var / (var + 1e-5)))
     # The same as flattening every pixel into the batch by hand.
     rows = x.transpose(0, 2, 3, 1).reshape(-1, 3)

@@ -35,8 +35,9 @@ class SliderPanel:
         data = self.compute(**self.values())
         self.draw(data, self.axes)
         buffer = io.BytesIO()
-        # Fast zlib level: the PNG is shown once and thrown away on the next move.
-        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        # One draw straight to PNG (savefig would draw twice: a layout dry run first, even with
+        # the "none" engine), at a fast zlib level: the PNG is shown once and thrown away.
+        self.figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
         # Lay out once (constrained layout costs ~40 ms a draw), then keep the positions.
         self.figure.set_layout_engine("none")
         self.image.value = buffer.getvalue()
