@@ -61,7 +61,7 @@ def _first(result):
 def _as_answer(result, shape):
     """Return (array, None) or (None, message) when the answer is missing or misshapen."""
     if result is None or result is Ellipsis:
-        return None, "your function returned None: fill in its body and return the output."
+        return None, "your function returned None: fill in its body and return your output."
     try:
         arr = np.asarray(result, dtype=np.float64)
     except (TypeError, ValueError):
