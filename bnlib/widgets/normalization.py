@@ -134,7 +134,7 @@ def epsilon_panel(seed=0):
     """Sliders over eps and the feature's standard deviation for `epsilon_effect`."""
     sliders = {
         "eps": w.FloatLogSlider(
-            value=1e-5, base=10, min=-8, max=0, step=0.25, description="eps", readout_format=".0e"
+            value=1e-5, base=10, min=-8, max=0, step=0.25, description="eps", readout_format=".1e"
         ),
         "feature_std": w.FloatLogSlider(
             value=0.01,
@@ -143,7 +143,7 @@ def epsilon_panel(seed=0):
             max=1,
             step=0.25,
             description="feature std",
-            readout_format=".0e",
+            readout_format=".1e",
         ),
     }
     return SliderPanel(
