@@ -76,13 +76,27 @@ def check_param(p, name, feature_shape, dtype):
     return arr
 
 
+def check_positive(value, name):
+    """value must be a finite real number > 0 (eps, a learning rate, a scale)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number > 0; got {type(value).__name__} {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be finite and > 0; got {value!r}")
+    return float(value)
+
+
 def check_eps(eps):
     """eps must be a finite real number > 0."""
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
-        raise TypeError(f"eps must be a real number > 0; got {type(eps).__name__} {eps!r}")
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be finite and > 0; got {eps!r}")
-    return float(eps)
+    return check_positive(eps, "eps")
+
+
+def check_rng(rng):
+    """rng must be a numpy Generator: randomness enters as an argument, never as global state."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
+        )
+    return rng
 
 
 def check_momentum(momentum):

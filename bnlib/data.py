@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_positive_int, check_rng
 
 DIGITS_PATH = Path(__file__).with_name("data") / "digits.npz"
 DIGITS_SHA256 = "af104d81e7cd419be5f343d23c6ca2e4e4ff847b06636260802df8e903c6183f"
@@ -63,8 +63,7 @@ def load_digits(rng=None, test_fraction=0.2, path=None):
         raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction!r}")
     if rng is None:
         rng = np.random.default_rng(0)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator or None; got {type(rng).__name__}")
+    check_rng(rng)
     images, labels = _read_verified(path or DIGITS_PATH, DIGITS_SHA256)
     order = rng.permutation(len(labels))
     n_test = int(round(test_fraction * len(labels)))

@@ -12,6 +12,7 @@ import numpy as np
 from ._blas import one_blas_thread
 from .layers import Linear
 from .model import forward_backward
+from .training import grad_norms
 
 
 def layer_gradient_norms(model, x, y):
@@ -29,9 +30,7 @@ def layer_gradient_norms(model, x, y):
     work = copy.deepcopy(model).train()
     with one_blas_thread():
         forward_backward(work, x, y)
-    return np.array(
-        [np.linalg.norm(layer.dW) for layer in work.layers if isinstance(layer, Linear)]
-    )
+    return grad_norms(work, x, y)
 
 
 def weight_scale_sweep(model, index, x, y, scales):

@@ -16,7 +16,9 @@ from ._checks import (
     check_dout,
     check_eps,
     check_momentum,
+    check_positive,
     check_positive_int,
+    check_rng,
 )
 from .batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inference
 from .running import update_running_stats
@@ -148,10 +150,8 @@ class Linear(_Layer):
     def __init__(self, in_features, out_features, rng, init_scale=1.0, bias=True):
         self.in_features = check_positive_int(in_features, "in_features")
         self.out_features = check_positive_int(out_features, "out_features")
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy Generator; got {type(rng).__name__}")
-        if not (np.isfinite(init_scale) and init_scale > 0):
-            raise ValueError(f"init_scale must be finite and > 0; got {init_scale!r}")
+        check_rng(rng)
+        check_positive(init_scale, "init_scale")
         std = init_scale / np.sqrt(self.in_features)
         self.W = std * rng.standard_normal((self.in_features, self.out_features))
         self.b = np.zeros(self.out_features) if bias else None
@@ -258,8 +258,7 @@ class NoisyBatchNorm(BatchNorm1d):
 
     def __init__(self, num_features, rng, scale_noise=0.5, shift_noise=0.5, **kwargs):
         super().__init__(num_features, **kwargs)
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy Generator; got {type(rng).__name__}")
+        check_rng(rng)
         if not 0.0 <= scale_noise < 1.0:
             raise ValueError(f"scale_noise must be in [0, 1); got {scale_noise!r}")
         if not shift_noise >= 0.0:

@@ -6,7 +6,7 @@ Losses are pure functions returning (loss, dlogits). A model is a list of layers
 
 import numpy as np
 
-from ._checks import as_float_array, check_batch
+from ._checks import as_float_array, check_batch, check_positive, check_rng
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
@@ -133,8 +133,7 @@ def mlp(
       Linear(100, 10, bias=True)
     )
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)); got {rng!r}")
+    check_rng(rng)
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}")
     if bn_position not in ("before", "after"):
@@ -185,8 +184,7 @@ class SGD:
     """
 
     def __init__(self, model, lr, momentum=0.0):
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be finite and > 0; got {lr!r}")
+        check_positive(lr, "lr")
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
         self.params = model.parameters()

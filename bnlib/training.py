@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._blas import one_blas_thread
-from ._checks import check_positive_int
+from ._checks import check_positive_int, check_rng
 from .layers import ReLU, Sigmoid, Tanh
 from .model import SGD, forward_backward, mse_loss, softmax_cross_entropy
 
@@ -114,8 +114,7 @@ def train(
     batch_size = check_positive_int(batch_size, "batch_size")
     eval_every = check_positive_int(eval_every, "eval_every")
     record_every = check_positive_int(record_every, "record_every")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator; got {type(rng).__name__}")
+    check_rng(rng)
     x_train, y_train, x_test, y_test = data
     if not 1 <= batch_size <= len(x_train):
         raise ValueError(f"batch_size must be in [1, {len(x_train)}]; got {batch_size}")
