@@ -1,4 +1,4 @@
-"""Unit tests for bnlib.batchnorm: real expected values, both backward passes, every bad input."""
+"""Unit tests for bnlib.norms.batchnorm: real values, both backward passes, every bad input."""
 
 import numpy as np
 import pytest

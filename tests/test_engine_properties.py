@@ -4,8 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bnlib import mlp, numerical_gradient, rel_error, softmax_cross_entropy
-from bnlib.gradflow import weight_scale_sweep
+from bnlib import mlp, numerical_gradient, rel_error, softmax_cross_entropy, weight_scale_sweep
 
 seeds = st.integers(0, 2**32 - 1)
 

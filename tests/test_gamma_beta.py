@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from bnlib import BatchNorm1d, Sequential, Sigmoid, exercises, sigmoid_teacher, widgets
-from bnlib.training import fit_regression
+from bnlib import (
+    BatchNorm1d,
+    Sequential,
+    Sigmoid,
+    exercises,
+    fit_regression,
+    sigmoid_teacher,
+    widgets,
+)
 
 
 def test_sigmoid_view_at_gamma_1_beta_0_is_nearly_linear():

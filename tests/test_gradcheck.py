@@ -1,4 +1,4 @@
-"""Unit tests for bnlib.gradcheck."""
+"""Unit tests for bnlib.probes.gradcheck."""
 
 import numpy as np
 import pytest

@@ -5,9 +5,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from bnlib import exercises, load_digits, mlp, plots, train
-from bnlib.gradflow import layer_gradient_norms, weight_scale_sweep
-from bnlib.landscape import landscape_recorder, summarize
+from bnlib import (
+    exercises,
+    landscape_recorder,
+    layer_gradient_norms,
+    load_digits,
+    mlp,
+    plots,
+    summarize,
+    train,
+    weight_scale_sweep,
+)
 
 DIGITS = load_digits()
 XB, YB = DIGITS.x_train[:60], DIGITS.y_train[:60]

@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from bnlib import BatchNorm1d, Linear, Sequential, load_digits, mlp, train
-from bnlib.landscape import landscape_recorder, probe
+from bnlib import (
+    BatchNorm1d,
+    Linear,
+    Sequential,
+    landscape_recorder,
+    load_digits,
+    mlp,
+    probe,
+    train,
+)
 
 
 def _linear_model():

@@ -1,4 +1,4 @@
-"""Unit tests for bnlib.layernorm: statistics per sample, the same at train and test time."""
+"""Unit tests for bnlib.norms.layernorm: statistics per sample, the same at train and test time."""
 
 import numpy as np
 import pytest

@@ -9,13 +9,13 @@ from bnlib import (
     Linear,
     Sequential,
     Sigmoid,
+    forward_backward,
     mlp,
     mse_loss,
     numerical_gradient,
     rel_error,
     softmax_cross_entropy,
 )
-from bnlib.model import forward_backward
 
 TOL = 1e-7
 

@@ -1,4 +1,4 @@
-"""Unit tests for bnlib.running: the momentum conventions and the unbiased running variance."""
+"""Unit tests for bnlib.norms.running: momentum conventions, the unbiased running variance."""
 
 import numpy as np
 import pytest

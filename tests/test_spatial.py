@@ -1,4 +1,4 @@
-"""Unit tests for bnlib.spatial: one mean and variance per channel over (N, H, W)."""
+"""Unit tests for bnlib.norms.spatial: one mean and variance per channel over (N, H, W)."""
 
 import numpy as np
 import pytest

@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from bnlib import BatchNorm1d, load_digits, mlp, train
-from bnlib.training import activation_input_percentiles, evaluate, grad_norms
+from bnlib import (
+    BatchNorm1d,
+    activation_input_percentiles,
+    evaluate,
+    grad_norms,
+    load_digits,
+    mlp,
+    train,
+)
 
 DIGITS = load_digits()
 SIZES = [64, 100, 100, 100, 10]

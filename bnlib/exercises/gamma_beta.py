@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..batchnorm import batchnorm_forward
+from ..norms.batchnorm import batchnorm_forward
 from ..widgets.gamma_beta import sigmoid_view
 from ._feedback import Feedback, _call
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..batchnorm import batchnorm_forward
+from ..norms.batchnorm import batchnorm_forward
 from ._feedback import Feedback, _as_number, _call, _judge
 
 

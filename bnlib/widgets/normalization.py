@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import plots
 from .._checks import check_eps, check_positive_int
-from ..batchnorm import normalize
+from ..norms.batchnorm import normalize
 from ._panel import SliderPanel
 
 BATCH_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256)

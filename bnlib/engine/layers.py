@@ -10,7 +10,7 @@ Every layer has `forward(x) -> out`, `backward(dout) -> dx`, `train()`/`eval()`,
 
 import numpy as np
 
-from ._checks import (
+from .._checks import (
     BackwardBeforeForwardError,
     check_batch,
     check_dout,
@@ -20,8 +20,8 @@ from ._checks import (
     check_positive_int,
     check_rng,
 )
-from .batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inference
-from .running import update_running_stats
+from ..norms.batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inference
+from ..norms.running import update_running_stats
 
 
 class _Layer:

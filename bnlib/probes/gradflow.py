@@ -9,10 +9,10 @@ import copy
 
 import numpy as np
 
-from ._blas import one_blas_thread
-from .layers import Linear
-from .model import forward_backward
-from .training import grad_norms
+from .._blas import one_blas_thread
+from ..engine.layers import Linear
+from ..engine.model import forward_backward
+from ..engine.training import grad_norms
 
 
 def layer_gradient_norms(model, x, y):
@@ -21,7 +21,7 @@ def layer_gradient_norms(model, x, y):
     Inputs: model a bnlib Sequential (its BN layers use batch statistics); x (N, D); y (N,).
     Returns: (L,) array, one norm per Linear layer.
 
-    >>> from bnlib.model import mlp
+    >>> from bnlib import mlp
     >>> gen = np.random.default_rng(0)
     >>> model = mlp([4, 8, 8, 3], rng=gen)
     >>> layer_gradient_norms(model, gen.normal(size=(16, 4)), gen.integers(0, 3, 16)).shape
@@ -40,7 +40,7 @@ def weight_scale_sweep(model, index, x, y, scales):
 
     Returns: losses (S,), grad_norms (S,).
 
-    >>> from bnlib.model import mlp
+    >>> from bnlib import mlp
     >>> gen = np.random.default_rng(0)
     >>> model = mlp([4, 8, 3], batchnorm=True, rng=gen)
     >>> x, y = gen.normal(size=(16, 4)), gen.integers(0, 3, 16)

@@ -1,12 +1,12 @@
 """Models: a Sequential container, the `mlp` builder, two losses and (momentum) SGD.
 
 Losses are pure functions returning (loss, dlogits). A model is a list of layers from
-`bnlib.layers`; the optimizer updates every (layer, parameter name) pair the model lists.
+`bnlib.engine.layers`; the optimizer updates every (layer, parameter name) pair the model lists.
 """
 
 import numpy as np
 
-from ._checks import as_float_array, check_batch, check_positive, check_rng
+from .._checks import as_float_array, check_batch, check_positive, check_rng
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._blas import one_blas_thread
-from .model import forward_backward
+from .._blas import one_blas_thread
+from ..engine.model import forward_backward
 
 
 class LandscapeProbe(NamedTuple):
@@ -53,7 +53,7 @@ def probe(model, x, y, step_sizes):
     Inputs: model (a bnlib Sequential, in training mode: batch statistics); x (N, D), y (N,)
     the probe minibatch; step_sizes (K,) positive etas. Returns: LandscapeProbe.
 
-    >>> from bnlib.model import mlp
+    >>> from bnlib import mlp
     >>> gen = np.random.default_rng(0)
     >>> model = mlp([4, 8, 3], rng=gen)
     >>> p = probe(model, gen.normal(size=(16, 4)), gen.integers(0, 3, 16), [0.01, 0.1])

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
+from .._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
 from .batchnorm import normalize3, normalize3_backward, warn_if_one_sample
 
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
+from .._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
 from .batchnorm import normalize, normalize_backward
 
 

@@ -8,7 +8,7 @@ so momentum=0.1 keeps 90% of the old value. Keras calls the weight on the OLD va
 momentum=None gives the plain cumulative average over all batches seen so far.
 """
 
-from ._checks import as_float_array, check_momentum, check_positive_int
+from .._checks import as_float_array, check_momentum, check_positive_int
 
 
 def update_running_stats(

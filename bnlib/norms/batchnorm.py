@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import (
+from .._checks import (
     check_batch,
     check_cache,
     check_dout,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._blas import one_blas_thread
-from ._checks import check_positive_int, check_rng
+from .._blas import one_blas_thread
+from .._checks import check_positive_int, check_rng
 from .layers import ReLU, Sigmoid, Tanh
 from .model import SGD, forward_backward, mse_loss, softmax_cross_entropy
 
@@ -42,7 +42,7 @@ class History:
 def evaluate(model, x, y):
     """Test loss and accuracy in eval mode (running statistics); restores the model's mode.
 
-    >>> from bnlib.model import mlp
+    >>> from bnlib import mlp
     >>> model = mlp([2, 3], rng=np.random.default_rng(0))
     >>> loss, acc = evaluate(model, np.zeros((4, 2)), np.array([0, 1, 2, 0]))
     >>> round(loss, 4), acc
@@ -103,7 +103,7 @@ def train(
     Returns: History.
 
     >>> from bnlib.data import load_digits
-    >>> from bnlib.model import mlp
+    >>> from bnlib import mlp
     >>> gen = np.random.default_rng(0)
     >>> model = mlp([64, 32, 10], batchnorm=True, rng=gen)
     >>> h = train(model, load_digits(), steps=200, batch_size=60, lr=0.5, rng=gen)
@@ -191,8 +191,8 @@ def fit_regression(model, x, target, steps, lr, record=None):
     Returns: History with `loss` per step (test fields empty) and records over steps 0..steps.
 
     >>> from bnlib.data import sigmoid_teacher
-    >>> from bnlib.layers import BatchNorm1d, Sigmoid
-    >>> from bnlib.model import Sequential
+    >>> from bnlib import BatchNorm1d, Sigmoid
+    >>> from bnlib import Sequential
     >>> task = sigmoid_teacher(200, 2.0, 1.0, np.random.default_rng(0))
     >>> model = Sequential([BatchNorm1d(1), Sigmoid()])
     >>> h = fit_regression(model, task.x, task.target, steps=300, lr=10.0)

@@ -1,0 +1,37 @@
+"""The training engine: stateful layers that call the math in `bnlib.norms`, models, training.
+
+`layers` (Linear, BatchNorm1d, activations, ...), `model` (Sequential, mlp, losses, SGD) and
+`training` (train -> History, evaluate, recorders). Imports `bnlib.norms` and `bnlib.data`.
+"""
+
+from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
+from .model import SGD, Sequential, forward_backward, mlp, mse_loss, softmax_cross_entropy
+from .training import (
+    History,
+    activation_input_percentiles,
+    evaluate,
+    fit_regression,
+    grad_norms,
+    train,
+)
+
+__all__ = [
+    "SGD",
+    "BatchNorm1d",
+    "History",
+    "Linear",
+    "NoisyBatchNorm",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+    "activation_input_percentiles",
+    "evaluate",
+    "fit_regression",
+    "forward_backward",
+    "grad_norms",
+    "mlp",
+    "mse_loss",
+    "softmax_cross_entropy",
+    "train",
+]

@@ -1,0 +1,28 @@
+"""The normalization math: pure functions over numpy arrays, forward and backward side by side.
+
+`batchnorm` (flat batches), `spatial` (images, per channel), `layernorm` (per example) and
+`running` (running statistics with PyTorch's momentum convention). Imports only `bnlib._checks`.
+"""
+
+from .batchnorm import (
+    batchnorm_backward,
+    batchnorm_backward_staged,
+    batchnorm_forward,
+    batchnorm_inference,
+)
+from .layernorm import layernorm_backward, layernorm_forward
+from .running import keras_to_torch_momentum, update_running_stats
+from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
+
+__all__ = [
+    "batchnorm_backward",
+    "batchnorm_backward_staged",
+    "batchnorm_forward",
+    "batchnorm_inference",
+    "keras_to_torch_momentum",
+    "layernorm_backward",
+    "layernorm_forward",
+    "spatial_batchnorm_backward",
+    "spatial_batchnorm_forward",
+    "update_running_stats",
+]

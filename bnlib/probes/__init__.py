@@ -1,0 +1,21 @@
+"""Probes: measurements of a function or a model, never changing it.
+
+`gradcheck` (numerical gradients, relative error), `landscape` (Santurkar et al.'s smoothness
+probes) and `gradflow` (gradient norms per layer, weight-scale sweeps). Imports the engine.
+"""
+
+from .gradcheck import numerical_gradient, rel_error
+from .gradflow import layer_gradient_norms, weight_scale_sweep
+from .landscape import LandscapeProbe, LandscapeSummary, landscape_recorder, probe, summarize
+
+__all__ = [
+    "LandscapeProbe",
+    "LandscapeSummary",
+    "landscape_recorder",
+    "layer_gradient_norms",
+    "numerical_gradient",
+    "probe",
+    "rel_error",
+    "summarize",
+    "weight_scale_sweep",
+]
