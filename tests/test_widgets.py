@@ -1,5 +1,9 @@
 """Slider panels: the compute functions' numbers, and every panel swept over every slider."""
 
+import itertools
+import re
+import warnings
+
 import numpy as np
 import pytest
 
@@ -41,15 +45,43 @@ def test_compute_functions_reject_bad_arguments():
         widgets.epsilon_effect(0.0)
 
 
-def slider_values(slider):
-    """Every value a learner can reach: all options, or min..max in 9 steps, extremes included."""
+def slider_values(slider, points=9):
+    """Every value a learner can reach: all options, or min..max in `points` steps, extremes
+    included (each snapped to the slider's step, as a learner's drag would be)."""
     options = getattr(slider, "options", None)
     if options:
         return [o[1] if isinstance(o, tuple) else o for o in options]
     if hasattr(slider, "base"):  # FloatLogSlider: min/max are exponents
-        return list(slider.base ** np.linspace(slider.min, slider.max, 9))
-    values = np.linspace(slider.min, slider.max, 9)
-    return [type(slider.value)(v) for v in values]
+        return list(slider.base ** np.linspace(slider.min, slider.max, points))
+    values = np.linspace(slider.min, slider.max, points)
+    if isinstance(slider.value, int):
+        return sorted({int(round(v)) for v in values})
+    return [float(v) for v in values]
+
+
+# Readouts must never show a number that is not one.
+NOT_A_NUMBER = re.compile(r"\b(nan|inf)\b|nan%", re.IGNORECASE)
+GRID_BUDGET = 400  # combinations per panel: 9 values a slider for two sliders, 7 for three
+
+
+@pytest.mark.parametrize("name", sorted(widgets.PANELS))
+def test_every_panel_over_the_full_grid_of_its_sliders(name):
+    """Every combination of slider values (extremes included): compute, draw and describe run
+    with numpy and matplotlib warnings turned into errors, and the readout shows no NaN/inf."""
+    panel = widgets.PANELS[name]()
+    names = list(panel.sliders)
+    points = 9
+    while points > 3 and points ** len(names) > GRID_BUDGET:
+        points -= 1
+    grids = [slider_values(panel.sliders[n], points) for n in names]
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        for combo in itertools.product(*grids):
+            values = dict(zip(names, combo, strict=True))
+            data = panel.compute(**values)
+            panel.draw(data, panel.axes)
+            text = panel.describe(data) if panel.describe else ""
+            assert not NOT_A_NUMBER.search(text), f"{name} at {values}: {text}"
 
 
 @pytest.mark.parametrize("name", sorted(widgets.PANELS))
