@@ -35,3 +35,13 @@ __all__ = [
     "softmax_cross_entropy",
     "train",
 ]
+
+from .inference import (
+    bn_statistics,
+    calibrate,
+    fold_model,
+    train_mode_accuracy,
+    train_mode_forward,
+)
+
+__all__ += ["bn_statistics", "calibrate", "fold_model", "train_mode_accuracy", "train_mode_forward"]

@@ -26,3 +26,13 @@ __all__ = [
     "spatial_batchnorm_forward",
     "update_running_stats",
 ]
+
+from .folding import fold_batchnorm
+
+__all__ += ["fold_batchnorm"]
+
+from .groupnorm import groupnorm_backward, groupnorm_forward
+from .renorm import batch_renorm_backward, batch_renorm_forward, renorm_limits
+
+__all__ += ["groupnorm_backward", "groupnorm_forward"]
+__all__ += ["batch_renorm_backward", "batch_renorm_forward", "renorm_limits"]

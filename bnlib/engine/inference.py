@@ -1,0 +1,210 @@
+"""Inference with batch norm: calibration, folding a model, and the training-mode pitfall.
+
+`calibrate` replaces the running statistics by population statistics of a data set,
+`fold_model` merges every Linear -> BatchNorm1d pair into one Linear for deployment,
+`train_mode_forward` / `train_mode_accuracy` show what a model does when it is (wrongly) left
+in training mode at test time, and `bn_statistics` records batch and running statistics during
+training. None of them changes the modes (train/eval) of the model it is given.
+"""
+
+import copy
+
+import numpy as np
+
+from .._checks import check_batch, check_positive_int, check_rng
+from ..norms.folding import fold_batchnorm
+from .layers import BatchNorm1d, Linear
+from .model import Sequential
+
+
+def _bn_indices(model, what):
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
+    indices = model.find(BatchNorm1d)
+    if not indices:
+        raise ValueError(f"model has no BatchNorm1d layer: nothing to {what}")
+    return indices
+
+
+def _check_input(model, x):
+    x = check_batch(x, ndim=2, layout="(N, D)")
+    width = getattr(model.layers[0], "in_features", None) or getattr(
+        model.layers[0], "num_features", None
+    )
+    if width is not None and x.shape[1] != width:
+        raise ValueError(
+            f"x must have shape (N, {width}) for this model's first layer; got {x.shape}"
+        )
+    return x
+
+
+def _batches(x, batch_size):
+    """Consecutive batches of exactly `batch_size` rows; the last N mod batch_size are left out."""
+    n_batches = len(x) // batch_size
+    return x[: n_batches * batch_size].reshape(n_batches, batch_size, *x.shape[1:])
+
+
+def calibrate(model, x, batch_size=None):
+    """Set every BatchNorm1d's running statistics to population statistics of `x`; returns model.
+
+    Layer by layer in order: each BN layer's statistics are taken over its input, computed with
+    the whole model in eval mode and the earlier BN layers already calibrated. With
+    batch_size=None: the mean and the unbiased variance (ddof=1) over all N rows (N >= 2).
+    With batch_size = m (2 <= m <= N): x is cut into consecutive batches of m rows (the last
+    N mod m rows are left out), and the statistics are the mean of the batch means and
+    m / (m - 1) times the mean of the (biased) batch variances, Ioffe & Szegedy's inference
+    formula. Every layer is left in the mode it was in; num_batches_tracked is not changed.
+
+    Inputs: model a Sequential with at least one BatchNorm1d; x (N, D).
+
+    >>> from bnlib import mlp
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> x = np.random.default_rng(1).normal(size=(50, 2))
+    >>> bn = calibrate(model, x)[1]
+    >>> np.allclose(bn.running_var, (x @ model[0].W).var(axis=0, ddof=1)), bn.training
+    (True, True)
+    """
+    indices = _bn_indices(model, "calibrate")
+    x = _check_input(model, x)
+    if batch_size is None:
+        if len(x) < 2:
+            raise ValueError(
+                f"x must hold at least 2 samples for an unbiased variance; got {len(x)}"
+            )
+    else:
+        batch_size = check_positive_int(batch_size, "batch_size")
+        if not 2 <= batch_size <= len(x):
+            raise ValueError(
+                f"batch_size must be in [2, {len(x)}] (a batch of one has no variance, and x "
+                f"holds {len(x)} samples); got {batch_size}"
+            )
+    modes = [layer.training for layer in model.layers]
+    try:
+        model.eval()
+        h = x
+        for i, layer in enumerate(model.layers):
+            if i in indices:
+                if batch_size is None:
+                    mean, var = h.mean(axis=0), h.var(axis=0, ddof=1)
+                else:
+                    batches = _batches(h, batch_size)
+                    mean = batches.mean(axis=1).mean(axis=0)
+                    var = batches.var(axis=1).mean(axis=0) * batch_size / (batch_size - 1)
+                layer.running_mean, layer.running_var = mean, var
+            if i < indices[-1]:
+                h = layer.forward(h)
+    finally:
+        for layer, mode in zip(model.layers, modes, strict=True):
+            layer.train(mode)
+    return model
+
+
+def fold_model(model):
+    """A new Sequential with every Linear -> BatchNorm1d pair merged into one Linear.
+
+    The folded model computes the eval-mode output of `model` with fewer layers; the other
+    layers are copied. `model` itself is not changed. Every BatchNorm1d must follow a Linear.
+
+    >>> from bnlib import mlp
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> len(model), len(fold_model(model))
+    (4, 3)
+    """
+    indices = _bn_indices(model, "fold")
+    for i in indices:
+        if i == 0 or not isinstance(model.layers[i - 1], Linear):
+            before = "nothing" if i == 0 else type(model.layers[i - 1]).__name__
+            raise ValueError(
+                f"layer {i} (BatchNorm1d) must follow a Linear to fold; it follows {before}"
+            )
+    layers = []
+    for i, layer in enumerate(model.layers):
+        if i in indices:
+            continue
+        if i + 1 in indices:
+            bn = model.layers[i + 1]
+            W, b = fold_batchnorm(
+                layer.W, layer.b, bn.gamma, bn.beta, bn.running_mean, bn.running_var, bn.eps
+            )
+            folded = Linear(layer.in_features, layer.out_features, rng=np.random.default_rng(0))
+            folded.W, folded.b = W, b
+            layers.append(folded.train(layer.training))
+        else:
+            layers.append(copy.deepcopy(layer))
+    return Sequential(layers)
+
+
+def train_mode_forward(model, x):
+    """The output of `model` in training mode (batch statistics of x), leaving `model` unchanged.
+
+    x (N, D) -> output; runs on a copy, so the model's running statistics and modes stay as
+    they were. Raises (as BatchNorm1d does) for a batch of one.
+
+    >>> from bnlib import mlp
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> out = train_mode_forward(model, np.eye(2))
+    >>> out.shape, model[1].num_batches_tracked
+    ((2, 2), 0)
+    """
+    x = _check_input(model, x)
+    return copy.deepcopy(model).train().forward(x)
+
+
+def train_mode_accuracy(model, x, y, batch_size, rng):
+    """Accuracy of `model` left in training mode, scored in random batches of `batch_size`.
+
+    The rows of x (N, D) are shuffled with `rng` and cut into batches of `batch_size`; a last
+    batch of one row joins the batch before it (a batch of one cannot be normalized). Each
+    batch is normalized with its own statistics, as a model that was never put in eval mode
+    does at test time. Returns: the fraction of the N labels y (N,) predicted correctly.
+
+    >>> from bnlib import mlp
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> x, y = np.eye(2).repeat(5, axis=0), np.arange(10) % 2
+    >>> acc = train_mode_accuracy(model, x, y, batch_size=4, rng=np.random.default_rng(0))
+    >>> 0.0 <= acc <= 1.0
+    True
+    """
+    x = _check_input(model, x)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    check_rng(rng)
+    y = np.asarray(y)
+    if y.shape != (len(x),):
+        raise ValueError(f"y must have shape ({len(x)},), one label per row of x; got {y.shape}")
+    if not 2 <= batch_size <= len(x):
+        raise ValueError(f"batch_size must be in [2, {len(x)}]; got {batch_size}")
+    starts = list(range(0, len(x), batch_size))
+    if len(x) - starts[-1] == 1:
+        starts.pop()
+    order = rng.permutation(len(x))
+    runner = copy.deepcopy(model).train()
+    correct = 0
+    for start, stop in zip(starts, [*starts[1:], len(x)], strict=True):
+        idx = order[start:stop]
+        correct += int(np.sum(runner.forward(x[idx]).argmax(axis=1) == y[idx]))
+    return correct / len(x)
+
+
+def bn_statistics(index, units=(0,)):
+    """Recorder factory for `train`: one BN layer's batch and running statistics at each step.
+
+    `index` is the BN layer's position in the model; the recorder returns an array
+    (4, len(units)): the batch mean, the unbiased batch variance, and the running mean and
+    running variance after this batch's update. The batch statistics are recomputed from the
+    layer's input (earlier layers run on a copy, so nothing in the model changes).
+    """
+    units = list(units)
+
+    def recorder(model, x_batch, _y_batch):
+        bn = model.layers[index]
+        if not isinstance(bn, BatchNorm1d):
+            raise ValueError(f"layer {index} is {type(bn).__name__}, not a BatchNorm1d")
+        prefix = Sequential(model.layers[:index])
+        if prefix.find(BatchNorm1d):
+            prefix = copy.deepcopy(prefix)  # its BN layers would update their running stats
+        h = prefix.forward(x_batch)[:, units]
+        return np.array(
+            [h.mean(axis=0), h.var(axis=0, ddof=1), bn.running_mean[units], bn.running_var[units]]
+        )
+
+    return recorder
