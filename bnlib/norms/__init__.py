@@ -28,5 +28,10 @@ __all__ = [
 ]
 
 from .folding import fold_batchnorm
+from .groupnorm import groupnorm_backward, groupnorm_forward
+from .renorm import batch_renorm_backward, batch_renorm_forward, renorm_limits
 
 __all__ += ["fold_batchnorm"]
+
+__all__ += ["groupnorm_backward", "groupnorm_forward"]
+__all__ += ["batch_renorm_backward", "batch_renorm_forward", "renorm_limits"]
