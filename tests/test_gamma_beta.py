@@ -7,7 +7,6 @@ from bnlib import (
     BatchNorm1d,
     Sequential,
     Sigmoid,
-    exercises,
     fit_regression,
     sigmoid_teacher,
     widgets,
@@ -32,53 +31,27 @@ def test_gamma_spreads_beta_shifts():
 
 def test_sigmoid_view_edges_do_not_raise():
     flat = widgets.sigmoid_view(0.0, 5.0)
-    assert flat.linearity == 1.0 and flat.saturated == 1.0 and flat.out_std == 0.0
+    assert flat.constant and np.isnan(flat.linearity) and flat.gain == 0.0
+    assert flat.saturated == 1.0 and flat.out_std == 0.0
+    text = widgets.describe_sigmoid_view(flat)
+    assert "constant" in text and "nan" not in text.lower()
     assert np.isfinite(widgets.sigmoid_view(-2.0, -5.0).linearity)
     with pytest.raises(ValueError, match="n must be >= 2"):
         widgets.sigmoid_view(1.0, 0.0, n=1)
 
 
+def test_gain_rises_with_gamma_but_falls_with_a_large_shift():
+    """The backward gain |gamma| * mean slope: larger gamma passes *more* gradient to x_hat
+    (0.07, 0.21, 0.34, 0.37 at gamma 0.3, 1, 3, 5); a large beta is what starves the unit."""
+    gains = [widgets.sigmoid_view(g, 0.0).gain for g in (0.3, 1.0, 3.0, 5.0)]
+    assert np.all(np.diff(gains) > 0)
+    np.testing.assert_allclose(gains, [0.07, 0.21, 0.34, 0.37], atol=0.01)
+    assert widgets.sigmoid_view(1.0, 5.0).gain < 0.2 * widgets.sigmoid_view(1.0, 0.0).gain
+
+
 def test_describe_mentions_the_numbers():
     text = widgets.describe_sigmoid_view(widgets.sigmoid_view(1.0, 0.0))
     assert "98.5%" in text and "0.4%" in text
-
-
-@pytest.mark.parametrize(
-    ("fn", "passed", "phrase"),
-    [
-        (lambda x, eps: (np.sqrt(x.var(0) + eps), x.mean(0)), True, "returns its input"),
-        (lambda x, eps: (x.std(0), x.mean(0)), False, "eps is missing"),
-        (lambda x, eps: (np.sqrt(x.var(0, ddof=1) + eps), x.mean(0)), False, "biased"),
-        (lambda x, eps: (x.var(0) + eps, x.mean(0)), False, "not the variance"),
-        (lambda x, eps: (1 / np.sqrt(x.var(0) + eps), x.mean(0)), False, "upside down"),
-        (lambda x, eps: (x.mean(0), np.sqrt(x.var(0) + eps)), False, "swapped"),
-        (lambda x, eps: (np.sqrt(x.var(0) + eps), 0 * x.mean(0)), False, "shift back"),
-        (lambda x, eps: (np.sqrt(x.var() + eps), x.mean()), False, "shape (3,)"),
-        (lambda x, eps: ..., False, "returned None"),
-        (lambda x, eps: 1 / 0, False, "ZeroDivisionError"),
-        (lambda x: x, False, "the arguments (x, eps)"),
-    ],
-)
-def test_identity_checker_diagnoses(fn, passed, phrase):
-    feedback = exercises.check_identity_params(fn)
-    assert bool(feedback) is passed and phrase in feedback.message
-
-
-@pytest.mark.parametrize(
-    ("gamma", "beta", "passed", "phrase"),
-    [
-        (0.8, 1.5, True, "mean output 0.79"),
-        (1.0, 0.0, False, "increase beta"),
-        (1.0, 4.0, False, "decrease beta"),
-        (3.0, 3.0, False, "smaller gamma"),
-        (..., ..., False, "replace the ..."),
-        ("a", 1, False, "two numbers"),
-        (float("nan"), 1.0, False, "finite"),
-    ],
-)
-def test_steered_sigmoid_checker(gamma, beta, passed, phrase):
-    feedback = exercises.check_steered_sigmoid(gamma, beta)
-    assert bool(feedback) is passed and phrase in feedback.message
 
 
 def test_gradient_descent_learns_the_teachers_gamma_and_beta():

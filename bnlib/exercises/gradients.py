@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..norms.batchnorm import batchnorm_backward, batchnorm_forward
-from ._feedback import Feedback, _as_number, _call, _judge
+from ._feedback import Feedback, _as_answer, _as_number, _call, _judge, _setting
 
 
 def _backward_variants(dout, x, gamma, eps):
@@ -13,6 +13,11 @@ def _backward_variants(dout, x, gamma, eps):
     inv_std = 1 / np.sqrt(var + eps)
     x_hat = (x - mu) * inv_std
     g = dout * gamma
+
+    def fused(s):  # the right formula with 1/sigma replaced by s (in x_hat as well)
+        xh = (x - mu) * s
+        return s / n * (n * g - g.sum(0) - xh * (g * xh).sum(0))
+
     return [
         (
             g * inv_std,
@@ -41,31 +46,80 @@ def _backward_variants(dout, x, gamma, eps):
             inv_std / (n - 1) * (n * g - g.sum(0) - x_hat * (g * x_hat).sum(0)),
             "divide by N, not N - 1: the forward pass used the biased variance.",
         ),
+        (
+            fused(1 / (np.sqrt(var) + eps)),
+            "eps belongs inside the square root: 1 / sqrt(var + eps), not 1 / (sqrt(var) + eps).",
+        ),
+        (
+            fused(1 / np.sqrt(var)),
+            "eps is missing: the forward pass divided by sqrt(var + eps), so the backward pass "
+            "must too.",
+        ),
+        (
+            inv_std / n * (n * g - g.sum(0) - (x - mu) * (g * (x - mu)).sum(0)),
+            "you used x - mu where the formula has x_hat = (x - mu) / sqrt(var + eps): the "
+            "projection term is x_hat * sum(g * x_hat).",
+        ),
+        (
+            (n * g - g.sum(0) - x_hat * (g * x_hat).sum(0)) / n,
+            "the factor 1 / sqrt(var + eps) in front is missing: dx_hat/dx carries it.",
+        ),
     ]
+
+
+def _backward_case(fn, seed, n, eps):
+    """The feedback on one batch: (Feedback, result)."""
+    rng = np.random.default_rng(seed)
+    # The last feature's variance (about 1e-4 or 4e-4) is close to eps, so eps mistakes show.
+    x = rng.normal([3.0, -1.0, 0.0], [2.0, 0.5, 0.01 * seed / 2], size=(n, 3))
+    dout, gamma = rng.normal(size=(n, 3)), np.array([1.5, 0.5, -2.0])
+    result, failed = _call(fn, (dout, x, gamma, eps), "(dout, x, gamma, eps)")
+    if failed is not None:
+        return failed, None
+    _, cache = batchnorm_forward(x, gamma, 0.0, eps)
+    reference, _, _ = batchnorm_backward(dout, cache)
+    feedback = _judge(
+        result,
+        reference,
+        _backward_variants(dout, x, gamma, eps),
+        "matches bnlib.batchnorm_backward on two batches with two values of eps; note that each "
+        "column of dx sums to 0",
+        name="your dx",
+    )
+    return feedback, (dout, x, gamma, result)
 
 
 def check_batchnorm_backward(fn):
     """Check a learner's fn(dout, x, gamma, eps) -> dx (or (dx, ...)) for x of shape (N, D)."""
-    rng = np.random.default_rng(4)
-    x = rng.normal([3.0, -1.0, 0.0], [2.0, 0.5, 1.0], size=(6, 3))
-    dout, gamma, eps = rng.normal(size=(6, 3)), np.array([1.5, 0.5, -2.0]), 1e-5
-    result, failed = _call(fn, (dout, x, gamma, eps), "(dout, x, gamma, eps)")
-    if failed is not None:
-        return failed
-    _, cache = batchnorm_forward(x, gamma, 0.0, eps)
-    reference, _, _ = batchnorm_backward(dout, cache)
-    return _judge(
-        result,
-        reference,
-        _backward_variants(dout, x, gamma, eps),
-        "matches bnlib.batchnorm_backward; note that each column of dx sums to 0",
-        name="your dx",
+    first, _ = _backward_case(fn, seed=4, n=6, eps=1e-5)
+    if not first:
+        return first
+    second, saved = _backward_case(fn, seed=2, n=9, eps=1e-3)
+    if second or saved is None:
+        return second
+    dout, x, gamma, result = saved
+    _, cache = batchnorm_forward(x, gamma, 0.0, 1e-5)
+    with_first_eps, _, _ = batchnorm_backward(dout, cache)
+    answer, _ = _as_answer(result, x.shape)
+    if answer is not None and np.allclose(answer, with_first_eps, rtol=1e-6, atol=1e-8):
+        return Feedback(
+            False,
+            "your function ignores its eps argument: called with eps = 1e-3, it returned the "
+            "dx for eps = 1e-5. Use the eps it is given.",
+        )
+    second.message = (
+        "right on the first batch (6 x 3, eps = 1e-5) but not on a second (9 x 3, eps = 1e-3): "
+        f"is something fixed that should come from the arguments? {second.message}"
     )
+    return second
 
 
 def check_scaled_gradient(answer, scale, norm):
     """Check a prediction of ||dL/dW|| after W (followed by BN) is multiplied by `scale`,
     given ||dL/dW|| = `norm` before."""
+    (scale, norm), failed = _setting((scale, norm), ("scale", "norm"))
+    if failed is not None:
+        return failed
     got, failed = _as_number(answer)
     if failed is not None:
         return failed
@@ -82,7 +136,7 @@ def check_scaled_gradient(answer, scale, norm):
         return Feedback(
             False,
             "the loss is unchanged, but the gradient is not: the same change of the loss is "
-            "now spread over weights that are `scale` times larger.",
+            f"now spread over weights that are {scale:g} times larger.",
         )
     if np.isclose(got, norm / scale**2, rtol=1e-3):
         return Feedback(

@@ -27,7 +27,11 @@ def sigmoid_regime(view, axes=None):
         xlim=(-8, 8),
         ylim=(-0.02, 1.05),
         xlabel=r"sigmoid input $y = \gamma\hat{x} + \beta$ (grey: saturated)",
-        title=f"input: {100 * view.linearity:.1f}% linear, {100 * view.saturated:.1f}% saturated",
+        title=(
+            f"input: constant ({view.beta:.2f})"
+            if view.constant
+            else f"input: {100 * view.linearity:.1f}% linear, {100 * view.saturated:.1f}% saturated"
+        ),
     )
     ax0.legend(loc="upper left", fontsize=7, frameon=False)
     counts, _ = np.histogram(view.s, S_EDGES)

@@ -19,11 +19,18 @@ class SigmoidView(NamedTuple):
     beta: float
     y: np.ndarray  # (n,) sigmoid input gamma * x_hat + beta, x_hat exactly mean 0, variance 1
     s: np.ndarray  # (n,) sigmoid output
-    linearity: float  # R^2 of the best straight line through (y, s): 1 = perfectly linear
+    linearity: float  # R^2 of the best straight line through (y, s): 1 = perfectly linear;
+    # nan when the output is constant (gamma = 0), where "linear" means nothing
     saturated: float  # fraction of inputs where the slope s(1 - s) < SATURATION_SLOPE
-    mean_slope: float  # average s(1 - s): how much gradient gets through, at most 0.25
+    mean_slope: float  # average s(1 - s), at most 0.25
+    gain: float  # |gamma| * mean slope: how much of dL/ds reaches x_hat (the backward gain)
     out_mean: float
     out_std: float
+
+    @property
+    def constant(self):
+        """True when every input is the same number (gamma = 0): the output carries nothing."""
+        return self.out_std == 0.0
 
 
 def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
@@ -43,10 +50,9 @@ def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
     y = gamma * x_hat + beta
     s = 0.5 * (1.0 + np.tanh(0.5 * y))
     slope = s * (1.0 - s)
-    if s.std() > 0:
-        linearity = float(np.corrcoef(y, s)[0, 1] ** 2)
-    else:  # gamma = 0: every input is the same number, trivially on a line
-        linearity = 1.0
+    # Identical inputs give identical outputs, bit for bit: test that, not a rounded std > 0.
+    constant = np.ptp(s) == 0.0
+    linearity = float("nan") if constant else float(np.corrcoef(y, s)[0, 1] ** 2)
     return SigmoidView(
         gamma,
         beta,
@@ -55,17 +61,26 @@ def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
         linearity,
         float(np.mean(slope < SATURATION_SLOPE)),
         float(slope.mean()),
+        abs(gamma) * float(slope.mean()),
         float(s.mean()),
-        float(s.std()),
+        0.0 if constant else float(s.std()),
     )
 
 
 def describe_sigmoid_view(v):
-    return (
-        f"&gamma; = {v.gamma:.2f}, &beta; = {v.beta:.2f}: a straight line explains "
-        f"{100 * v.linearity:.1f}% of the output's variance; {100 * v.saturated:.1f}% of inputs "
-        f"are saturated; mean slope {v.mean_slope:.3f} (at most 0.25); output mean "
-        f"{v.out_mean:.3f}, std {v.out_std:.3f}"
+    """The panel's readout: how linear, how saturated, how much gradient gets back to x_hat."""
+    head = f"&gamma; = {v.gamma:.2f}, &beta; = {v.beta:.2f}: "
+    if v.constant:
+        return head + (
+            f"every input is the same number ({v.beta:.2f}), so the output is the constant "
+            f"{v.out_mean:.3f}: the unit carries no information and passes no gradient back "
+            "to x&#770; (gain 0)"
+        )
+    return head + (
+        f"a straight line explains {100 * v.linearity:.1f}% of the output's variance; "
+        f"{100 * v.saturated:.1f}% of inputs are saturated; mean slope {v.mean_slope:.3f} "
+        f"(at most 0.25); gain from x&#770; |&gamma;| &times; mean slope {v.gain:.3f}; "
+        f"output mean {v.out_mean:.3f}, std {v.out_std:.3f}"
     )
 
 
