@@ -5,7 +5,7 @@ probes) and `gradflow` (gradient norms per layer, weight-scale sweeps). Imports 
 """
 
 from .gradcheck import numerical_gradient, rel_error
-from .gradflow import layer_gradient_norms, weight_scale_sweep
+from .gradflow import layer_gradient_norms, layer_input_gradient_norms, weight_scale_sweep
 from .landscape import LandscapeProbe, LandscapeSummary, landscape_recorder, probe, summarize
 
 __all__ = [
@@ -13,9 +13,13 @@ __all__ = [
     "LandscapeSummary",
     "landscape_recorder",
     "layer_gradient_norms",
+    "layer_input_gradient_norms",
     "numerical_gradient",
     "probe",
     "rel_error",
     "summarize",
     "weight_scale_sweep",
 ]
+from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
+
+__all__ += ["ics_recorder", "internal_covariate_shift", "layer_input_histograms"]
