@@ -45,3 +45,6 @@ from .inference import (
 )
 
 __all__ += ["bn_statistics", "calibrate", "fold_model", "train_mode_accuracy", "train_mode_forward"]
+from .sweep import SweepResult, sweep
+
+__all__ += ["SweepResult", "sweep"]
