@@ -48,3 +48,14 @@ __all__ += ["bn_statistics", "calibrate", "fold_model", "train_mode_accuracy", "
 from .sweep import SweepResult, sweep
 
 __all__ += ["SweepResult", "sweep"]
+
+from .rnn import RNN, LastStep  # noqa: E402
+from .sequences import (  # noqa: E402
+    digit_sequences,
+    evidence_sequences,
+    evidence_task,
+    pad_sequences,
+)
+
+__all__ += ["RNN", "LastStep", "digit_sequences", "evidence_sequences", "evidence_task"]
+__all__ += ["pad_sequences"]
