@@ -43,8 +43,10 @@ from .inference import (
     train_mode_accuracy,
     train_mode_forward,
 )
+from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_groups, make_norm
 
 __all__ += ["bn_statistics", "calibrate", "fold_model", "train_mode_accuracy", "train_mode_forward"]
+__all__ += ["NORMS", "BatchRenorm1d", "GroupNorm", "LayerNorm", "default_groups", "make_norm"]
 from .sweep import SweepResult, sweep
 
 __all__ += ["SweepResult", "sweep"]

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._checks import as_float_array, check_batch, check_positive, check_rng
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
+from .norm_layers import NORMS, make_norm
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
@@ -115,6 +116,7 @@ def mlp(
     init_scale=1.0,
     rng=None,
     noisy_bn=None,
+    norm=None,
 ):
     """A multilayer perceptron: Linear layers of the given sizes with activations between.
 
@@ -122,7 +124,10 @@ def mlp(
     BatchNorm1d to every hidden layer, `bn_position` "before" (Linear -> BN -> act, as Ioffe &
     Szegedy; the Linear then has no bias, beta replaces it) or "after" (Linear -> act -> BN);
     init_scale for every Linear; rng a Generator (required); noisy_bn a dict of NoisyBatchNorm
-    options (scale_noise, shift_noise) to use noisy BN layers drawing from `rng`.
+    options (scale_noise, shift_noise) to use noisy BN layers drawing from `rng`; norm names
+    the normalization of every hidden layer instead ("batch", "layer", "group", "renorm" or a
+    callable width -> layer, see `norm_layers.make_norm`; batchnorm=True is norm="batch"),
+    placed by `bn_position`; the Linear before a batch or renorm layer has no bias.
     Returns: a Sequential whose last layer is a Linear producing the C logits.
 
     >>> mlp([64, 100, 10], batchnorm=True, rng=np.random.default_rng(0))
@@ -141,15 +146,25 @@ def mlp(
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size; got {sizes}")
-    use_bn = bool(batchnorm or noisy_bn)
+    if norm is not None and (batchnorm or noisy_bn) and norm != "batch":
+        raise ValueError(f"norm={norm!r} conflicts with batchnorm=True or noisy_bn; pass one")
+    use_bn = bool(batchnorm or noisy_bn or norm is not None)
+    if norm is not None and not callable(norm) and norm not in NORMS:
+        raise ValueError(f"norm must be one of {sorted(NORMS)}, None or a callable; got {norm!r}")
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         hidden = i < len(sizes) - 2
-        bias = not (hidden and use_bn and bn_position == "before")
+        bn = None
+        if hidden and use_bn:
+            if noisy_bn or norm is None:
+                bn = NoisyBatchNorm(d_out, rng=rng, **noisy_bn) if noisy_bn else BatchNorm1d(d_out)
+            else:
+                bn = make_norm(norm, d_out)
+        # A batch (or renorm) layer's per-feature mean removes any bias of the Linear before it.
+        bias = not (isinstance(bn, BatchNorm1d) and bn_position == "before")
         layers.append(Linear(d_in, d_out, rng=rng, init_scale=init_scale, bias=bias))
         if not hidden:
             break
-        bn = NoisyBatchNorm(d_out, rng=rng, **noisy_bn) if noisy_bn else BatchNorm1d(d_out)
         act = ACTIVATIONS[activation]()
         if use_bn:
             layers += [bn, act] if bn_position == "before" else [act, bn]
