@@ -56,8 +56,8 @@ def learned_gamma_beta(history, task, frozen_loss, axes=None):
     colors = (BLUE, GREEN, ORANGE, GREY)
     for j in range(task.scale.size):
         c = colors[j % len(colors)]
-        ax0.plot(steps, history.records["gamma"][:, j], color=c, label=rf"$\gamma_{j}$")
-        ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", label=rf"$\beta_{j}$")
+        ax0.plot(steps, history.records["gamma"][:, j], color=c, label=rf"$\gamma_{j + 1}$")
+        ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", label=rf"$\beta_{j + 1}$")
         for value in (task.scale[j], task.shift[j]):
             ax0.axhline(value, color=c, lw=0.8, ls="--", alpha=0.6)
     ax0.set(title="learned values (dashed: what the task needs)", xlabel="gradient step")
