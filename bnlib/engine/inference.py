@@ -3,8 +3,9 @@
 `calibrate` replaces the running statistics by population statistics of a data set,
 `fold_model` merges every Linear -> BatchNorm1d pair into one Linear for deployment,
 `train_mode_forward` / `train_mode_accuracy` show what a model does when it is (wrongly) left
-in training mode at test time, and `bn_statistics` records batch and running statistics during
-training. None of them changes the modes (train/eval) of the model it is given.
+in training mode at test time. Two recorders for `train`: `bn_statistics` (a BN layer's batch
+and running statistics) and `bn_input` (its input over a fixed data set). None of them changes
+the modes (train/eval) of the model it is given.
 """
 
 import copy
@@ -206,5 +207,27 @@ def bn_statistics(index, units=(0,)):
         return np.array(
             [h.mean(axis=0), h.var(axis=0, ddof=1), bn.running_mean[units], bn.running_var[units]]
         )
+
+    return recorder
+
+
+def bn_input(index, x, units=(0,)):
+    """Recorder factory for `train`: the input of BN layer `index` over a fixed set `x` (N, D).
+
+    Returns, at each recorded step, an array (N, len(units)): what the layer would receive for
+    every row of x with the current weights (earlier BN layers normalizing over all of x, on a
+    copy). Its mean and variance over N are the "true" statistics the running ones estimate.
+    """
+    units = list(units)
+    x = check_batch(x, ndim=2, layout="(N, D)")
+
+    def recorder(model, _x_batch, _y_batch):
+        prefix = Sequential(model.layers[:index])
+        if prefix.find(BatchNorm1d):
+            prefix = copy.deepcopy(prefix)
+        if len(prefix) == 1 and isinstance(prefix[0], Linear):  # skip the units not asked for
+            first = prefix[0]
+            return x @ first.W[:, units] + (0.0 if first.b is None else first.b[units])
+        return prefix.forward(x)[:, units]
 
     return recorder

@@ -11,6 +11,7 @@ from .batchnorm import (
     batchnorm_inference,
 )
 from .layernorm import layernorm_backward, layernorm_forward
+from .replay import running_average
 from .running import keras_to_torch_momentum, update_running_stats
 from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
 
@@ -35,3 +36,5 @@ __all__ += ["fold_batchnorm"]
 
 __all__ += ["groupnorm_backward", "groupnorm_forward"]
 __all__ += ["batch_renorm_backward", "batch_renorm_forward", "renorm_limits"]
+
+__all__ += ["running_average"]

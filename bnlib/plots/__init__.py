@@ -6,9 +6,12 @@ functions behind the slider panels live in `bnlib.widgets`). One module per note
 
 from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .gradients import gradient_flow, landscape, scale_invariance
+from .inference import batch_mates, running_estimate, running_lag, train_eval_gap
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
 from .training import accuracy_curves
 
 __all__ = ["batch_spread", "before_after", "channel_stats", "epsilon_effect"]
 __all__ += ["accuracy_curves", "learned_gamma_beta", "sigmoid_regime"]
 __all__ += ["gradient_flow", "landscape", "scale_invariance"]
+
+__all__ += ["batch_mates", "running_estimate", "running_lag", "train_eval_gap"]

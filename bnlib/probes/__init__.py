@@ -7,6 +7,7 @@ probes) and `gradflow` (gradient norms per layer, weight-scale sweeps). Imports 
 from .gradcheck import numerical_gradient, rel_error
 from .gradflow import layer_gradient_norms, layer_input_gradient_norms, weight_scale_sweep
 from .landscape import LandscapeProbe, LandscapeSummary, landscape_recorder, probe, summarize
+from .train_eval_gap import GapStudy, train_eval_gap
 
 __all__ = [
     "LandscapeProbe",
@@ -23,3 +24,5 @@ __all__ = [
 from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
 
 __all__ += ["ics_recorder", "internal_covariate_shift", "layer_input_histograms"]
+
+__all__ += ["GapStudy", "train_eval_gap"]

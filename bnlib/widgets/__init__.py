@@ -7,6 +7,13 @@ panel factory, so tests and benchmarks can sweep them all.
 
 from ._panel import SliderPanel
 from .gamma_beta import describe_sigmoid_view, gamma_beta_panel, sigmoid_view
+from .inference import (
+    default_running_stream,
+    describe_running_estimate,
+    running_estimate,
+    running_estimate_panel,
+    running_stream,
+)
 from .normalization import (
     batch_size_panel,
     batch_spread,
@@ -33,3 +40,12 @@ __all__ = [
     "epsilon_panel",
 ]
 __all__ += ["describe_sigmoid_view", "gamma_beta_panel", "sigmoid_view"]
+
+PANELS["running_estimate_panel"] = running_estimate_panel
+__all__ += [
+    "default_running_stream",
+    "describe_running_estimate",
+    "running_estimate",
+    "running_estimate_panel",
+    "running_stream",
+]

@@ -1,0 +1,105 @@
+"""The train/eval gap: test accuracy with running statistics, after calibration, in training mode.
+
+One training run per (batch size, seed) serves every momentum: each BN layer is trained with
+momentum 1, so after every step its running statistics are exactly that batch's (mean,
+unbiased variance); `running_average` then replays them with each momentum to be compared
+(training mode never reads the running statistics, so the run itself does not depend on it).
+"""
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._checks import check_positive, check_positive_int, check_rng
+from ..engine.inference import calibrate, train_mode_accuracy
+from ..engine.layers import BatchNorm1d
+from ..engine.model import mlp
+from ..engine.training import evaluate, train
+from ..norms.replay import running_average
+
+
+@dataclass
+class GapStudy:
+    """accuracy[b, s, c, k]: batch size b, seed s, checkpoint c, kind k (see `kinds`)."""
+
+    batch_sizes: tuple
+    momenta: tuple
+    seeds: tuple
+    checkpoints: tuple
+    kinds: tuple  # "running, momentum 0.1", ..., "calibrated", "training mode"
+    accuracy: np.ndarray
+
+
+def _last_batch_stats(model, _x, _y):
+    """Recorder: every BN layer's running (mean, var) = the last batch's, at momentum 1."""
+    return np.array(
+        [(model[i].running_mean, model[i].running_var) for i in model.find(BatchNorm1d)]
+    )
+
+
+def _score(model, recorded, data, batch_size, momenta, rng):
+    """Accuracies at this point of training: one per momentum, calibrated, training mode."""
+    _, _, x_test, y_test = data
+    probe = copy.deepcopy(model)
+    layers = probe.find(BatchNorm1d)
+    scores = []
+    for momentum in momenta:
+        for k, i in enumerate(layers):
+            probe[i].running_mean = running_average(recorded[:, k, 0], momentum, 0.0)[-1]
+            probe[i].running_var = running_average(recorded[:, k, 1], momentum, 1.0)[-1]
+        scores.append(evaluate(probe, x_test, y_test)[1])
+    scores.append(evaluate(calibrate(probe, data[0]), x_test, y_test)[1])
+    scores.append(train_mode_accuracy(model, x_test, y_test, batch_size, rng))
+    return scores
+
+
+def train_eval_gap(data, batch_sizes, momenta, seeds, checkpoints, lr, sizes, activation="sigmoid"):
+    """Train one BN network per (batch size, seed) and score it at each checkpoint.
+
+    Inputs: data a Digits-like (x_train, y_train, x_test, y_test); batch_sizes ints >= 2;
+    momenta for the running statistics (None = cumulative); seeds ints (seed s builds and
+    trains with default_rng(s), and draws the training-mode test batches with
+    default_rng(1000 + s)); checkpoints increasing step counts; lr; sizes and activation for
+    `mlp` (batchnorm=True). The training-mode accuracy uses test batches of the training size.
+    Returns: GapStudy.
+
+    >>> from bnlib.data import load_digits
+    >>> g = train_eval_gap(load_digits(), (30,), (0.1,), (0,), (20,), 0.5, [64, 16, 10])
+    >>> g.accuracy.shape, g.kinds
+    ((1, 1, 1, 3), ('running, momentum 0.1', 'calibrated', 'training mode'))
+    """
+    batch_sizes = tuple(check_positive_int(m, "batch_size") for m in batch_sizes)
+    if min(batch_sizes) < 2:
+        raise ValueError(f"every batch size must be >= 2 to train with BN; got {batch_sizes}")
+    checkpoints = tuple(check_positive_int(c, "checkpoint") for c in checkpoints)
+    if list(checkpoints) != sorted(set(checkpoints)):
+        raise ValueError(f"checkpoints must increase; got {checkpoints}")
+    check_positive(lr, "lr")
+    momenta, seeds = tuple(momenta), tuple(int(s) for s in seeds)
+    kinds = (*(f"running, momentum {m}" for m in momenta), "calibrated", "training mode")
+    acc = np.empty((len(batch_sizes), len(seeds), len(checkpoints), len(kinds)))
+    for b, m in enumerate(batch_sizes):
+        for s, seed in enumerate(seeds):
+            rng, test_rng = np.random.default_rng(seed), np.random.default_rng(1000 + seed)
+            check_rng(rng)
+            model = mlp(sizes, activation=activation, batchnorm=True, rng=rng)
+            for i in model.find(BatchNorm1d):
+                model[i].momentum = 1.0
+            recorded, done = [], 0
+            for c, step in enumerate(checkpoints):
+                h = train(
+                    model,
+                    data,
+                    step - done,
+                    m,
+                    lr,
+                    rng,
+                    eval_every=step - done,
+                    record={"stats": _last_batch_stats},
+                    record_every=1,
+                )
+                recorded.append(h.records["stats"])
+                done = step
+                acc[b, s, c] = _score(model, np.concatenate(recorded), data, m, momenta, test_rng)
+    return GapStudy(batch_sizes, momenta, seeds, checkpoints, kinds, acc)
