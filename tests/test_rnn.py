@@ -235,3 +235,26 @@ def test_sequence_helpers():
     np.testing.assert_array_equal(padded[0], x[0])
     with pytest.raises(ValueError, match=r"lengths must be in \[1, 5\]"):
         bnlib.pad_sequences(x[:2], [0, 3])
+
+
+def test_gradient_through_time_numbers():
+    x, y = bnlib.widgets.digits_by_pixel(60)
+    small = bnlib.widgets.gradient_through_time(0.1, x, y, hidden_size=16, seeds=(0, 1))
+    large = bnlib.widgets.gradient_through_time(1.0, x, y, hidden_size=16, seeds=(0, 1))
+    plain = bnlib.widgets.gradient_through_time(None, x, y, hidden_size=16, seeds=(0, 1))
+    assert small.norms.shape == (2, 64)
+    # The paper's factor: a larger gamma saturates tanh, so its mean slope is smaller ...
+    assert large.tanh_slope < 0.6 < 0.95 < small.tanh_slope
+    # ... but the recurrent batch norm divides by a smaller spread: gamma / sigma grows.
+    assert large.recurrent_gain > 1.3 > 1.0 > small.recurrent_gain
+    # Measured here: the plain RNN loses the most gradient per step, and gamma 1 the least.
+    assert plain.step_gain < small.step_gain < large.step_gain
+    assert np.isnan(plain.recurrent_gain)
+    np.testing.assert_allclose(small.ratio(63), 1.0)
+
+
+def test_gradient_panel_looks_values_up():
+    panel = bnlib.widgets.recurrent_gamma_panel(n=40, hidden_size=8)
+    view = panel.compute(gamma_init=0.5)
+    assert view.current is view.table[0.5] and view.plain.gamma_init is None
+    assert "0.5" in panel.describe(view)

@@ -15,3 +15,13 @@ __all__ += ["accuracy_curves", "learned_gamma_beta", "sigmoid_regime"]
 __all__ += ["gradient_flow", "landscape", "scale_invariance"]
 
 __all__ += ["batch_mates", "running_estimate", "running_lag", "train_eval_gap"]
+
+from .recurrent import (  # noqa: E402
+    gradient_through_time,
+    length_generalization,
+    seed_accuracy_curves,
+    timestep_statistics,
+)
+
+__all__ += ["gradient_through_time", "length_generalization", "seed_accuracy_curves"]
+__all__ += ["timestep_statistics"]

@@ -49,3 +49,17 @@ __all__ += [
     "running_estimate_panel",
     "running_stream",
 ]
+
+from .recurrent import (  # noqa: E402
+    GAMMAS,
+    GradientFlow,
+    GradientView,
+    describe_gradient_view,
+    digits_by_pixel,
+    gradient_through_time,
+    recurrent_gamma_panel,
+)
+
+PANELS["recurrent_gamma_panel"] = recurrent_gamma_panel
+__all__ += ["GAMMAS", "GradientFlow", "GradientView", "describe_gradient_view"]
+__all__ += ["digits_by_pixel", "gradient_through_time", "recurrent_gamma_panel"]

@@ -1,0 +1,96 @@
+"""Plots for notebook 06 (batch norm in recurrent networks)."""
+
+import numpy as np
+
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+
+COLORS = {"plain RNN": GREY, "BN-RNN, gamma 0.1": BLUE, "BN-RNN, gamma 1": GREEN}
+
+
+def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h"):
+    """Batch statistics of a recurrent pre-activation at each timestep: mean (T, H) and
+    var (T, H), one value per timestep and unit; the lines are the median over units, the band
+    the 10th to 90th percentile."""
+    ax0, ax1 = _axes(axes, 2)
+    t = np.arange(mean.shape[0])
+    for ax, stat, name in ((ax0, mean, "batch mean"), (ax1, var, "batch variance")):
+        lo, mid, hi = np.percentile(stat, [10, 50, 90], axis=1)
+        ax.fill_between(t, lo, hi, color=BLUE, alpha=0.25, lw=0, label="units, 10-90th pct")
+        ax.plot(t, mid, color=BLUE, marker=".", label="median over units")
+        ax.set(xlabel="timestep t", title=f"{name} of ${title}$ per timestep")
+        ax.grid(alpha=0.3)
+    ax0.legend(fontsize=7, frameon=False)
+    return np.array([ax0, ax1])
+
+
+def gradient_through_time(view, axes=None):
+    """A `widgets.GradientView`: ||dL/dh_t|| against t (log scale; every gamma_init faint, the
+    chosen one with its seeds' min-max band, the plain RNN dashed), and against gamma_init the
+    measured per-step gain with two of its factors (mean tanh slope, gamma_h / sigma)."""
+    ax0, ax1 = _axes(axes, 2)
+    _reset(ax0)
+    _reset(ax1)
+    t = np.arange(view.current.norms.shape[1])
+    for flow in view.table.values():
+        ax0.semilogy(t, flow.norms.mean(0), color=GREY, lw=0.6, alpha=0.5)
+    c = view.current
+    ax0.fill_between(t, c.norms.min(0), c.norms.max(0), color=BLUE, alpha=0.25, lw=0)
+    ax0.semilogy(t, c.norms.mean(0), color=BLUE, lw=2, label=f"BN-RNN, gamma_init {c.gamma_init}")
+    ax0.semilogy(t, view.plain.norms.mean(0), color=ORANGE, ls="--", label="plain RNN")
+    ax0.set(
+        ylim=(1e-7, 1e4),
+        xlabel="timestep t (loss on the last step, T = 64)",
+        title=r"$\|\partial L / \partial h_t\|$ at initialization (grey: other $\gamma$)",
+    )
+    ax0.legend(fontsize=7, frameon=False, loc="lower right")
+    gammas = np.array(list(view.table))
+    slope = np.array([f.tanh_slope for f in view.table.values()])
+    gain = np.array([f.recurrent_gain for f in view.table.values()])
+    ax1.plot(gammas, slope, color=ORANGE, marker="o", label="mean tanh slope (paper's factor)")
+    ax1.plot(gammas, gain, color=GREEN, marker="s", label=r"$\gamma_h/\sigma(h_{t-1}W_h)$")
+    step = np.array([f.step_gain for f in view.table.values()])
+    ax1.plot(gammas, step, color="k", marker=".", label="measured gain per step (t = 8..63)")
+    ax1.axvline(c.gamma_init, color=BLUE, lw=1.5)
+    ax1.axhline(1.0, color=GREY, lw=0.8, ls=":")
+    ax1.set(xlabel=r"$\gamma_{init}$", ylim=(0, 1.8), title="per-step gain and two of its factors")
+    ax1.legend(fontsize=7, frameon=False, loc="upper left")
+    return np.array([ax0, ax1])
+
+
+def seed_accuracy_curves(runs, ax=None, title="test accuracy"):
+    """Test accuracy against step for several settings, each run with several seeds:
+    `runs` maps label -> list of Histories; the line is the mean, the band the min-max."""
+    (ax,) = _axes(ax, 1, width=5.0)
+    palette = (GREY, BLUE, GREEN, ORANGE)
+    for k, (label, histories) in enumerate(runs.items()):
+        acc = np.array([h.test_accuracy for h in histories])
+        steps = histories[0].eval_steps
+        color = COLORS.get(label, palette[k % len(palette)])
+        ax.fill_between(steps, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
+        ax.plot(steps, acc.mean(0), color=color, marker=".", label=f"{label} ({len(acc)} seeds)")
+    ax.set(title=title, xlabel="training step", ylabel="fraction correct", ylim=(0, 1.02))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return ax
+
+
+def length_generalization(lengths, results, best=None, ax=None, trained_on=None):
+    """Accuracy against test sequence length: `results` maps label -> (seeds, len(lengths))
+    accuracies (line: mean, error bar: min-max); `best` the best possible accuracy per length."""
+    (ax,) = _axes(ax, 1, width=5.0)
+    palette = (BLUE, GREEN, ORANGE, GREY)
+    for k, (label, acc) in enumerate(results.items()):
+        acc = np.asarray(acc)
+        mean = acc.mean(0)
+        err = np.array([mean - acc.min(0), acc.max(0) - mean])
+        ax.errorbar(lengths, mean, yerr=err, color=palette[k % 4], marker="o", capsize=3,
+                    label=label)  # fmt: skip
+    if best is not None:
+        ax.plot(lengths, best, color="k", ls=":", label="best possible (sum of the inputs)")
+    if trained_on is not None:
+        ax.axvline(trained_on, color=GREY, lw=1, ls="--")
+    ax.set(xscale="log", xlabel="test sequence length T", ylabel="test accuracy", ylim=(0, 1.02))
+    ax.set_xticks(lengths, [str(n) for n in lengths])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return ax
