@@ -7,6 +7,7 @@ found by comparing the answer with the outputs of the usual wrong implementation
 from ._feedback import Feedback
 from .gamma_beta import check_identity_params, check_steered_sigmoid
 from .gradients import check_batchnorm_backward, check_scaled_gradient
+from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
 
 __all__ = [
@@ -17,3 +18,5 @@ __all__ = [
 ]
 __all__ += ["check_identity_params", "check_steered_sigmoid"]
 __all__ += ["check_batchnorm_backward", "check_scaled_gradient"]
+
+__all__ += ["check_fold", "check_momentum_choice", "check_running_update"]
