@@ -6,6 +6,7 @@
 
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from .model import SGD, Sequential, forward_backward, mlp, mse_loss, softmax_cross_entropy
+from .sweep import SweepResult, sweep
 from .training import (
     History,
     activation_input_percentiles,
@@ -47,9 +48,6 @@ from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_gro
 
 __all__ += ["bn_statistics", "calibrate", "fold_model", "train_mode_accuracy", "train_mode_forward"]
 __all__ += ["NORMS", "BatchRenorm1d", "GroupNorm", "LayerNorm", "default_groups", "make_norm"]
-from .sweep import SweepResult, sweep
-
-__all__ += ["SweepResult", "sweep"]
 
 from .rnn import RNN, LastStep  # noqa: E402
 from .sequences import (  # noqa: E402
@@ -61,3 +59,5 @@ from .sequences import (  # noqa: E402
 
 __all__ += ["RNN", "LastStep", "digit_sequences", "evidence_sequences", "evidence_task"]
 __all__ += ["pad_sequences"]
+
+__all__ += ["SweepResult", "sweep"]

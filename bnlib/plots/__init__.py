@@ -4,6 +4,7 @@ Nothing heavy is computed here; the numbers come from bnlib's pure functions (th
 functions behind the slider panels live in `bnlib.widgets`). One module per notebook topic.
 """
 
+from .covariate_shift import ics_over_training, layer_inputs, percentile_figure, sweep_accuracy
 from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .gradients import gradient_flow, landscape, scale_invariance
 from .inference import batch_mates, running_estimate, running_lag, train_eval_gap
@@ -25,3 +26,5 @@ from .recurrent import (  # noqa: E402
 
 __all__ += ["gradient_through_time", "length_generalization", "seed_accuracy_curves"]
 __all__ += ["timestep_statistics"]
+
+__all__ += ["ics_over_training", "layer_inputs", "percentile_figure", "sweep_accuracy"]

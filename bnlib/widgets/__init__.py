@@ -6,6 +6,12 @@ panel factory, so tests and benchmarks can sweep them all.
 """
 
 from ._panel import SliderPanel
+from .covariate_shift import (
+    covariate_shift_panel,
+    describe_layer_input_view,
+    layer_input_view,
+    record_layer_inputs,
+)
 from .gamma_beta import describe_sigmoid_view, gamma_beta_panel, sigmoid_view
 from .inference import (
     default_running_stream,
@@ -63,3 +69,11 @@ from .recurrent import (  # noqa: E402
 PANELS["recurrent_gamma_panel"] = recurrent_gamma_panel
 __all__ += ["GAMMAS", "GradientFlow", "GradientView", "describe_gradient_view"]
 __all__ += ["digits_by_pixel", "gradient_through_time", "recurrent_gamma_panel"]
+
+PANELS["covariate_shift_panel"] = covariate_shift_panel
+__all__ += [
+    "covariate_shift_panel",
+    "describe_layer_input_view",
+    "layer_input_view",
+    "record_layer_inputs",
+]

@@ -1,0 +1,156 @@
+"""Plots for notebook 04 (internal covariate shift): percentiles over training, sweeps, the
+gradient measure, and layer-input histograms (the slider panel's view)."""
+
+import numpy as np
+
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+
+RUN_COLORS = {"no BN": ORANGE, "BN": BLUE, "noisy BN": GREEN}
+SATURATED_AT = 2.887  # |y| where the sigmoid's slope falls to 0.05, a fifth of its peak
+
+
+def _color(label, k=0):
+    return RUN_COLORS.get(label, (GREY, BLUE, GREEN, ORANGE)[k % 4])
+
+
+def percentile_figure(histories, name="percentiles", unit=0, axes=None):
+    """Ioffe and Szegedy's Figure 1: test accuracy against step for every run (label ->
+    History), then one panel per run with the 15th, 50th and 85th percentiles of one sigmoid's
+    input, `History.records[name][:, unit]` (from `activation_input_percentiles`)."""
+    axs = _axes(axes, 1 + len(histories), width=3.6)
+    for k, (label, h) in enumerate(histories.items()):
+        axs[0].plot(h.eval_steps, h.test_accuracy, color=_color(label, k), label=label)
+    axs[0].set(title="(a) test accuracy", xlabel="training step", ylim=(0, 1.02))
+    axs[0].legend(fontsize=8, frameon=False, loc="lower right")
+    low = min(h.records[name][:, unit].min() for h in histories.values())
+    high = max(h.records[name][:, unit].max() for h in histories.values())
+    pad = 0.05 * (high - low)
+    for k, (ax, (label, h)) in enumerate(zip(axs[1:], histories.items(), strict=True)):
+        p = h.records[name][:, unit]  # (R, 3): 15th, 50th, 85th percentile
+        color = _color(label, k)
+        ax.fill_between(h.record_steps, p[:, 0], p[:, 2], color=color, alpha=0.25, lw=0)
+        for j, style in enumerate(("--", "-", "--")):
+            ax.plot(h.record_steps, p[:, j], color=color, ls=style, lw=1.2)
+        letter = "bcdefg"[k]
+        ax.set(title=f"({letter}) {label}: 15/50/85th pct", xlabel="training step")
+        ax.set_ylim(low - pad, high + pad)
+    axs[1].set_ylabel(f"input to sigmoid {unit} of the last hidden layer")
+    for ax in axs:
+        ax.grid(alpha=0.3)
+    return axs
+
+
+def _sweep_panel(ax, result, vary, label_of):
+    groups = {}
+    for k, s in enumerate(result.settings):
+        groups.setdefault(label_of(s), []).append(k)
+    mean, low, high, _ = result.summary()
+    for n, (label, ks) in enumerate(groups.items()):
+        ks = sorted(ks, key=lambda k: result.settings[k][vary])
+        x = np.array([result.settings[k][vary] for k in ks])
+        color = _color(label, n)
+        shift = x * (1.06 if n % 2 else 1 / 1.06)  # side by side, not on top of each other
+        ok = ~np.isnan(mean[ks])
+        ax.errorbar(
+            shift[ok],
+            mean[ks][ok],
+            yerr=[mean[ks][ok] - low[ks][ok], high[ks][ok] - mean[ks][ok]],
+            color=color,
+            marker="o",
+            ms=4,
+            capsize=3,
+            label=f"{label} (mean, min-max of {len(result.seeds)} seeds)",
+        )
+        for xi, k in zip(shift, ks, strict=True):
+            n_div = int(result.diverged[k].sum())
+            if n_div:
+                ax.plot(xi, -0.1, "x", color=color, ms=8, mew=2)
+                ax.annotate(
+                    f"{n_div}/{len(result.seeds)}",
+                    (xi, -0.1),
+                    xytext=(4, 4),
+                    textcoords="offset points",
+                    fontsize=7,
+                    color=color,
+                )
+    ax.axhline(0.1, color=GREY, lw=0.8, ls=":")
+    ax.axhline(-0.1, color="k", lw=0.4)
+    values = sorted({s[vary] for s in result.settings})
+    ax.set(xscale="log", ylim=(-0.17, 1.02), yticks=[-0.1, 0.1, 0.25, 0.5, 0.75, 1.0])
+    ax.set_xticks(values, [f"{v:g}" for v in values])
+    ax.set_xticks([], minor=True)
+    ax.set_yticklabels(["diverged", "chance", "0.25", "0.5", "0.75", "1"])
+    ax.grid(alpha=0.3, which="both")
+
+
+def sweep_accuracy(lr_result, scale_result, axes=None):
+    """Test accuracy after a short run, against the learning rate (`lr_result`, a SweepResult
+    at one init scale) and against the initial weight scale (`scale_result`, at one lr). Each
+    point is the mean over seeds, its bar the min-max; an x on the "diverged" row marks a
+    setting where seeds diverged (the number says how many); they are left out of the mean."""
+    ax0, ax1 = _axes(axes, 2, width=4.6)
+
+    def label_of(s):
+        return "noisy BN" if s["noisy_bn"] else ("BN" if s["batchnorm"] else "no BN")
+
+    _sweep_panel(ax0, lr_result, "lr", label_of)
+    _sweep_panel(ax1, scale_result, "init_scale", label_of)
+    scale = lr_result.settings[0]["init_scale"]
+    lr = scale_result.settings[0]["lr"]
+    ax0.set(
+        title=f"learning rate (init scale {scale:g})",
+        xlabel="learning rate",
+        ylabel=f"test accuracy after {lr_result.steps} steps",
+    )
+    ax1.set(title=f"initial weight scale (lr {lr:g})", xlabel="init scale")
+    ax0.legend(fontsize=7, frameon=False, loc="center left")
+    return np.array([ax0, ax1])
+
+
+def ics_over_training(histories, name="ics", axes=None):
+    """Santurkar et al.'s measure over training, label -> History recorded with `ics_recorder`:
+    ||G - G'|| (left) and cos(G, G') (right); the line is the mean over the weight layers, the
+    band spans the layers."""
+    ax0, ax1 = _axes(axes, 2, width=4.4)
+    for k, (label, h) in enumerate(histories.items()):
+        values = h.records[name]  # (R, 2, L - 1)
+        color = _color(label, k)
+        for ax, row in ((ax0, values[:, 0]), (ax1, values[:, 1])):
+            ax.fill_between(
+                h.record_steps, row.min(axis=1), row.max(axis=1), color=color, alpha=0.2, lw=0
+            )
+            ax.plot(h.record_steps, row.mean(axis=1), color=color, label=label)
+    ax0.set(yscale="log", title=r"$\|G - G'\|$ (lower: less shift)", xlabel="training step")
+    ax1.set(title=r"$\cos(G, G')$ (1: no shift)", xlabel="training step", ylim=(None, 1.01))
+    for ax in (ax0, ax1):
+        ax.legend(fontsize=8, frameon=False)
+        ax.grid(alpha=0.3, which="both")
+    return np.array([ax0, ax1])
+
+
+def layer_inputs(view, axes=None):
+    """The slider panel's view (`widgets.layer_input_view`): one histogram per run of what the
+    chosen layer's sigmoids receive at the chosen step, over the step-0 histogram (grey)."""
+    axs = _axes(axes, len(view.fractions), width=4.2)
+    for k, (ax, label) in enumerate(zip(axs, view.fractions, strict=True)):
+        _reset(ax)
+        for side in (-1, 1):
+            ax.axvspan(side * SATURATED_AT, side * view.edges[-1], color=GREY, alpha=0.12, lw=0)
+        ax.stairs(view.start[label], view.edges, color=GREY, lw=1.0, label="step 0")
+        ax.stairs(
+            view.fractions[label],
+            view.edges,
+            fill=True,
+            color=_color(label, k),
+            alpha=0.6,
+            label=f"step {view.step}",
+        )
+        ax.set(
+            xlim=(view.edges[0], view.edges[-1]),
+            ylim=(0, view.ymax),
+            title=f"{label}: layer {view.layer}, step {view.step}",
+            xlabel="sigmoid input (grey band: saturated)",
+        )
+        ax.legend(fontsize=7, frameon=False, loc="upper left")
+    axs[0].set_ylabel("fraction of inputs per bin")
+    return axs
