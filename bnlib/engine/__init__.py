@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 from .inference import (
+    bn_input,
     bn_statistics,
     calibrate,
     fold_model,
@@ -46,7 +47,8 @@ from .inference import (
 )
 from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_groups, make_norm
 
-__all__ += ["bn_statistics", "calibrate", "fold_model", "train_mode_accuracy", "train_mode_forward"]
+__all__ += ["bn_input", "bn_statistics", "calibrate", "fold_model"]
+__all__ += ["train_mode_accuracy", "train_mode_forward"]
 __all__ += ["NORMS", "BatchRenorm1d", "GroupNorm", "LayerNorm", "default_groups", "make_norm"]
 
 from .rnn import RNN, LastStep  # noqa: E402
