@@ -20,3 +20,7 @@ __all__ += ["check_identity_params", "check_steered_sigmoid"]
 __all__ += ["check_batchnorm_backward", "check_scaled_gradient"]
 
 __all__ += ["check_fold", "check_momentum_choice", "check_running_update"]
+
+from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics  # noqa: E402
+
+__all__ += ["check_eval_row", "check_tanh_slope", "check_timestep_statistics"]

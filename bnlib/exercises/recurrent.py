@@ -1,0 +1,200 @@
+"""Exercise checkers for notebook 06: per-timestep statistics, the T_max rule, tanh saturation."""
+
+import numpy as np
+
+from ._feedback import (
+    TOLERANCE,
+    Feedback,
+    _as_answer,
+    _as_number,
+    _call,
+    _diagnose,
+    _distinct,
+    _setting,
+)
+
+
+def _stats_variants(a):
+    """(mean, var) of the usual wrong choices of axes, with what each one got wrong."""
+    T, H = a.shape[1:]
+    pooled = (a.mean(axis=(0, 1)), a.var(axis=(0, 1)))
+    return [
+        (
+            (a.mean(0), a.var(0, ddof=1)),
+            "you used the unbiased variance (ddof=1); normalizing uses the biased one (divide "
+            "by N).",
+        ),
+        (
+            tuple(np.broadcast_to(s, (T, H)) for s in pooled),
+            "you pooled the statistics over the batch AND time (axis=(0, 1)) and repeated them "
+            "for every timestep: one mean for all timesteps is exactly what per-timestep batch "
+            "norm avoids. Average over axis=0 only.",
+        ),
+        (
+            (a.var(0), a.mean(0)),
+            "mean and var are swapped: return (mean, var).",
+        ),
+        (
+            (a.mean(0), a.std(0)),
+            "that is the standard deviation; return the variance (np.var, no square root).",
+        ),
+    ]
+
+
+def _shape(item):
+    """np.shape(item), or None for a ragged list."""
+    try:
+        return np.shape(item)
+    except ValueError:
+        return None
+
+
+def _timestep_pair(result, a):
+    """The learner's (mean, var) as a (2, T, H) array, or (None, Feedback) saying what is off."""
+    n, T, H = a.shape
+    if result is None or result is Ellipsis:
+        return None, Feedback(False, "your function returned None: return mean, var.")
+    if not (isinstance(result, tuple) and len(result) == 2):
+        return None, Feedback(False, f"return a pair (mean, var), each of shape (T, H) = {(T, H)}.")
+    got = []
+    for name, item in zip(("mean", "var"), result, strict=True):
+        shape = _shape(item)
+        if shape == (1, T, H):  # keepdims=True is fine
+            item, shape = item[0], (T, H)
+        if shape == (H,):
+            return None, Feedback(
+                False,
+                f"your {name} has one value per unit, shape {shape}: you pooled over the batch "
+                "and time (axis=(0, 1)). Per-timestep statistics keep T: average over axis=0 "
+                f"only, shape (T, H) = {(T, H)}.",
+            )
+        if shape == (n, H):
+            return None, Feedback(
+                False,
+                f"your {name} has shape {shape}, one value per sequence: you averaged over "
+                "time (axis=1). Batch norm averages over the batch, axis=0.",
+            )
+        arr, problem = _as_answer(item, (T, H))
+        if problem is not None:
+            problem = problem.replace("your output", f"your {name}")
+            return None, Feedback(False, problem.replace("the shape of x", "(T, H)"))
+        got.append(arr)
+    return np.stack(got), None
+
+
+def check_timestep_statistics(fn):
+    """Check fn(a) -> (mean, var), each (T, H), for a pre-activation a of shape (N, T, H)."""
+    rng = np.random.default_rng(6)
+    batches = [  # the second, with other sizes, catches a hard-coded answer
+        rng.normal(np.arange(5)[:, None] * 0.7, 1 + np.arange(3), size=(8, 5, 3)),
+        rng.normal(-2.0, 0.3, size=(6, 4, 2)) * np.linspace(1, 4, 4)[:, None],
+    ]
+    for a in batches:
+        result, failed = _call(fn, (a,), "(a)")
+        if failed is not None:
+            return failed
+        got, failed = _timestep_pair(result, a)
+        if failed is not None:
+            return failed
+        dtypes = [np.asarray(r).dtype for r in result]
+        tol = TOLERANCE[np.dtype("f4")] if np.dtype("f4") in dtypes else TOLERANCE[np.dtype("f8")]
+        reference = np.stack([a.mean(0), a.var(0)])
+        variants = [(np.stack(v), hint) for v, hint in _stats_variants(a)]
+        problem = _diagnose(got, reference, variants, *tol)
+        if problem is not None and "worst entry" in problem:
+            k, t, j = np.unravel_index(np.argmax(np.abs(got - reference)), got.shape)
+            gave, want = _distinct(got[k, t, j], reference[k, t, j])
+            problem = (
+                f"your {('mean', 'var')[k]} at timestep {t}, unit {j} is {gave}; expected "
+                f"{want} (average over axis=0, the batch, with np.var's biased default)."
+            )
+        if problem is not None:
+            return Feedback(False, problem)
+    return Feedback(
+        True,
+        "one mean and one variance per timestep and unit, over the batch only: what "
+        "bnlib.RNN(norm='batch') normalizes x_t @ Wx and h_{t-1} @ Wh with.",
+    )
+
+
+def check_eval_row(answer, t, T_max):
+    """Check which row of the running statistics eval mode uses at timestep t (counting from 0),
+    for a layer trained on sequences of at most T_max timesteps."""
+    t_ok = isinstance(t, (int, np.integer)) and not isinstance(t, bool) and t >= 0
+    if not t_ok or not isinstance(T_max, (int, np.integer)) or isinstance(T_max, bool) or T_max < 1:
+        return Feedback(
+            False, f"the checker needs ints t >= 0 and T_max >= 1; got {t!r}, {T_max!r}."
+        )
+    got, failed = _as_number(answer)
+    if failed is not None:
+        return failed
+    want = min(t, T_max - 1)
+    if got == want:
+        if t < T_max:
+            return Feedback(True, f"row {want}: timestep {t} has statistics of its own.")
+        return Feedback(
+            True,
+            f"row {want}, the last one (T_max - 1): every timestep beyond the longest training "
+            "sequence reuses T_max's statistics.",
+        )
+    if t >= T_max and got == T_max:
+        return Feedback(
+            False,
+            f"rows count from 0: T_max = {T_max} rows are numbered 0 to {T_max - 1}, so "
+            f"T_max's statistics are in row {T_max - 1}.",
+        )
+    if t >= T_max and got == t:
+        return Feedback(
+            False, f"there is no row {t}: training never saw timestep {t}, only 0 to {T_max - 1}."
+        )
+    if t >= T_max and got == t % T_max:
+        return Feedback(
+            False,
+            "the rows do not wrap around: timestep t >= T_max is not like timestep t mod T_max; "
+            "the rule reuses the last row, whose statistics come from the latest timesteps seen.",
+        )
+    if got == 0 and want != 0:
+        return Feedback(False, "row 0 holds the first timestep's statistics, where h_{-1} = 0.")
+    return Feedback(False, f"{got:g} is not it: rows run from 0 to T_max - 1 = {T_max - 1}.")
+
+
+def _mean_tanh_slope(var):
+    """E[1 - tanh(z)^2] for z ~ Normal(0, var), by Gauss-Hermite quadrature (80 nodes)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    return float(np.sum(weights * (1 - np.tanh(np.sqrt(var) * nodes) ** 2)) / np.sqrt(2 * np.pi))
+
+
+def check_tanh_slope(answer, gamma_init):
+    """Check the mean slope E[tanh'(z)] at initialization for z = gamma_init * (x_hat + h_hat),
+    the sum of two independent normalized terms (b = 0), so z ~ Normal(0, 2 gamma_init^2)."""
+    (gamma,), failed = _setting((gamma_init,), ("gamma_init",))
+    if failed is not None:
+        return failed
+    got, failed = _as_number(answer)
+    if failed is not None:
+        return failed
+    want = _mean_tanh_slope(2 * gamma**2)
+    verdict = "tanh is saturated for many units" if want < 0.8 else "tanh is nearly linear"
+    if np.isclose(got, want, rtol=0.02, atol=0):
+        return Feedback(True, f"about {want:.3f}: {verdict} at gamma_init = {gamma:g}.")
+    if np.isclose(got, _mean_tanh_slope(gamma**2), rtol=0.02, atol=0):
+        return Feedback(
+            False,
+            "that is the slope for ONE normalized term; z adds two independent ones "
+            "(gamma x_hat + gamma h_hat), so its variance is 2 gamma^2.",
+        )
+    if np.isclose(got, 1 - np.tanh(gamma) ** 2, rtol=0.02) or np.isclose(got, 1.0):
+        return Feedback(
+            False,
+            "that is the slope at one point; average 1 - tanh(z)^2 over z ~ Normal(0, "
+            "2 gamma^2) (sample many z, or integrate).",
+        )
+    if np.isclose(got, _mean_tanh_slope(2 * gamma), rtol=0.02):
+        return Feedback(False, "the variance of gamma * x_hat is gamma^2, not gamma.")
+    if np.isclose(got, want, rtol=0.1):
+        return Feedback(False, f"close ({got:.4g}); average over more samples of z.")
+    return Feedback(
+        False,
+        f"{got:.3g} is off: average 1 - tanh(z)^2 over z ~ Normal(0, 2 gamma^2) with "
+        f"gamma = {gamma:g} (sample many z, or integrate).",
+    )
