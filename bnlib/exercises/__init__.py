@@ -5,6 +5,7 @@ found by comparing the answer with the outputs of the usual wrong implementation
 """
 
 from ._feedback import Feedback
+from .covariate_shift import check_diverging_rates, check_ics_by_hand, check_percentiles
 from .gamma_beta import check_identity_params, check_steered_sigmoid
 from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .inference import check_fold, check_momentum_choice, check_running_update
@@ -24,3 +25,5 @@ __all__ += ["check_fold", "check_momentum_choice", "check_running_update"]
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics  # noqa: E402
 
 __all__ += ["check_eval_row", "check_tanh_slope", "check_timestep_statistics"]
+
+__all__ += ["check_diverging_rates", "check_ics_by_hand", "check_percentiles"]
