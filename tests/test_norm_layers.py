@@ -9,6 +9,7 @@ from bnlib import (
     GroupNorm,
     LayerNorm,
     Linear,
+    batch_size_sweep,
     default_groups,
     evaluate,
     forward_backward,
@@ -17,6 +18,7 @@ from bnlib import (
     mlp,
     numerical_gradient,
     rel_error,
+    renorm_for,
     train,
 )
 
@@ -155,3 +157,26 @@ def test_default_groups_divides_the_width():
     loss = forward_backward(model, np.ones((1, 4)), np.array([1]))  # batch of one trains
     assert np.isfinite(loss) and evaluate(model, np.ones((1, 4)), np.array([1]))[1] in (0.0, 1.0)
     assert isinstance(model[0], Linear)
+
+
+def test_batch_size_sweep_shapes_rule_and_determinism():
+    data = load_digits()
+    args = (data, [64, 8, 10], ("batch", "layer"), (2, 8), (0, 1))
+    s = batch_size_sweep(*args, epochs=1, lr_per_example=1 / 128)
+    assert s.test_error.shape == (2, 2, 2) and s.steps.tolist() == [719, 179]
+    assert np.all((s.test_error >= 0) & (s.test_error <= 1))
+    # Layer norm has no running statistics: its train-mode error is its eval-mode error.
+    np.testing.assert_array_equal(s.train_mode_error[1], s.test_error[1])
+    again = batch_size_sweep(*args, epochs=1, lr_per_example=1 / 128)
+    np.testing.assert_array_equal(again.test_error, s.test_error)
+    mean, low, high = s.summary()
+    assert np.all((low <= mean) & (mean <= high))
+    with pytest.raises(ValueError, match="batch_sizes must be >= 2"):
+        batch_size_sweep(data, [64, 10], batch_sizes=(1, 4))
+    with pytest.raises(ValueError, match="norms must be names among"):
+        batch_size_sweep(data, [64, 10], norms=("instance",))
+
+
+def test_renorm_for_spans_the_run():
+    layer = renorm_for(200)(5)
+    assert (layer.warmup, layer.ramp) == (10, 50)
