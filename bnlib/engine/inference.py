@@ -231,3 +231,20 @@ def bn_input(index, x, units=(0,)):
         return prefix.forward(x)[:, units]
 
     return recorder
+
+
+def predict_proba(model, x, train_mode=False):
+    """Class probabilities softmax(model(x)) (N, C), in eval mode or (train_mode=True) in
+    training mode with the batch statistics of x; runs on a copy, the model is not changed.
+
+    >>> from bnlib import mlp
+    >>> model = mlp([2, 3, 4], batchnorm=True, rng=np.random.default_rng(0))
+    >>> p = predict_proba(model, np.eye(2))
+    >>> p.shape, bool(np.allclose(p.sum(axis=1), 1.0)), model[1].training
+    ((2, 4), True, True)
+    """
+    x = _check_input(model, x)
+    runner = copy.deepcopy(model)
+    logits = (runner.train() if train_mode else runner.eval()).forward(x)
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
