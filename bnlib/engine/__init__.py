@@ -42,6 +42,7 @@ from .inference import (
     bn_statistics,
     calibrate,
     fold_model,
+    predict_proba,
     train_mode_accuracy,
     train_mode_forward,
 )
@@ -49,7 +50,7 @@ from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_gro
 from .small_batches import BatchSizeSweep, batch_size_sweep, renorm_for
 
 __all__ += ["bn_input", "bn_statistics", "calibrate", "fold_model"]
-__all__ += ["train_mode_accuracy", "train_mode_forward"]
+__all__ += ["predict_proba", "train_mode_accuracy", "train_mode_forward"]
 __all__ += ["NORMS", "BatchRenorm1d", "GroupNorm", "LayerNorm", "default_groups", "make_norm"]
 __all__ += ["BatchSizeSweep", "batch_size_sweep", "renorm_for"]
 
