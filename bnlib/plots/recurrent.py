@@ -91,6 +91,7 @@ def length_generalization(lengths, results, best=None, ax=None, trained_on=None)
         ax.axvline(trained_on, color=GREY, lw=1, ls="--")
     ax.set(xscale="log", xlabel="test sequence length T", ylabel="test accuracy", ylim=(0, 1.02))
     ax.set_xticks(lengths, [str(n) for n in lengths])
+    ax.minorticks_off()
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     return ax

@@ -62,13 +62,14 @@ from .recurrent import (  # noqa: E402
     GradientView,
     describe_gradient_view,
     digits_by_pixel,
+    gradient_table,
     gradient_through_time,
     recurrent_gamma_panel,
 )
 
 PANELS["recurrent_gamma_panel"] = recurrent_gamma_panel
 __all__ += ["GAMMAS", "GradientFlow", "GradientView", "describe_gradient_view"]
-__all__ += ["digits_by_pixel", "gradient_through_time", "recurrent_gamma_panel"]
+__all__ += ["digits_by_pixel", "gradient_table", "gradient_through_time", "recurrent_gamma_panel"]
 
 PANELS["covariate_shift_panel"] = covariate_shift_panel
 __all__ += [

@@ -88,12 +88,18 @@ def describe_gradient_view(v):
     )
 
 
-def recurrent_gamma_panel(n=100, hidden_size=32):
-    """A slider over gamma_init for `gradient_through_time` (plotted by
-    `plots.gradient_through_time`); every value is computed when the panel is built."""
-    x, y = digits_by_pixel(n)
+def gradient_table(x, y, hidden_size=32):
+    """`gradient_through_time` for every slider value and the plain RNN: (table, plain)."""
     table = {g: gradient_through_time(g, x, y, hidden_size) for g in GAMMAS}
-    plain = gradient_through_time(None, x, y, hidden_size)
+    return table, gradient_through_time(None, x, y, hidden_size)
+
+
+def recurrent_gamma_panel(n=100, hidden_size=32, table=None, plain=None):
+    """A slider over gamma_init for `gradient_through_time` (plotted by
+    `plots.gradient_through_time`). Every value is computed when the panel is built, unless
+    `table` and `plain` (from `gradient_table`) are passed in."""
+    if table is None or plain is None:
+        table, plain = gradient_table(*digits_by_pixel(n), hidden_size)
     slider = w.SelectionSlider(options=list(GAMMAS), value=0.1, description="gamma_init")
     return SliderPanel(
         lambda gamma_init: GradientView(table[gamma_init], plain, table),
