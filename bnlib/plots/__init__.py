@@ -28,3 +28,7 @@ __all__ += ["gradient_through_time", "length_generalization", "seed_accuracy_cur
 __all__ += ["timestep_statistics"]
 
 __all__ += ["ics_over_training", "layer_inputs", "percentile_figure", "sweep_accuracy"]
+
+from .small_batches import error_vs_batch_size, small_batch_view  # noqa: E402
+
+__all__ += ["error_vs_batch_size", "small_batch_view"]

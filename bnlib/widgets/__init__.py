@@ -78,3 +78,13 @@ __all__ += [
     "layer_input_view",
     "record_layer_inputs",
 ]
+
+from .small_batches import (  # noqa: E402
+    SmallBatchView,
+    describe_small_batch_view,
+    small_batch_panel,
+    small_batch_view,
+)
+
+PANELS["small_batch_panel"] = small_batch_panel
+__all__ += ["SmallBatchView", "describe_small_batch_view", "small_batch_panel", "small_batch_view"]

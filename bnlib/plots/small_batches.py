@@ -1,0 +1,92 @@
+"""Plots for notebook 07 (small batches and the alternatives to batch norm)."""
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+
+METHOD_COLORS = {"batch": BLUE, "renorm": ORANGE, "layer": GREEN, "group": "#9467bd"}
+LABELS = {
+    "batch": "batch norm",
+    "renorm": "batch renorm",
+    "layer": "layer norm",
+    "group": "group norm",
+}
+
+
+def error_vs_batch_size(sweep, ax=None):
+    """Wu & He's Figure 1, small: test error (%) against batch size from a `BatchSizeSweep`,
+    the mean over seeds as a line and the min-max range over seeds as a band; batch norm's
+    test error in train mode (batch statistics of test batches) dashed."""
+    (ax,) = _axes(ax, 1, width=5.6, height=3.6)
+    mean, low, high = (100 * a for a in sweep.summary())
+    b = sweep.batch_sizes
+    for m, norm in enumerate(sweep.norms):
+        color = METHOD_COLORS.get(norm, GREY)
+        ax.plot(b, mean[m], marker="o", color=color, label=LABELS.get(norm, norm))
+        ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
+    if "batch" in sweep.norms:
+        k = sweep.norms.index("batch")
+        ax.plot(
+            b,
+            100 * sweep.train_mode_error[k].mean(axis=1),
+            ls="--",
+            color=BLUE,
+            alpha=0.7,
+            label="batch norm, test batches' own statistics",
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(b, [str(v) for v in b])
+    ax.set(
+        xlabel="batch size (per step)",
+        ylabel="test error (%)",
+        title=f"{sweep.epochs} epochs each, lr = batch size x {sweep.lr_per_example:.4g}, "
+        f"{len(sweep.seeds)} seeds",
+        ylim=(0, None),
+    )
+    ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return ax
+
+
+def small_batch_view(view, axes=None):
+    """Two views from `widgets.small_batch_view`: the example's output per method across
+    batches (5-95% range, 25-75% box, median), and against eps the share var / (var + eps) of
+    the variance each method divides by (batch norm: the batch's, averaged over batches)."""
+    ax0, ax1 = _axes(axes, 2)
+    _reset(ax0)
+    _reset(ax1)
+    colors = list(METHOD_COLORS.values())
+    names = ("batch norm", "batch renorm", "layer norm", "group norm")
+    rows = np.arange(len(names))[::-1]
+    for row, out, color in zip(rows, view.outputs, colors, strict=True):
+        p5, p25, p50, p75, p95 = np.percentile(out, [5, 25, 50, 75, 95])
+        ax0.hlines(row, p5, p95, color=color, lw=1.5)
+        ax0.hlines(row, p25, p75, color=color, lw=7, alpha=0.6)
+        ax0.plot([p50], [row], "o", color="k", ms=4)
+    ax0.axvline(view.ideal, color=GREY, ls="--", lw=1, label="population statistics")
+    ax0.axvline(0, color=GREY, lw=0.6)
+    ax0.set(
+        yticks=rows,
+        yticklabels=names,
+        xlim=(-3.2, 3.2),
+        ylim=(-0.6, len(names) - 0.4),
+        title=f"feature 0 of one example, batch size {view.batch_size}",
+        xlabel="normalized output (5-95% of batches; box 25-75%)",
+    )
+    ax0.legend(loc="lower right", fontsize=7, frameon=False)
+    for curve, color, name in zip(view.curves, colors, names, strict=True):
+        ax1.semilogx(view.eps_grid, curve, color=color, label=name)
+    k = int(np.searchsorted(view.eps_grid, view.eps))
+    ax1.plot(np.full(4, view.eps), view.curves[:, k], "o", color="k", ms=4)
+    ax1.set(
+        title="share of the variance kept, var / (var + eps)",
+        xlabel="eps",
+        xlim=(view.eps_grid[0], view.eps_grid[-1]),
+        ylim=(-0.03, 1.05),
+    )
+    ax1.set_xticks(10.0 ** np.arange(-8, 1, 2))
+    ax1.xaxis.set_minor_locator(NullLocator())  # log-axis minor ticks cost a third of a redraw
+    ax1.legend(loc="lower left", fontsize=7, frameon=False)
+    return np.array([ax0, ax1])

@@ -1,0 +1,58 @@
+"""Notebook 07's slider compute function and figure: one example through four normalizations."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from bnlib import plots, widgets
+from bnlib.widgets.small_batches import EXAMPLE, MEANS, STDS
+
+
+def test_batch_norm_spread_shrinks_with_the_batch_and_per_sample_methods_have_none():
+    spreads = [widgets.small_batch_view(m, 1e-5).outputs[0].std() for m in (2, 8, 32, 128)]
+    assert all(a > b for a, b in zip(spreads, spreads[1:], strict=False))
+    for m in (1, 2, 128):
+        v = widgets.small_batch_view(m, 1e-5)
+        np.testing.assert_allclose(v.outputs[2:].std(axis=1), 0.0, atol=1e-12)
+
+
+def test_batch_of_one():
+    v = widgets.small_batch_view(1, 1e-5)
+    np.testing.assert_array_equal(v.outputs[0], 0.0)  # batch norm: x - mu_B = 0
+    # Batch Renorm: d = (x - mu) / s, unclipped here, which is the population-normalized value.
+    np.testing.assert_allclose(v.outputs[1], v.ideal, rtol=1e-12)
+    assert "Batch of one" in widgets.describe_small_batch_view(v)
+
+
+def test_per_sample_methods_match_their_definitions():
+    eps = 1e-3
+    v = widgets.small_batch_view(4, eps)
+    ln = (EXAMPLE[0] - EXAMPLE.mean()) / np.sqrt(EXAMPLE.var() + eps)
+    g = EXAMPLE[:4]
+    gn = (g[0] - g.mean()) / np.sqrt(g.var() + eps)
+    np.testing.assert_allclose(v.outputs[2], ln, rtol=1e-12)
+    np.testing.assert_allclose(v.outputs[3], gn, rtol=1e-12)
+    assert v.ideal == pytest.approx(STDS[0] / np.sqrt(STDS[0] ** 2 + eps))
+    assert MEANS.shape == STDS.shape == (8,)
+
+
+def test_eps_shrinks_every_output_and_matters_at_tiny_batches_first():
+    small, big = widgets.small_batch_view(2, 1e-5), widgets.small_batch_view(128, 1e-5)
+    assert np.all(np.diff(small.curves, axis=1) <= 1e-12)
+    grid = small.eps_grid
+    k = np.searchsorted(grid, 1e-5)
+    # At eps = 1e-5 (a tenth of feature 0's variance) batch 2 loses more than batch 128.
+    assert small.curves[0, k] < big.curves[0, k] - 0.05
+    # Layer norm is dominated by the unit-variance features: eps = 1e-3 barely moves it.
+    j = np.searchsorted(grid, 1e-3)
+    assert small.curves[2, j] > 0.99 * small.curves[2, 0]
+
+
+def test_bad_arguments_and_the_figure():
+    with pytest.raises(ValueError, match="batch_size must be <= 128"):
+        widgets.small_batch_view(500, 1e-5)
+    with pytest.raises(ValueError, match="eps must be finite and > 0"):
+        widgets.small_batch_view(4, 0.0)
+    axes = plots.small_batch_view(widgets.small_batch_view(4, 1e-5))
+    assert len(axes) == 2
+    plt.close("all")
