@@ -11,7 +11,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LINTED := bnlib tests benchmarks notebooks conftest.py tools
 
-.PHONY: lab test lint unit property doctest notebooks browser html bench clean
+.PHONY: lab lab-settings test lint unit property doctest notebooks browser html bench clean
 
 # Learner environment: what the notebooks need.
 $(VENV)/.lab-installed: requirements.txt pyproject.toml
@@ -28,7 +28,18 @@ $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(VENV)/.lab-installed
+# JupyterLab's settings defaults, the same file Binder's postBuild installs (binder/overrides.json:
+# no news or update-check pop-ups, widget state saved): JupyterLab reads
+# <prefix>/share/jupyter/lab/settings/overrides.json at start-up.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+lab-settings: $(LAB_SETTINGS)
+
+$(LAB_SETTINGS): binder/overrides.json
+	@mkdir -p $(dir $@)
+	cp binder/overrides.json $@
+
+lab: $(VENV)/.lab-installed $(LAB_SETTINGS)
 	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/01_normalization.ipynb
 
 test: $(VENV)/.dev-installed

@@ -1,6 +1,8 @@
 """The pins: exact, each version written in one place, and covering what bnlib imports."""
 
+import json
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -34,3 +36,17 @@ def test_pyproject_dependencies_are_all_pinned():
     runtime = pins("requirements.txt")
     for dep in project["dependencies"]:
         assert dep.lower() in runtime, f"pyproject needs {dep}, which requirements.txt does not pin"
+
+
+def test_make_lab_installs_the_binder_settings_overrides(tmp_path):
+    """`make lab` and Binder read one settings file: binder/overrides.json, copied to where
+    JupyterLab looks for it in the environment (<prefix>/share/jupyter/lab/settings)."""
+    subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "lab-settings", f"VENV={tmp_path}"],
+        check=True,
+        capture_output=True,
+    )
+    written = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert written.read_bytes() == (ROOT / "binder" / "overrides.json").read_bytes()
+    notification = json.loads(written.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"checkForUpdates": False, "fetchNews": "false"}
