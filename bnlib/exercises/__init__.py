@@ -27,3 +27,7 @@ from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statisti
 __all__ += ["check_eval_row", "check_tanh_slope", "check_timestep_statistics"]
 
 __all__ += ["check_diverging_rates", "check_ics_by_hand", "check_percentiles"]
+
+from .small_batches import check_group_statistics, check_norm_choice, check_renorm_r_d  # noqa: E402
+
+__all__ += ["check_group_statistics", "check_norm_choice", "check_renorm_r_d"]
