@@ -50,3 +50,16 @@ def test_make_lab_installs_the_binder_settings_overrides(tmp_path):
     assert written.read_bytes() == (ROOT / "binder" / "overrides.json").read_bytes()
     notification = json.loads(written.read_text())["@jupyterlab/apputils-extension:notification"]
     assert notification == {"checkForUpdates": False, "fetchNews": "false"}
+
+
+def test_fork_ci_workflow_runs_make_test_on_the_oldest_and_newest_python():
+    import yaml  # PyYAML comes with JupyterLab (jupyter-events)
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text())
+    job = workflow["jobs"]["make-test"]
+    versions = job["strategy"]["matrix"]["python-version"]
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert versions[0] == requires.removeprefix(">=") and len(versions) == 2
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any(run.startswith("make test") for run in runs)
+    assert f"Python {versions[0]} and {versions[-1]}" in (ROOT / "README.md").read_text()
