@@ -28,6 +28,15 @@ __all__ += ["check_eval_row", "check_tanh_slope", "check_timestep_statistics"]
 
 __all__ += ["check_diverging_rates", "check_ics_by_hand", "check_percentiles"]
 
-from .small_batches import check_group_statistics, check_norm_choice, check_renorm_r_d  # noqa: E402
+from .small_batches import (  # noqa: E402
+    SITUATIONS,
+    check_group_statistics,
+    check_norm_choice,
+    check_renorm_r_d,
+)
 
-__all__ += ["check_group_statistics", "check_norm_choice", "check_renorm_r_d"]
+__all__ += ["SITUATIONS", "check_group_statistics", "check_norm_choice", "check_renorm_r_d"]
+
+from .review import CHOICES, NUMBERS, ask, check_choice, check_number  # noqa: E402
+
+__all__ += ["CHOICES", "NUMBERS", "ask", "check_choice", "check_number"]

@@ -1,0 +1,48 @@
+"""Notebook 08's self-tests against their wrong-answer table (see checker_table.py)."""
+
+import numpy as np
+import pytest
+from checker_table import Case, table_tests
+
+from bnlib.exercises import CHOICES, NUMBERS, ask, check_choice, check_number
+
+CHOICE_CASES = [Case(f"{q}-right", (q, c.answer), True) for q, c in CHOICES.items()]
+CHOICE_CASES += [
+    Case(f"{q}-{letter}", (q, letter), False, f"not ({letter})")
+    for q, c in CHOICES.items()
+    for letter in c.options
+    if letter != c.answer
+]
+CHOICE_CASES += [
+    Case("upper case with a bracket", ("placement", "B)"), True),
+    Case("not a letter", ("placement", "e"), False, "one of the letters"),
+    Case("...", ("placement", ...), False, "replace the ..."),
+    Case("unknown question", ("nope", "a"), False, "no such question"),
+]
+
+NUMBER_CASES = [Case(f"{q}-right", (q, n.answer), True) for q, n in NUMBERS.items()]
+NUMBER_CASES += [
+    Case(f"{q}-{value:.4g}", (q, value), False, hint[:20])
+    for q, n in NUMBERS.items()
+    for value, hint in n.mistakes
+]
+NUMBER_CASES += [
+    Case("numpy float", ("running_mean_update", np.float32(2.1)), True),
+    Case("a string", ("running_mean_update", "2.1"), False, "give a number"),
+    Case("far off", ("running_mean_update", 7.0), False, "is not it"),
+    Case("unknown question", ("nope", 1.0), False, "no such question"),
+]
+
+TABLE = {check_choice: CHOICE_CASES, check_number: NUMBER_CASES}
+test_table_cases, test_table_junk = table_tests(TABLE)
+
+
+def test_every_wrong_option_is_explained_and_every_question_can_be_asked():
+    for name, q in CHOICES.items():
+        assert set(q.why) == set(q.options) and q.answer in q.options
+        assert all(f"{k}) " in ask(name) for k in q.options)
+    for name, n in NUMBERS.items():
+        assert ask(name) == n.prompt
+        assert all(not np.isclose(v, n.answer, rtol=n.rtol) for v, _ in n.mistakes)
+    with pytest.raises(KeyError, match="no question"):
+        ask("nope")
