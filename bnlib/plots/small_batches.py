@@ -17,7 +17,7 @@ LABELS = {
 def error_vs_batch_size(sweep, ax=None):
     """Wu & He's Figure 1, small: test error (%) against batch size from a `BatchSizeSweep`,
     the mean over seeds as a line and the min-max range over seeds as a band; batch norm's
-    test error in train mode (batch statistics of test batches) dashed."""
+    test error in train mode (batch statistics of test batches) dashed, cut at the top."""
     (ax,) = _axes(ax, 1, width=5.6, height=3.6)
     mean, low, high = (100 * a for a in sweep.summary())
     b = sweep.batch_sizes
@@ -25,24 +25,27 @@ def error_vs_batch_size(sweep, ax=None):
         color = METHOD_COLORS.get(norm, GREY)
         ax.plot(b, mean[m], marker="o", color=color, label=LABELS.get(norm, norm))
         ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
+    top = 1.3 * np.nanmax(high)
     if "batch" in sweep.norms:
-        k = sweep.norms.index("batch")
+        train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
+        off = train_mode > top
+        note = f" ({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
         ax.plot(
             b,
-            100 * sweep.train_mode_error[k].mean(axis=1),
+            np.minimum(train_mode, top),
             ls="--",
             color=BLUE,
             alpha=0.7,
-            label="batch norm, test batches' own statistics",
+            label="batch norm, scored in train mode" + (note if off.any() else ""),
         )
     ax.set_xscale("log", base=2)
     ax.set_xticks(b, [str(v) for v in b])
     ax.set(
         xlabel="batch size (per step)",
         ylabel="test error (%)",
-        title=f"{sweep.epochs} epochs each, lr = batch size x {sweep.lr_per_example:.4g}, "
-        f"{len(sweep.seeds)} seeds",
-        ylim=(0, None),
+        title=f"{sweep.epochs} epochs each, lr = batch size / {1 / sweep.lr_per_example:.4g}, "
+        f"{len(sweep.seeds)} seeds (band: min-max)",
+        ylim=(0, top),
     )
     ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
     ax.grid(alpha=0.3)
