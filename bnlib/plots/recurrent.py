@@ -28,29 +28,40 @@ def gradient_through_time(view, axes=None):
     chosen one with its seeds' min-max band, the plain RNN dashed), and against gamma_init the
     measured per-step gain with two of its factors (mean tanh slope, gamma_h / sigma)."""
     ax0, ax1 = _axes(axes, 2)
-    _reset(ax0)
-    _reset(ax1)
-    t = np.arange(view.current.norms.shape[1])
-    for flow in view.table.values():
-        ax0.semilogy(t, flow.norms.mean(0), color=GREY, lw=0.6, alpha=0.5)
-    c = view.current
-    ax0.fill_between(t, c.norms.min(0), c.norms.max(0), color=BLUE, alpha=0.25, lw=0)
-    ax0.semilogy(t, c.norms.mean(0), color=BLUE, lw=2, label=f"BN-RNN, gamma_init {c.gamma_init}")
-    ax0.semilogy(t, view.plain.norms.mean(0), color=ORANGE, ls="--", label="plain RNN")
-    ax0.set(
-        ylim=(1e-7, 1e4),
-        xlabel="timestep t (loss on the last step, T = 64)",
-        title=r"$\|\partial L / \partial h_t\|$ at initialization (grey: other $\gamma$)",
+    c, t = view.current, np.arange(view.current.norms.shape[1])
+    title = (
+        rf"$\|\partial L / \partial h_t\|$ at initialization, $\gamma_{{init}}$ = {c.gamma_init}"
     )
+    marker = getattr(ax1, "_gamma_marker", None)
+    if marker is not None and marker.axes is ax1:  # a redraw: move what depends on gamma only
+        ax0._gamma_line.set_ydata(c.norms.mean(0))
+        ax0._gamma_band.remove()
+        ax0._gamma_band = ax0.fill_between(t, c.norms.min(0), c.norms.max(0), color=BLUE,
+                                           alpha=0.25, lw=0)  # fmt: skip
+        ax0.set_title(title)
+        marker.set_xdata([c.gamma_init, c.gamma_init])
+        return np.array([ax0, ax1])
+    _reset(ax0)
+    # Every gamma's curve as one line broken by NaNs: one artist draws faster than ten.
+    grey = np.array([np.append(f.norms.mean(0), np.nan) for f in view.table.values()]).ravel()
+    ax0.semilogy(np.tile(np.append(t, np.nan), len(view.table)), grey, color=GREY, lw=0.6,
+                 alpha=0.5, label=r"other $\gamma_{init}$")  # fmt: skip
+    ax0._gamma_band = ax0.fill_between(t, c.norms.min(0), c.norms.max(0), color=BLUE,
+                                       alpha=0.25, lw=0)  # fmt: skip
+    (ax0._gamma_line,) = ax0.semilogy(t, c.norms.mean(0), color=BLUE, lw=2,
+                                      label="BN-RNN (band: seeds' min-max)")  # fmt: skip
+    ax0.semilogy(t, view.plain.norms.mean(0), color=ORANGE, ls="--", label="plain RNN")
+    ax0.set(ylim=(1e-7, 1e4), xlabel="timestep t (loss on the last step, T = 64)", title=title)
     ax0.legend(fontsize=7, frameon=False, loc="lower right")
+    _reset(ax1)
     gammas = np.array(list(view.table))
     slope = np.array([f.tanh_slope for f in view.table.values()])
     gain = np.array([f.recurrent_gain for f in view.table.values()])
+    step = np.array([f.step_gain for f in view.table.values()])
     ax1.plot(gammas, slope, color=ORANGE, marker="o", label="mean tanh slope (paper's factor)")
     ax1.plot(gammas, gain, color=GREEN, marker="s", label=r"$\gamma_h/\sigma(h_{t-1}W_h)$")
-    step = np.array([f.step_gain for f in view.table.values()])
     ax1.plot(gammas, step, color="k", marker=".", label="measured gain per step (t = 8..63)")
-    ax1.axvline(c.gamma_init, color=BLUE, lw=1.5)
+    ax1._gamma_marker = ax1.axvline(c.gamma_init, color=BLUE, lw=1.5)
     ax1.axhline(1.0, color=GREY, lw=0.8, ls=":")
     ax1.set(xlabel=r"$\gamma_{init}$", ylim=(0, 1.8), title="per-step gain and two of its factors")
     ax1.legend(fontsize=7, frameon=False, loc="upper left")
