@@ -80,9 +80,9 @@ CHOICES = {
         },
         "b",
         {
-            "a": "notebook 04: BN did shrink Santurkar et al.'s gradient-based shift on the digits, "
-            "but noisy BN, whose layer inputs move more than without BN, trained about as well as "
-            "BN: reduced shift comes along with BN's benefit without explaining it.",
+            "a": "notebook 04: BN did shrink Santurkar et al.'s gradient-based shift on the "
+            "digits, but noisy BN, whose layer inputs move more than without BN, trained about as "
+            "well as BN: reduced shift comes along with BN's benefit without explaining it.",
             "b": "notebook 03: BN(aWx) = BN(Wx), the gradient is orthogonal to W so plain SGD "
             "grows ||W||, and the beta-smoothness along the gradient was 3.8 times smaller with BN "
             "on the ReLU network.",
