@@ -76,6 +76,23 @@ def check_param(p, name, feature_shape, dtype):
     return arr
 
 
+def check_affine_and_running(gamma, beta, running_mean, running_var, feature_shape, dtype):
+    """The four per-feature arrays of an inference-time BN (gamma, beta, running mean and
+    variance), each checked as `check_param` does, the variance also >= 0."""
+    arrays = [
+        check_param(value, name, feature_shape, dtype)
+        for value, name in (
+            (gamma, "gamma"),
+            (beta, "beta"),
+            (running_mean, "running_mean"),
+            (running_var, "running_var"),
+        )
+    ]
+    if np.any(arrays[3] < 0):
+        raise ValueError(f"running_var must be >= 0; its minimum is {arrays[3].min()!r}")
+    return arrays
+
+
 def check_positive(value, name):
     """value must be a finite real number > 0 (eps, a learning rate, a scale)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import (
+    check_affine_and_running,
     check_batch,
     check_cache,
     check_dout,
@@ -203,11 +204,8 @@ def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
     """
     x = check_batch(x)
     features = x.shape[1:]
-    gamma = check_param(gamma, "gamma", features, x.dtype)
-    beta = check_param(beta, "beta", features, x.dtype)
-    running_mean = check_param(running_mean, "running_mean", features, x.dtype)
-    running_var = check_param(running_var, "running_var", features, x.dtype)
-    if np.any(running_var < 0):
-        raise ValueError(f"running_var must be >= 0; its minimum is {running_var.min()!r}")
+    gamma, beta, running_mean, running_var = check_affine_and_running(
+        gamma, beta, running_mean, running_var, features, x.dtype
+    )
     eps = check_eps(eps)
     return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta

@@ -10,7 +10,7 @@ In training mode the statistics change with every batch, so there is nothing fix
 
 import numpy as np
 
-from .._checks import as_float_array, check_eps, check_finite, check_param
+from .._checks import as_float_array, check_affine_and_running, check_eps, check_finite
 
 
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
@@ -38,12 +38,9 @@ def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     if b.shape != features:
         raise ValueError(f"b must have shape (H,) = {features}, one per column of W; got {b.shape}")
     check_finite(b, "b")
-    gamma = check_param(gamma, "gamma", features, W.dtype)
-    beta = check_param(beta, "beta", features, W.dtype)
-    running_mean = check_param(running_mean, "running_mean", features, W.dtype)
-    running_var = check_param(running_var, "running_var", features, W.dtype)
-    if np.any(running_var < 0):
-        raise ValueError(f"running_var must be >= 0; its minimum is {running_var.min()!r}")
+    gamma, beta, running_mean, running_var = check_affine_and_running(
+        gamma, beta, running_mean, running_var, features, W.dtype
+    )
     eps = check_eps(eps)
     scale = gamma / np.sqrt(running_var + eps)  # (H,): one factor per output unit
     W_folded = W * scale  # broadcasting over rows scales each column

@@ -14,7 +14,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
+from .._checks import (
+    check_affine_and_running,
+    check_batch,
+    check_cache,
+    check_dout,
+    check_eps,
+    sum_to_shape,
+)
 from .batchnorm import normalize, normalize_backward
 
 
@@ -52,12 +59,9 @@ def batch_renorm_forward(x, gamma, beta, running_mean, running_var, r_max, d_max
     """
     x = check_batch(x, ndim=2, layout="(N, D)")
     features = x.shape[1:]
-    gamma = check_param(gamma, "gamma", features, x.dtype)
-    beta = check_param(beta, "beta", features, x.dtype)
-    running_mean = check_param(running_mean, "running_mean", features, x.dtype)
-    running_var = check_param(running_var, "running_var", features, x.dtype)
-    if np.any(running_var < 0):
-        raise ValueError(f"running_var must be >= 0; its minimum is {running_var.min()!r}")
+    gamma, beta, running_mean, running_var = check_affine_and_running(
+        gamma, beta, running_mean, running_var, features, x.dtype
+    )
     r_max = _check_limit(r_max, "r_max", 1)
     d_max = _check_limit(d_max, "d_max", 0)
     eps = check_eps(eps)
