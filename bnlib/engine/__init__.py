@@ -4,8 +4,21 @@
 `training` (train -> History, evaluate, recorders). Imports `bnlib.norms` and `bnlib.data`.
 """
 
+from .inference import (
+    bn_input,
+    bn_statistics,
+    calibrate,
+    fold_model,
+    predict_proba,
+    train_mode_accuracy,
+    train_mode_forward,
+)
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from .model import SGD, Sequential, forward_backward, mlp, mse_loss, softmax_cross_entropy
+from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_groups, make_norm
+from .rnn import RNN, LastStep
+from .sequences import digit_sequences, evidence_sequences, evidence_task, pad_sequences
+from .small_batches import BatchSizeSweep, batch_size_sweep, renorm_for
 from .sweep import SweepResult, sweep
 from .training import (
     History,
@@ -17,52 +30,46 @@ from .training import (
 )
 
 __all__ = [
-    "SGD",
     "BatchNorm1d",
+    "BatchRenorm1d",
+    "BatchSizeSweep",
+    "GroupNorm",
     "History",
+    "LastStep",
+    "LayerNorm",
     "Linear",
+    "NORMS",
     "NoisyBatchNorm",
+    "RNN",
     "ReLU",
+    "SGD",
     "Sequential",
     "Sigmoid",
+    "SweepResult",
     "Tanh",
     "activation_input_percentiles",
+    "batch_size_sweep",
+    "bn_input",
+    "bn_statistics",
+    "calibrate",
+    "default_groups",
+    "digit_sequences",
     "evaluate",
+    "evidence_sequences",
+    "evidence_task",
     "fit_regression",
+    "fold_model",
     "forward_backward",
     "grad_norms",
+    "make_norm",
     "mlp",
     "mse_loss",
+    "pad_sequences",
+    "predict_proba",
+    "renorm_for",
     "softmax_cross_entropy",
+    "sweep",
     "train",
+    "train_mode_accuracy",
+    "train_mode_forward",
 ]
-
-from .inference import (
-    bn_input,
-    bn_statistics,
-    calibrate,
-    fold_model,
-    predict_proba,
-    train_mode_accuracy,
-    train_mode_forward,
-)
-from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_groups, make_norm
-from .small_batches import BatchSizeSweep, batch_size_sweep, renorm_for
-
-__all__ += ["bn_input", "bn_statistics", "calibrate", "fold_model"]
-__all__ += ["predict_proba", "train_mode_accuracy", "train_mode_forward"]
-__all__ += ["NORMS", "BatchRenorm1d", "GroupNorm", "LayerNorm", "default_groups", "make_norm"]
-__all__ += ["BatchSizeSweep", "batch_size_sweep", "renorm_for"]
-
-from .rnn import RNN, LastStep  # noqa: E402
-from .sequences import (  # noqa: E402
-    digit_sequences,
-    evidence_sequences,
-    evidence_task,
-    pad_sequences,
-)
-
-__all__ += ["RNN", "LastStep", "digit_sequences", "evidence_sequences", "evidence_task"]
-__all__ += ["pad_sequences"]
-
-__all__ += ["SweepResult", "sweep"]

@@ -10,33 +10,35 @@ from .gamma_beta import check_identity_params, check_steered_sigmoid
 from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
+from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
+from .review import CHOICES, NUMBERS, ask, check_choice, check_number
+from .small_batches import SITUATIONS, check_group_statistics, check_norm_choice, check_renorm_r_d
 
 __all__ = [
+    "CHOICES",
     "Feedback",
+    "NUMBERS",
+    "SITUATIONS",
+    "ask",
+    "check_batchnorm_backward",
     "check_batchnorm_forward",
     "check_channel_statistics",
+    "check_choice",
+    "check_diverging_rates",
+    "check_eval_row",
+    "check_fold",
+    "check_group_statistics",
+    "check_ics_by_hand",
+    "check_identity_params",
+    "check_momentum_choice",
+    "check_norm_choice",
+    "check_number",
     "check_output_variance",
+    "check_percentiles",
+    "check_renorm_r_d",
+    "check_running_update",
+    "check_scaled_gradient",
+    "check_steered_sigmoid",
+    "check_tanh_slope",
+    "check_timestep_statistics",
 ]
-__all__ += ["check_identity_params", "check_steered_sigmoid"]
-__all__ += ["check_batchnorm_backward", "check_scaled_gradient"]
-
-__all__ += ["check_fold", "check_momentum_choice", "check_running_update"]
-
-from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics  # noqa: E402
-
-__all__ += ["check_eval_row", "check_tanh_slope", "check_timestep_statistics"]
-
-__all__ += ["check_diverging_rates", "check_ics_by_hand", "check_percentiles"]
-
-from .small_batches import (  # noqa: E402
-    SITUATIONS,
-    check_group_statistics,
-    check_norm_choice,
-    check_renorm_r_d,
-)
-
-__all__ += ["SITUATIONS", "check_group_statistics", "check_norm_choice", "check_renorm_r_d"]
-
-from .review import CHOICES, NUMBERS, ask, check_choice, check_number  # noqa: E402
-
-__all__ += ["CHOICES", "NUMBERS", "ask", "check_choice", "check_number"]

@@ -9,26 +9,38 @@ from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .gradients import gradient_flow, landscape, scale_invariance
 from .inference import batch_mates, running_estimate, running_lag, train_eval_gap
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
-from .training import accuracy_curves
-
-__all__ = ["batch_spread", "before_after", "channel_stats", "epsilon_effect"]
-__all__ += ["accuracy_curves", "learned_gamma_beta", "sigmoid_regime"]
-__all__ += ["gradient_flow", "landscape", "scale_invariance"]
-
-__all__ += ["batch_mates", "running_estimate", "running_lag", "train_eval_gap"]
-
-from .recurrent import (  # noqa: E402
+from .recurrent import (
     gradient_through_time,
     length_generalization,
     seed_accuracy_curves,
     timestep_statistics,
 )
+from .small_batches import error_vs_batch_size, small_batch_view
+from .training import accuracy_curves
 
-__all__ += ["gradient_through_time", "length_generalization", "seed_accuracy_curves"]
-__all__ += ["timestep_statistics"]
-
-__all__ += ["ics_over_training", "layer_inputs", "percentile_figure", "sweep_accuracy"]
-
-from .small_batches import error_vs_batch_size, small_batch_view  # noqa: E402
-
-__all__ += ["error_vs_batch_size", "small_batch_view"]
+__all__ = [
+    "accuracy_curves",
+    "batch_mates",
+    "batch_spread",
+    "before_after",
+    "channel_stats",
+    "epsilon_effect",
+    "error_vs_batch_size",
+    "gradient_flow",
+    "gradient_through_time",
+    "ics_over_training",
+    "landscape",
+    "layer_inputs",
+    "learned_gamma_beta",
+    "length_generalization",
+    "percentile_figure",
+    "running_estimate",
+    "running_lag",
+    "scale_invariance",
+    "seed_accuracy_curves",
+    "sigmoid_regime",
+    "small_batch_view",
+    "sweep_accuracy",
+    "timestep_statistics",
+    "train_eval_gap",
+]

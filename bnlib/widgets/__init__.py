@@ -28,35 +28,7 @@ from .normalization import (
     epsilon_effect,
     epsilon_panel,
 )
-
-PANELS = {
-    "batch_size_panel": batch_size_panel,
-    "epsilon_panel": epsilon_panel,
-}
-PANELS["gamma_beta_panel"] = gamma_beta_panel
-
-__all__ = [
-    "PANELS",
-    "SliderPanel",
-    "batch_size_panel",
-    "batch_spread",
-    "describe_batch_spread",
-    "describe_epsilon_effect",
-    "epsilon_effect",
-    "epsilon_panel",
-]
-__all__ += ["describe_sigmoid_view", "gamma_beta_panel", "sigmoid_view"]
-
-PANELS["running_estimate_panel"] = running_estimate_panel
-__all__ += [
-    "default_running_stream",
-    "describe_running_estimate",
-    "running_estimate",
-    "running_estimate_panel",
-    "running_stream",
-]
-
-from .recurrent import (  # noqa: E402
+from .recurrent import (
     GAMMAS,
     GradientFlow,
     GradientView,
@@ -66,25 +38,54 @@ from .recurrent import (  # noqa: E402
     gradient_through_time,
     recurrent_gamma_panel,
 )
-
-PANELS["recurrent_gamma_panel"] = recurrent_gamma_panel
-__all__ += ["GAMMAS", "GradientFlow", "GradientView", "describe_gradient_view"]
-__all__ += ["digits_by_pixel", "gradient_table", "gradient_through_time", "recurrent_gamma_panel"]
-
-PANELS["covariate_shift_panel"] = covariate_shift_panel
-__all__ += [
-    "covariate_shift_panel",
-    "describe_layer_input_view",
-    "layer_input_view",
-    "record_layer_inputs",
-]
-
-from .small_batches import (  # noqa: E402
+from .small_batches import (
     SmallBatchView,
     describe_small_batch_view,
     small_batch_panel,
     small_batch_view,
 )
 
-PANELS["small_batch_panel"] = small_batch_panel
-__all__ += ["SmallBatchView", "describe_small_batch_view", "small_batch_panel", "small_batch_view"]
+PANELS = {
+    "batch_size_panel": batch_size_panel,
+    "epsilon_panel": epsilon_panel,
+    "gamma_beta_panel": gamma_beta_panel,
+    "running_estimate_panel": running_estimate_panel,
+    "recurrent_gamma_panel": recurrent_gamma_panel,
+    "covariate_shift_panel": covariate_shift_panel,
+    "small_batch_panel": small_batch_panel,
+}
+
+__all__ = [
+    "GAMMAS",
+    "GradientFlow",
+    "GradientView",
+    "PANELS",
+    "SliderPanel",
+    "SmallBatchView",
+    "batch_size_panel",
+    "batch_spread",
+    "covariate_shift_panel",
+    "default_running_stream",
+    "describe_batch_spread",
+    "describe_epsilon_effect",
+    "describe_gradient_view",
+    "describe_layer_input_view",
+    "describe_running_estimate",
+    "describe_sigmoid_view",
+    "describe_small_batch_view",
+    "digits_by_pixel",
+    "epsilon_effect",
+    "epsilon_panel",
+    "gamma_beta_panel",
+    "gradient_table",
+    "gradient_through_time",
+    "layer_input_view",
+    "record_layer_inputs",
+    "recurrent_gamma_panel",
+    "running_estimate",
+    "running_estimate_panel",
+    "running_stream",
+    "sigmoid_view",
+    "small_batch_panel",
+    "small_batch_view",
+]
