@@ -1,4 +1,4 @@
-"""Self-tests for notebook 08 (review): multiple choice and numbers, each wrong answer explained.
+"""Self-tests for notebook 10 (review): multiple choice and numbers, each wrong answer explained.
 
 `CHOICES` and `NUMBERS` are the question banks: the notebook prints a question with
 `ask(question)` and checks an answer with `check_choice` or `check_number`. Every wrong option

@@ -1,4 +1,4 @@
-"""Notebook 08's self-tests against their wrong-answer table (see checker_table.py)."""
+"""Notebook 10's self-tests (the review) against their wrong-answer table (see checker_table.py)."""
 
 import numpy as np
 import pytest
