@@ -1,7 +1,9 @@
 """bnlib's folders are layers: a module imports only from its own layer or the ones below.
 
-data/_checks/_blas -> norms -> engine -> probes -> plots -> widgets -> exercises. The package
-`__init__` re-exports everything and is the only module allowed to import from every layer.
+_checks/_numerics/_blas/data -> norms -> engine -> probes -> experiments -> views -> plots ->
+widgets; `exercises` sits above `views` but beside `plots`/`widgets`: it never imports widgets
+(nor ipywidgets), and neither does `views`. The package `__init__` re-exports the public names
+and is the only module allowed to import from every layer.
 """
 
 import ast
@@ -10,8 +12,13 @@ from pathlib import Path
 import bnlib
 
 PACKAGE = Path(bnlib.__file__).parent
-LAYERS = ["_checks", "_blas", "data"], ["norms"], ["engine"], ["probes"], ["plots"], ["widgets"]
+LAYERS = ["_checks", "_numerics", "_blas", "data"], ["norms"], ["engine"], ["probes"]
+LAYERS += ["experiments"], ["views"], ["plots"], ["widgets"]
 LAYERS += (["exercises"],)
+# exercises rank above widgets only to keep the list linear; these imports stay forbidden:
+FORBIDDEN = {"exercises": {"widgets", "plots"}, "views": {"widgets", "plots"}}
+NO_IPYWIDGETS = ("_checks", "_numerics", "_blas", "data", "norms", "engine", "probes")
+NO_IPYWIDGETS += ("experiments", "views", "plots", "exercises")
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
@@ -58,3 +65,47 @@ def test_no_import_runs_from_a_lower_layer_to_a_higher_one():
             if target[0] in RANK and layer_of(target) > layer_of(parts):
                 violations.append(f"{'/'.join(parts)} imports {'.'.join(target)}")
     assert not violations, "imports against the layering: " + "; ".join(violations)
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts != ("__init__",):
+            yield parts, ast.parse(path.read_text())
+
+
+def test_exercises_and_views_never_import_widgets_or_plots():
+    violations = [
+        f"{'/'.join(parts)} imports {'.'.join(target)}"
+        for parts, tree in _modules()
+        for target in imported_parts(tree, parts)
+        if target[0] in FORBIDDEN.get(parts[0], ())
+    ]
+    assert not violations, "; ".join(violations)
+
+
+def test_only_widgets_import_ipywidgets():
+    violations = []
+    for parts, tree in _modules():
+        if parts[0] not in NO_IPYWIDGETS:
+            continue
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] == "ipywidgets" for n in names):
+                violations.append("/".join(parts))
+    assert not violations, f"ipywidgets imported outside bnlib.widgets: {violations}"
+
+
+def test_probes_never_import_experiments():
+    probes, experiments = RANK["probes"], RANK["experiments"]
+    assert probes < experiments  # the general rule forbids it; this states it by name
+    violations = [
+        "/".join(parts)
+        for parts, tree in _modules()
+        if parts[0] == "probes"
+        for target in imported_parts(tree, parts)
+        if target[0] == "experiments"
+    ]
+    assert not violations, f"probes importing experiments: {violations}"

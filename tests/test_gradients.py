@@ -11,7 +11,7 @@ from bnlib import (
     load_digits,
     mlp,
     plots,
-    summarize,
+    summarize_landscape,
     train,
     weight_scale_sweep,
 )
@@ -67,7 +67,7 @@ def test_summarize_reads_the_recorded_probes():
         record={"landscape": landscape_recorder([0.05, 0.2])},
         record_every=25,
     )
-    s = summarize(h)
+    s = summarize_landscape(h)
     np.testing.assert_array_equal(s.steps, [0, 25])
     assert np.all(s.loss_low <= h.loss[s.steps]) and np.all(h.loss[s.steps] <= s.loss_high)
     assert np.all(s.grad_change > 0) and np.all(s.beta_smoothness > 0)
@@ -77,7 +77,7 @@ def test_plots_draw():
     scales = np.array([0.5, 1.0, 2.0])
     sweep = (np.ones(3), 1 / scales)
     assert len(plots.scale_invariance(scales, {"BN": sweep})) == 2
-    s = summarize(
+    s = summarize_landscape(
         train(
             mlp([64, 16, 10], batchnorm=True, rng=np.random.default_rng(0)),
             DIGITS,

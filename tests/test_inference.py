@@ -14,7 +14,8 @@ from bnlib import (
     update_running_stats,
 )
 from bnlib.data import load_digits
-from bnlib.widgets import describe_running_estimate, running_estimate, running_stream
+from bnlib.experiments import running_stream
+from bnlib.views import describe_running_estimate_view, running_estimate_view
 
 
 def test_running_average_matches_update_running_stats():
@@ -55,7 +56,7 @@ def _stream():
 
 def test_batch_statistics_are_those_of_the_drawn_rows():
     s = _stream()
-    e = running_estimate(8, 0.1, s)
+    e = running_estimate_view(8, 0.1, s)
     assert e.batch_means.shape == (200,)
     # true statistics and the size of batch-mean noise: sigma / sqrt(m)
     assert np.std(e.batch_means - e.true_mean) == pytest.approx(0.5 / np.sqrt(8), rel=0.15)
@@ -64,24 +65,24 @@ def test_batch_statistics_are_those_of_the_drawn_rows():
 
 def test_momentum_extremes_and_batch_of_one():
     s = _stream()
-    frozen = running_estimate(16, 0.0, s)
+    frozen = running_estimate_view(16, 0.0, s)
     np.testing.assert_array_equal(frozen.running_mean, 0.0)
     np.testing.assert_array_equal(frozen.running_var, 1.0)
-    last = running_estimate(16, 1.0, s)
+    last = running_estimate_view(16, 1.0, s)
     np.testing.assert_allclose(last.running_mean, last.batch_means)
-    one = running_estimate(1, 0.1, s)
+    one = running_estimate_view(1, 0.1, s)
     assert not one.updates and one.batch_vars.size == 0
     np.testing.assert_array_equal(one.running_mean, 0.0)
-    assert "never updated" in describe_running_estimate(one)
-    assert "never move" in describe_running_estimate(frozen)
+    assert "never updated" in describe_running_estimate_view(one)
+    assert "never move" in describe_running_estimate_view(frozen)
 
 
 def test_small_momentum_lags_and_large_batches_track():
     s = _stream()
-    slow, fast = running_estimate(256, 0.01, s), running_estimate(256, 0.1, s)
+    slow, fast = running_estimate_view(256, 0.01, s), running_estimate_view(256, 0.1, s)
     assert abs(slow.final_mean_error) > 3 * abs(fast.final_mean_error)
     assert abs(fast.final_var_error) < 0.1
-    noisy = running_estimate(2, 1.0, s)
+    noisy = running_estimate_view(2, 1.0, s)
     late = slice(50, None)  # after the start-up from the initial value 0
     noisy_error = np.std((noisy.running_mean - s.true_mean)[late])
     assert noisy_error > 5 * np.std((fast.running_mean - s.true_mean)[late])
@@ -90,9 +91,9 @@ def test_small_momentum_lags_and_large_batches_track():
 def test_running_estimate_rejects_bad_sliders():
     s = _stream()
     with pytest.raises(ValueError, match="batch_size must be <= 256"):
-        running_estimate(300, 0.1, s)
+        running_estimate_view(300, 0.1, s)
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\]"):
-        running_estimate(4, 2.0, s)
+        running_estimate_view(4, 2.0, s)
     with pytest.raises(ValueError, match=r"population must have shape \(T, N\)"):
         running_stream(np.ones((3, 10)), max_batch=256)
 

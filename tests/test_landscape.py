@@ -10,7 +10,7 @@ from bnlib import (
     landscape_recorder,
     load_digits,
     mlp,
-    probe,
+    probe_landscape,
     train,
 )
 
@@ -27,7 +27,7 @@ def test_probe_on_softmax_regression_matches_direct_computation():
     rng = np.random.default_rng(1)
     model = _linear_model()
     x, y = rng.normal(size=(10, 3)), rng.integers(0, 2, 10)
-    p = probe(model, x, y, [0.1, 1.0])
+    p = probe_landscape(model, x, y, [0.1, 1.0])
     logits = model.forward(x)
     loss0, dlogits = softmax_cross_entropy(logits, y)
     gW, gb = x.T @ dlogits, dlogits.sum(0)
@@ -51,7 +51,7 @@ def test_probe_leaves_the_model_untouched():
     before = [getattr(layer, n).copy() for layer, n in model.parameters()]
     bn = model[1]
     running = bn.running_mean.copy()
-    probe(model, rng.normal(size=(8, 4)), rng.integers(0, 3, 8), [0.1, 0.5])
+    probe_landscape(model, rng.normal(size=(8, 4)), rng.integers(0, 3, 8), [0.1, 0.5])
     for (layer, name), old in zip(model.parameters(), before, strict=True):
         np.testing.assert_array_equal(getattr(layer, name), old)
     np.testing.assert_array_equal(bn.running_mean, running)
@@ -61,7 +61,7 @@ def test_probe_leaves_the_model_untouched():
 def test_bad_step_sizes():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="step_sizes"):
-        probe(_linear_model(), rng.normal(size=(4, 3)), np.zeros(4, int), [0.0, 1.0])
+        probe_landscape(_linear_model(), rng.normal(size=(4, 3)), np.zeros(4, int), [0.0, 1.0])
 
 
 def test_recorder_inside_training():

@@ -10,7 +10,6 @@ from bnlib import (
     LayerNorm,
     Linear,
     batch_size_sweep,
-    default_groups,
     evaluate,
     forward_backward,
     load_digits,
@@ -18,9 +17,10 @@ from bnlib import (
     mlp,
     numerical_gradient,
     rel_error,
-    renorm_for,
     train,
 )
+from bnlib.engine.norm_layers import default_groups
+from bnlib.experiments.batch_size import renorm_for
 
 
 def test_layer_and_group_norm_are_the_same_in_train_and_eval():

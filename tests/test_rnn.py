@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import bnlib
-from bnlib import RNN, LastStep, numerical_gradient, rel_error
+from bnlib import RNN, LastStep, experiments, numerical_gradient, rel_error
 
 NORMS = ["batch", "layer", None]
 
@@ -238,10 +238,10 @@ def test_sequence_helpers():
 
 
 def test_gradient_through_time_numbers():
-    x, y = bnlib.widgets.digits_by_pixel(60)
-    small = bnlib.widgets.gradient_through_time(0.1, x, y, hidden_size=16, seeds=(0, 1))
-    large = bnlib.widgets.gradient_through_time(1.0, x, y, hidden_size=16, seeds=(0, 1))
-    plain = bnlib.widgets.gradient_through_time(None, x, y, hidden_size=16, seeds=(0, 1))
+    x, y = experiments.digits_by_pixel(60)
+    small = experiments.rnn_gradient_flow(0.1, x, y, hidden_size=16, seeds=(0, 1))
+    large = experiments.rnn_gradient_flow(1.0, x, y, hidden_size=16, seeds=(0, 1))
+    plain = experiments.rnn_gradient_flow(None, x, y, hidden_size=16, seeds=(0, 1))
     assert small.norms.shape == (2, 64)
     # The paper's factor: a larger gamma saturates tanh, so its mean slope is smaller ...
     assert large.tanh_slope < 0.6 < 0.95 < small.tanh_slope

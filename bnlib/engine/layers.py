@@ -20,6 +20,7 @@ from .._checks import (
     check_positive_int,
     check_rng,
 )
+from .._numerics import sigmoid
 from ..norms.batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inference
 from ..norms.running import update_running_stats
 
@@ -185,10 +186,7 @@ class Sigmoid(_Layer):
     """
 
     def forward(self, x):
-        # 0.5 * (1 + tanh(x / 2)) is the same function, without overflow for large |x|.
-        out = np.tanh(0.5 * np.asarray(x, dtype=np.float64))
-        out += 1.0
-        out *= 0.5
+        out = sigmoid(x)
         self._cache = out
         return out
 

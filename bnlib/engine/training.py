@@ -6,14 +6,12 @@ reports divergence as a result. Recorders see the model at a step after the back
 before the update: parameters theta_t, the batch (x_t, y_t) and its gradients.
 """
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._blas import one_blas_thread
 from .._checks import check_positive_int, check_rng
-from .layers import ReLU, Sigmoid, Tanh
 from .model import SGD, forward_backward, mse_loss, softmax_cross_entropy
 
 
@@ -160,27 +158,6 @@ def train(
         diverged_at is not None,
         diverged_at,
     )
-
-
-def grad_norms(model, x, y):
-    """Recorder: the Frobenius norm of dW for every Linear layer, first to last."""
-    return np.array([np.linalg.norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")])
-
-
-def activation_input_percentiles(x, which=-1, units=(0,), q=(15, 50, 85)):
-    """Recorder factory: percentiles of what the `which`-th activation layer receives.
-
-    The probe inputs `x` (N, D) go through a copy of the model in training mode (batch
-    statistics over x), so recording never touches the real model's running statistics.
-    The recorder returns an array (len(units), len(q)).
-    """
-
-    def recorder(model, _x_batch, _y_batch):
-        index = model.find((Sigmoid, Tanh, ReLU))[which]
-        inputs = copy.deepcopy(model).train().forward(x, upto=index)
-        return np.percentile(inputs[:, list(units)], q, axis=0).T
-
-    return recorder
 
 
 def fit_regression(model, x, target, steps, lr, record=None):

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..engine.layers import Linear
 from ..engine.model import Sequential
-from ..engine.sweep import SweepResult
+from ..experiments.sweep import SweepResult
 from ..probes.ics import internal_covariate_shift
 from ._feedback import Feedback, _call
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..norms.batchnorm import batchnorm_forward
-from ..widgets.gamma_beta import sigmoid_view
+from ..views.gamma_beta import sigmoid_view
 from ._feedback import Feedback, _as_array, _as_number, _call
 
 

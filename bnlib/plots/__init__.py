@@ -1,13 +1,14 @@
 """Plots for the course: each takes precomputed data and optional axes, and returns the axes.
 
-Nothing heavy is computed here; the numbers come from bnlib's pure functions (the compute
-functions behind the slider panels live in `bnlib.widgets`). One module per notebook topic.
+Nothing heavy is computed here; the numbers come from bnlib's pure functions (the views behind
+the slider panels live in `bnlib.views`). A plot is named after the figure it draws (a panel's
+plot draws that panel's view). One module per notebook topic.
 """
 
 from .covariate_shift import ics_over_training, layer_inputs, percentile_figure, sweep_accuracy
 from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .gradients import gradient_flow, landscape, scale_invariance
-from .inference import batch_mates, running_estimate, running_lag, train_eval_gap
+from .inference import batch_mates, gap_study, running_estimate, running_lag
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
 from .recurrent import (
     gradient_through_time,
@@ -15,7 +16,7 @@ from .recurrent import (
     seed_accuracy_curves,
     timestep_statistics,
 )
-from .small_batches import error_vs_batch_size, small_batch_view
+from .small_batches import error_vs_batch_size, small_batch_outputs
 from .training import accuracy_curves
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "channel_stats",
     "epsilon_effect",
     "error_vs_batch_size",
+    "gap_study",
     "gradient_flow",
     "gradient_through_time",
     "ics_over_training",
@@ -39,8 +41,7 @@ __all__ = [
     "scale_invariance",
     "seed_accuracy_curves",
     "sigmoid_regime",
-    "small_batch_view",
+    "small_batch_outputs",
     "sweep_accuracy",
     "timestep_statistics",
-    "train_eval_gap",
 ]

@@ -3,10 +3,10 @@ gradient measure, and layer-input histograms (the slider panel's view)."""
 
 import numpy as np
 
+from .._numerics import SATURATED_AT
 from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
 
 RUN_COLORS = {"no BN": ORANGE, "BN": BLUE, "noisy BN": GREEN}
-SATURATED_AT = 2.887  # |y| where the sigmoid's slope falls to 0.05, a fifth of its peak
 
 
 def _color(label, k=0):

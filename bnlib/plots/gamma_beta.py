@@ -2,12 +2,12 @@
 
 import numpy as np
 
+from .._numerics import SATURATED_AT
 from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
 
 Y_EDGES = np.linspace(-8, 8, 65)
 S_EDGES = np.linspace(0, 1, 21)
 CURVE = np.linspace(-8, 8, 201)
-SATURATED_AT = 2.887  # |y| where the sigmoid's slope falls to 0.05, a fifth of its peak
 
 
 def sigmoid_regime(view, axes=None):

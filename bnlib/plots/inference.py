@@ -67,7 +67,7 @@ def running_estimate(estimate, axes=None):
     return np.array([ax0, ax1])
 
 
-def train_eval_gap(study, axes=None):
+def gap_study(study, axes=None):
     """Test accuracy against batch size, one panel per checkpoint, one line per kind of
     statistics; the markers are the mean over seeds, the bars their min-max."""
     axes = _axes(axes, len(study.checkpoints), width=4.6, height=3.6)

@@ -1,28 +1,39 @@
-"""Probes: measurements of a function or a model, never changing it.
+"""Probes: measurements of a function or a model, never changing it (they work on copies).
 
 `gradcheck` (numerical gradients, relative error), `landscape` (Santurkar et al.'s smoothness
-probes) and `gradflow` (gradient norms per layer, weight-scale sweeps). Imports the engine.
+probes), `gradflow` (gradient norms per layer, weight-scale sweeps), `ics` (internal covariate
+shift) and `recorders` (what `train` records at a step: gradient norms, activation inputs, a
+BN layer's statistics and input). Imports `engine`, `norms` and `data`; never `experiments`.
 """
 
 from .gradcheck import numerical_gradient, rel_error
 from .gradflow import layer_gradient_norms, layer_input_gradient_norms, weight_scale_sweep
-from .landscape import LandscapeProbe, LandscapeSummary, landscape_recorder, probe, summarize
-from .train_eval_gap import GapStudy, train_eval_gap
+from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
+from .landscape import (
+    LandscapeProbe,
+    LandscapeSummary,
+    landscape_recorder,
+    probe_landscape,
+    summarize_landscape,
+)
+from .recorders import activation_input_percentiles, bn_input, bn_statistics, grad_norms
 
 __all__ = [
     "LandscapeProbe",
     "LandscapeSummary",
+    "activation_input_percentiles",
+    "bn_input",
+    "bn_statistics",
+    "grad_norms",
+    "ics_recorder",
+    "internal_covariate_shift",
     "landscape_recorder",
     "layer_gradient_norms",
     "layer_input_gradient_norms",
+    "layer_input_histograms",
     "numerical_gradient",
-    "probe",
+    "probe_landscape",
     "rel_error",
-    "summarize",
+    "summarize_landscape",
     "weight_scale_sweep",
 ]
-from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
-
-__all__ += ["ics_recorder", "internal_covariate_shift", "layer_input_histograms"]
-
-__all__ += ["GapStudy", "train_eval_gap"]

@@ -12,7 +12,7 @@ import numpy as np
 from .._blas import one_blas_thread
 from ..engine.layers import Linear
 from ..engine.model import forward_backward, softmax_cross_entropy
-from ..engine.training import grad_norms
+from .recorders import grad_norms
 
 
 def layer_gradient_norms(model, x, y):

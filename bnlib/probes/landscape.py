@@ -21,7 +21,7 @@ from ..engine.model import forward_backward
 
 class LandscapeProbe(NamedTuple):
     step_sizes: np.ndarray  # (K,) eta
-    loss: np.ndarray  # (K,) L(theta - eta g) on the probe batch
+    loss: np.ndarray  # (K,) L(theta - eta g) on the probe_landscape batch
     grad_change: np.ndarray  # (K,) ||grad L(theta - eta g) - g||
     base_loss: float  # L(theta)
     grad_norm: float  # ||g||
@@ -47,16 +47,16 @@ def _gradient(model):
     return [getattr(layer, "d" + name).copy() for layer, name in model.parameters()]
 
 
-def probe(model, x, y, step_sizes):
+def probe_landscape(model, x, y, step_sizes):
     """Probe the loss landscape of `model` at its current parameters along -gradient.
 
     Inputs: model (a bnlib Sequential, in training mode: batch statistics); x (N, D), y (N,)
-    the probe minibatch; step_sizes (K,) positive etas. Returns: LandscapeProbe.
+    the probe_landscape minibatch; step_sizes (K,) positive etas. Returns: LandscapeProbe.
 
     >>> from bnlib import mlp
     >>> gen = np.random.default_rng(0)
     >>> model = mlp([4, 8, 3], rng=gen)
-    >>> p = probe(model, gen.normal(size=(16, 4)), gen.integers(0, 3, 16), [0.01, 0.1])
+    >>> p = probe_landscape(model, gen.normal(size=(16, 4)), gen.integers(0, 3, 16), [0.01, 0.1])
     >>> bool(p.loss[0] < p.base_loss), p.grad_change.shape
     (True, (2,))
     """
@@ -88,14 +88,14 @@ def landscape_recorder(step_sizes):
     """
 
     def recorder(model, x, y):
-        p = probe(model, x, y, step_sizes)
+        p = probe_landscape(model, x, y, step_sizes)
         return np.stack([p.loss, p.grad_change, p.step_sizes * p.grad_norm])
 
     return recorder
 
 
 class LandscapeSummary(NamedTuple):
-    """One training run's probes, one number per probe step (see `summarize`)."""
+    """One training run's probes, one number per probe step (see `summarize_landscape`)."""
 
     steps: np.ndarray  # (R,) the record steps
     loss_low: np.ndarray  # (R,) lowest loss seen along -g (theta included)
@@ -104,7 +104,7 @@ class LandscapeSummary(NamedTuple):
     beta_smoothness: np.ndarray  # (R,) largest gradient change per distance moved
 
 
-def summarize(history, name="landscape"):
+def summarize_landscape(history, name="landscape"):
     """Reduce a History recorded with `landscape_recorder` (under `name`) to a summary.
 
     The loss at theta itself is the training loss of that step (same batch, same parameters).

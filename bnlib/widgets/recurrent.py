@@ -5,104 +5,23 @@ hidden state h_t, at initialization, on the digits read pixel by pixel (T = 64).
 value is computed once when the panel is built; a slider move only looks it up and redraws.
 """
 
-from typing import NamedTuple
-
 import ipywidgets as w
-import numpy as np
 
 from .. import plots
-from ..data import load_digits
-from ..engine.layers import Linear
-from ..engine.model import Sequential, softmax_cross_entropy
-from ..engine.rnn import RNN, LastStep
+from ..experiments.rnn_gradients import GAMMAS, digits_by_pixel, rnn_gradient_table
+from ..views.recurrent import describe_gradient_view, gradient_view
 from ._panel import SliderPanel
-
-GAMMAS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
-
-
-class GradientFlow(NamedTuple):
-    gamma_init: float | None  # None: the plain RNN
-    norms: np.ndarray  # (seeds, T) ||dL/dh_t|| over the batch and the units
-    tanh_slope: float  # mean tanh'(z_t) = 1 - h_t^2 over examples, units and t >= 1
-    recurrent_gain: float  # median gamma_h / std(h_{t-1} @ Wh) over units and t >= 1 (nan: plain)
-    step_gain: float  # measured: (||dL/dh_8|| / ||dL/dh_{T-1}||) ** (1 / (T - 9)), seeds' mean
-
-    def ratio(self, t):
-        """||dL/dh_t|| / ||dL/dh_{T-1}|| per seed: how much gradient survives back to t."""
-        return self.norms[:, t] / self.norms[:, -1]
-
-
-def gradient_through_time(gamma_init, x, y, hidden_size=32, seeds=(0, 1, 2)):
-    """Gradient norms through time at initialization: RNN -> last step -> Linear(H, 10).
-
-    Inputs: gamma_init in (0, 1] for the BN-RNN, None for the plain RNN; x (N, T, D) and y (N,)
-    one batch; hidden_size H; seeds, one fresh network each. Returns: GradientFlow.
-
-    >>> x, y = np.random.default_rng(0).normal(size=(20, 12, 1)), np.arange(20) % 10
-    >>> flow = gradient_through_time(0.1, x, y, hidden_size=8, seeds=(0,))
-    >>> flow.norms.shape, bool(0 < flow.tanh_slope <= 1)
-    ((1, 12), True)
-    """
-    norms, slopes, gains = [], [], []
-    for seed in seeds:
-        rng = np.random.default_rng(seed)
-        norm = None if gamma_init is None else "batch"
-        rnn = RNN(x.shape[2], hidden_size, rng, norm=norm, gamma_init=gamma_init or 1.0)
-        model = Sequential([rnn, LastStep(), Linear(hidden_size, 10, rng)])
-        hs = rnn.forward(x)
-        _, dlogits = softmax_cross_entropy(model[2].forward(model[1].forward(hs)), y)
-        model.backward(dlogits)
-        norms.append(np.linalg.norm(rnn.dh, axis=(0, 2)))
-        slopes.append(np.mean(1.0 - hs[:, 1:] ** 2))
-        if gamma_init is not None:
-            gains.append(np.median(rnn.gamma_h / np.sqrt(rnn.pre_h[:, 1:].var(0) + rnn.eps)))
-    norms = np.array(norms)
-    gain = float(np.mean(gains)) if gains else float("nan")
-    start = min(8, norms.shape[1] - 1)  # after the first few steps, where every h is alike
-    step = (norms[:, start] / norms[:, -1]) ** (1.0 / max(1, norms.shape[1] - 1 - start))
-    return GradientFlow(gamma_init, norms, float(np.mean(slopes)), gain, float(step.mean()))
-
-
-class GradientView(NamedTuple):
-    current: GradientFlow  # the slider's gamma_init
-    plain: GradientFlow
-    table: dict  # gamma -> GradientFlow, every slider value (drawn faintly)
-
-
-def digits_by_pixel(n=100):
-    """The first n training digits read pixel by pixel: x (n, 64, 1), y (n,)."""
-    digits = load_digits()
-    return digits.x_train[:n].reshape(n, 64, 1), digits.y_train[:n]
-
-
-def describe_gradient_view(v):
-    c, p = v.current, v.plain
-    r0, r8, rp = c.ratio(0), c.ratio(8), p.ratio(0)
-    return (
-        f"&gamma;<sub>init</sub> = {c.gamma_init:.1f}: gradient at t = 0 is {r0.mean():.2g} "
-        f"&times; the one at t = 63 (seeds {r0.min():.2g} to {r0.max():.2g}); at t = 8, "
-        f"{r8.mean():.2g} &times;. Plain RNN at t = 0: {rp.mean():.2g} &times;. "
-        f"Per step from t = 63 back to 8 the gradient is multiplied by {c.step_gain:.3f} on "
-        f"average (plain RNN {p.step_gain:.3f}); mean tanh slope {c.tanh_slope:.2f}, "
-        f"&gamma;/&sigma; of the recurrent term {c.recurrent_gain:.2f}"
-    )
-
-
-def gradient_table(x, y, hidden_size=32):
-    """`gradient_through_time` for every slider value and the plain RNN: (table, plain)."""
-    table = {g: gradient_through_time(g, x, y, hidden_size) for g in GAMMAS}
-    return table, gradient_through_time(None, x, y, hidden_size)
 
 
 def recurrent_gamma_panel(n=100, hidden_size=32, table=None, plain=None):
-    """A slider over gamma_init for `gradient_through_time` (plotted by
+    """A slider over gamma_init for `rnn_gradient_flow` (plotted by
     `plots.gradient_through_time`). Every value is computed when the panel is built, unless
-    `table` and `plain` (from `gradient_table`) are passed in."""
+    `table` and `plain` (from `rnn_gradient_table`) are passed in."""
     if table is None or plain is None:
-        table, plain = gradient_table(*digits_by_pixel(n), hidden_size)
+        table, plain = rnn_gradient_table(*digits_by_pixel(n), hidden_size)
     slider = w.SelectionSlider(options=list(GAMMAS), value=0.1, description="gamma_init")
     return SliderPanel(
-        lambda gamma_init: GradientView(table[gamma_init], plain, table),
+        lambda gamma_init: gradient_view(gamma_init, table, plain),
         plots.gradient_through_time,
         {"gamma_init": slider},
         ncols=2,

@@ -4,15 +4,25 @@ and zero padding of variable-length batches.
 Every array is (N, T, D): N sequences of T timesteps with D numbers each.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .._checks import check_batch, check_positive, check_positive_int, check_rng
-from ..data import Digits
+
+
+class SequenceSplit(NamedTuple):
+    """A train/test split of sequences: x (N, T, D), integer labels y (N,)."""
+
+    x_train: np.ndarray  # (N_train, T, D)
+    y_train: np.ndarray  # (N_train,)
+    x_test: np.ndarray  # (N_test, T, D)
+    y_test: np.ndarray  # (N_test,)
 
 
 def digit_sequences(digits, by="row"):
     """The 8x8 digits as sequences: by "row" (N, 8, 8), 8 rows of 8 pixels, top to bottom, or
-    by "pixel" (N, 64, 1), one pixel per timestep in reading order. Returns a `Digits`.
+    by "pixel" (N, 64, 1), one pixel per timestep in reading order. Returns a `SequenceSplit`.
 
     >>> from bnlib.data import load_digits
     >>> digit_sequences(load_digits(), by="pixel").x_train.shape
@@ -22,7 +32,7 @@ def digit_sequences(digits, by="row"):
         raise ValueError(f'by must be "row" or "pixel"; got {by!r}')
     shape = (8, 8) if by == "row" else (64, 1)
     x_train, y_train, x_test, y_test = digits
-    return Digits(x_train.reshape(-1, *shape), y_train, x_test.reshape(-1, *shape), y_test)
+    return SequenceSplit(x_train.reshape(-1, *shape), y_train, x_test.reshape(-1, *shape), y_test)
 
 
 def evidence_sequences(n, length, rng, classes=4, signal=0.5):
@@ -47,10 +57,10 @@ def evidence_sequences(n, length, rng, classes=4, signal=0.5):
 
 
 def evidence_task(length, rng, n_train=1200, n_test=600, **options):
-    """`evidence_sequences` as a train/test `Digits`-like tuple of sequences of one length."""
+    """`evidence_sequences` as a train/test `SequenceSplit` of sequences of one length."""
     x_train, y_train = evidence_sequences(n_train, length, rng, **options)
     x_test, y_test = evidence_sequences(n_test, length, rng, **options)
-    return Digits(x_train, y_train, x_test, y_test)
+    return SequenceSplit(x_train, y_train, x_test, y_test)
 
 
 def pad_sequences(x, lengths):

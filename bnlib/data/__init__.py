@@ -1,7 +1,8 @@
 """Data: the real 8x8 handwritten digits (shipped, checksummed) and seeded toy problems.
 
 Nothing is downloaded. `digits.npz` sits next to this module inside the package; its
-provenance and licence are in `data/DIGITS.md`. Every random choice takes an `rng`.
+provenance and licence are in `DIGITS.md` beside it. `sequences` turns data into (N, T, D)
+sequences. Every random choice takes an `rng`.
 """
 
 import hashlib
@@ -10,9 +11,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_positive_int, check_rng
+from .._checks import check_positive_int, check_rng
+from .._numerics import sigmoid
 
-DIGITS_PATH = Path(__file__).with_name("data") / "digits.npz"
+DIGITS_PATH = Path(__file__).with_name("digits.npz")
 DIGITS_SHA256 = "af104d81e7cd419be5f343d23c6ca2e4e4ff847b06636260802df8e903c6183f"
 
 
@@ -105,5 +107,5 @@ def sigmoid_teacher(n, scale, shift, rng, loc=5.0, spread=3.0):
         )
     x = rng.normal(loc, spread, size=(n, scale.size))
     x_hat = (x - x.mean(axis=0)) / x.std(axis=0)
-    target = 1.0 / (1.0 + np.exp(-(scale * x_hat + shift)))
+    target = sigmoid(scale * x_hat + shift)
     return TeacherTask(x, target, scale, shift)

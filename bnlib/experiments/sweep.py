@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import check_positive_int
-from .model import mlp
-from .training import train
+from ..engine.model import mlp
+from ..engine.training import train
 
 DIVERGED_FACTOR = 2.0
 DEFAULTS = {"lr": None, "init_scale": 1.0, "batchnorm": False, "noisy_bn": None}

@@ -14,11 +14,11 @@ import numpy as np
 
 from .._blas import one_blas_thread
 from .._checks import check_positive, check_positive_int
-from .inference import train_mode_accuracy
-from .layers import BatchNorm1d
-from .model import mlp
-from .norm_layers import NORMS, BatchRenorm1d
-from .training import train
+from ..engine.inference import train_mode_accuracy
+from ..engine.layers import BatchNorm1d
+from ..engine.model import mlp
+from ..engine.norm_layers import NORMS, BatchRenorm1d
+from ..engine.training import train
 
 
 class BatchSizeSweep(NamedTuple):

@@ -1,0 +1,40 @@
+"""Experiments: studies that train (or build and run) models and return what they measured.
+
+`sweep` (accuracy over settings and seeds), `batch_size_sweep` (error vs batch size per
+normalization), `train_eval_gap` (training- vs eval-mode accuracy over training), and the runs
+behind the slider panels: `record_layer_inputs` (notebook 04), `running_stream` (05) and
+`rnn_gradient_table` (06). Imports `probes`, `engine`, `norms` and `data`; never `views`,
+`plots` or `widgets`.
+"""
+
+from .batch_size import BatchSizeSweep, batch_size_sweep
+from .layer_inputs import EDGES, record_layer_inputs
+from .rnn_gradients import (
+    GAMMAS,
+    GradientFlow,
+    digits_by_pixel,
+    rnn_gradient_flow,
+    rnn_gradient_table,
+)
+from .running_stats import RunningStream, default_running_stream, running_stream
+from .sweep import SweepResult, sweep
+from .train_eval_gap import GapStudy, train_eval_gap
+
+__all__ = [
+    "EDGES",
+    "GAMMAS",
+    "BatchSizeSweep",
+    "GapStudy",
+    "GradientFlow",
+    "RunningStream",
+    "SweepResult",
+    "batch_size_sweep",
+    "default_running_stream",
+    "digits_by_pixel",
+    "record_layer_inputs",
+    "rnn_gradient_flow",
+    "rnn_gradient_table",
+    "running_stream",
+    "sweep",
+    "train_eval_gap",
+]
