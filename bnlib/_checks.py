@@ -93,13 +93,67 @@ def check_affine_and_running(gamma, beta, running_mean, running_var, feature_sha
     return arrays
 
 
+def check_real(value, name, low, strict=False):
+    """value must be a finite real number > low (strict) or >= low; returns it as a float."""
+    wanted = f"{'>' if strict else '>='} {low:g}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{name} must be a real number {wanted}; got {type(value).__name__} {value!r:.60}"
+        )
+    if not np.isfinite(value) or value < low or (strict and value == low):
+        raise ValueError(f"{name} must be finite and {wanted}; got {value!r}")
+    return float(value)
+
+
 def check_positive(value, name):
     """value must be a finite real number > 0 (eps, a learning rate, a scale)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number > 0; got {type(value).__name__} {value!r}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be finite and > 0; got {value!r}")
-    return float(value)
+    return check_real(value, name, 0, strict=True)
+
+
+def check_choice(value, name, choices):
+    """value must be one of `choices` (compared with ==; None may be one of them)."""
+    if not any(value is c or (c is not None and value == c) for c in choices):
+        wanted = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {wanted}; got {value!r:.60}")
+    return value
+
+
+def check_seeds(seeds):
+    """seeds must be a non-empty list of ints >= 0 (one run each); returns it as a list."""
+    try:
+        seeds = list(seeds)
+    except TypeError as err:
+        raise TypeError(f"seeds must be a list of ints >= 0; got {seeds!r:.60}") from err
+    if not seeds or not all(
+        isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0 for s in seeds
+    ):
+        raise ValueError(f"seeds must be a non-empty list of ints >= 0; got {seeds!r:.60}")
+    return seeds
+
+
+def check_labels(y, n, classes=None):
+    """y must hold n integer labels (one per row of x), each in [0, classes) if given."""
+    y = np.asarray(y)
+    wanted = f"{n} integer labels" + (f" in [0, {classes})" if classes else "") + ", one per row"
+    ok = y.shape == (n,) and y.dtype.kind in "iu"
+    if ok and classes and n and (y.min() < 0 or y.max() >= classes):
+        ok = False
+    if not ok:
+        got = f"shape {y.shape}, dtype {y.dtype}"
+        if y.shape == (n,) and y.dtype.kind in "iu" and n:
+            got += f", values {y.min()}..{y.max()}"
+        raise ValueError(f"y must hold {wanted}; got {got}")
+    return y
+
+
+def check_batch_of_many(x, hint):
+    """Training-mode batch statistics need N >= 2 rows: one row has zero variance."""
+    if x.shape[0] == 1:
+        raise ValueError(
+            f"expected more than 1 value per feature when training; got x of shape {x.shape}. "
+            f"A batch of one has zero variance, so normalizing it erases the input ({hint})"
+        )
+    return x
 
 
 def check_eps(eps):

@@ -170,7 +170,7 @@ def test_bad_input_gets_a_clear_error(x, error, match):
 
 def test_training_batch_of_one_is_refused_by_batch_norm_only():
     rnn, x, _ = _rnn("batch")
-    with pytest.raises(ValueError, match="more than 1 sequence"):
+    with pytest.raises(ValueError, match="more than 1 value per feature"):
         rnn.forward(x[:1])
     assert rnn.eval().forward(x[:1]).shape == (1, 6, 5)
     for norm in ("layer", None):

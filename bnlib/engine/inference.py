@@ -12,10 +12,10 @@ import copy
 
 import numpy as np
 
-from .._checks import check_batch, check_positive_int, check_rng
+from .._checks import check_batch, check_labels, check_positive_int, check_rng
 from ..norms.folding import fold_batchnorm
 from .layers import BatchNorm1d, Linear
-from .model import Sequential
+from .model import Sequential, modes_restored
 
 
 def _bn_indices(model, what):
@@ -79,8 +79,7 @@ def calibrate(model, x, batch_size=None):
                 f"batch_size must be in [2, {len(x)}] (a batch of one has no variance, and x "
                 f"holds {len(x)} samples); got {batch_size}"
             )
-    modes = [layer.training for layer in model.layers]
-    try:
+    with modes_restored(model):
         model.eval()
         h = x
         for i, layer in enumerate(model.layers):
@@ -94,9 +93,6 @@ def calibrate(model, x, batch_size=None):
                 layer.running_mean, layer.running_var = mean, var
             if i < indices[-1]:
                 h = layer.forward(h)
-    finally:
-        for layer, mode in zip(model.layers, modes, strict=True):
-            layer.train(mode)
     return model
 
 
@@ -169,9 +165,7 @@ def train_mode_accuracy(model, x, y, batch_size, rng):
     x = _check_input(model, x)
     batch_size = check_positive_int(batch_size, "batch_size")
     check_rng(rng)
-    y = np.asarray(y)
-    if y.shape != (len(x),):
-        raise ValueError(f"y must have shape ({len(x)},), one label per row of x; got {y.shape}")
+    y = check_labels(y, len(x))
     if not 2 <= batch_size <= len(x):
         raise ValueError(f"batch_size must be in [2, {len(x)}]; got {batch_size}")
     starts = list(range(0, len(x), batch_size))

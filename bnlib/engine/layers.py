@@ -13,7 +13,7 @@ import numpy as np
 from .._checks import (
     BackwardBeforeForwardError,
     check_batch,
-    check_dout,
+    check_batch_of_many,
     check_eps,
     check_momentum,
     check_positive,
@@ -21,7 +21,12 @@ from .._checks import (
     check_rng,
 )
 from .._numerics import sigmoid
-from ..norms.batchnorm import batchnorm_backward, batchnorm_forward, batchnorm_inference
+from ..norms.batchnorm import (
+    batchnorm_backward,
+    batchnorm_forward,
+    batchnorm_inference_backward,
+    batchnorm_inference_forward,
+)
 from ..norms.running import update_running_stats
 
 
@@ -91,31 +96,29 @@ class BatchNorm1d(_Layer):
                 f"(this layer was built for {self.num_features} features)"
             )
         if not self.training:
-            out = batchnorm_inference(
+            out, cache = batchnorm_inference_forward(
                 x, self.gamma, self.beta, self.running_mean, self.running_var, self.eps
             )
-            x_hat = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-            self._cache = ("eval", x_hat)
+            self._cache = ("eval", cache)
             return out
-        if x.shape[0] == 1:
-            raise ValueError(
-                f"expected more than 1 value per feature when training; got x of shape {x.shape}. "
-                "A batch of one has zero variance, so normalizing it erases the input "
-                "(call .eval() to use the running statistics instead)"
-            )
+        check_batch_of_many(x, "call .eval() to use the running statistics instead")
         out, cache = batchnorm_forward(x, self.gamma, self.beta, self.eps)
         self.num_batches_tracked += 1
+        self._update_running(x.mean(axis=0), cache.var, n=x.shape[0])
+        self._cache = ("train", cache)
+        return out
+
+    def _update_running(self, batch_mean, batch_var, n):
+        """Blend one batch's mean and biased variance into the running statistics."""
         self.running_mean, self.running_var = update_running_stats(
             self.running_mean,
             self.running_var,
-            x.mean(axis=0),
-            cache.var,
-            n=x.shape[0],
+            batch_mean,
+            batch_var,
+            n=n,
             momentum=self.momentum,
             num_batches_tracked=self.num_batches_tracked,
         )
-        self._cache = ("train", cache)
-        return out
 
     def backward(self, dout):
         """dout (N, D) -> dx (N, D); sets self.dgamma and self.dbeta (D,)."""
@@ -123,11 +126,8 @@ class BatchNorm1d(_Layer):
         if mode == "train":
             dx, self.dgamma, self.dbeta = batchnorm_backward(dout, saved)
             return dx
-        # In eval mode the layer is a fixed per-feature affine map of x, so the gradient is too.
-        dout = check_dout(dout, saved.shape)
-        self.dgamma = np.sum(dout * saved, axis=0)
-        self.dbeta = dout.sum(axis=0)
-        return dout * self.gamma / np.sqrt(self.running_var + self.eps)
+        dx, self.dgamma, self.dbeta = batchnorm_inference_backward(dout, saved)
+        return dx
 
     def __repr__(self):
         return (

@@ -4,11 +4,13 @@ Losses are pure functions returning (loss, dlogits). A model is a list of layers
 `bnlib.engine.layers`; the optimizer updates every (layer, parameter name) pair the model lists.
 """
 
+from contextlib import contextmanager
+
 import numpy as np
 
-from .._checks import as_float_array, check_batch, check_positive, check_rng
+from .._checks import as_float_array, check_batch, check_labels, check_positive, check_rng
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
-from .norm_layers import NORMS, make_norm
+from .norm_layers import check_norm, make_norm
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
@@ -23,12 +25,8 @@ def softmax_cross_entropy(logits, y):
     (1.3863, array([-0.375,  0.125,  0.125,  0.125]))
     """
     logits = check_batch(logits, "logits", ndim=2, layout="(N, C)")
-    y = np.asarray(y)
     n, c = logits.shape
-    if y.shape != (n,) or y.dtype.kind not in "iu" or y.min() < 0 or y.max() >= c:
-        raise ValueError(
-            f"y must hold {n} integer labels in [0, {c}); got shape {y.shape}, dtype {y.dtype}"
-        )
+    y = check_labels(y, n, classes=c)
     shifted = logits - logits.max(axis=1, keepdims=True)  # exp never overflows
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(n)
@@ -50,6 +48,25 @@ def mse_loss(pred, target):
         raise ValueError(f"target must have pred's shape {pred.shape}; got {target.shape}")
     diff = pred - target
     return float(np.mean(diff * diff)), 2.0 * diff / diff.size
+
+
+@contextmanager
+def modes_restored(model):
+    """A block that may switch `model`'s layers between train and eval mode; when it ends
+    (normally or by an exception) every layer is back in the mode it was in.
+
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> with modes_restored(model):
+    ...     _ = model.eval()
+    >>> model[1].training
+    True
+    """
+    modes = [layer.training for layer in model.layers]
+    try:
+        yield model
+    finally:
+        for layer, mode in zip(model.layers, modes, strict=True):
+            layer.train(mode)
 
 
 class Sequential:
@@ -149,8 +166,7 @@ def mlp(
     if norm is not None and (batchnorm or noisy_bn) and norm != "batch":
         raise ValueError(f"norm={norm!r} conflicts with batchnorm=True or noisy_bn; pass one")
     use_bn = bool(batchnorm or noisy_bn or norm is not None)
-    if norm is not None and not callable(norm) and norm not in NORMS:
-        raise ValueError(f"norm must be one of {sorted(NORMS)}, None or a callable; got {norm!r}")
+    check_norm(norm)
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         hidden = i < len(sizes) - 2

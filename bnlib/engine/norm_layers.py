@@ -9,11 +9,17 @@ statistics like BatchNorm1d and corrects each batch towards them (Ioffe 2017), w
 
 import numpy as np
 
-from .._checks import check_batch, check_eps, check_positive_int
-from ..norms.groupnorm import groupnorm_backward, groupnorm_forward
+from .._checks import (
+    check_batch,
+    check_batch_of_many,
+    check_choice,
+    check_eps,
+    check_positive_int,
+    check_real,
+)
+from ..norms.groupnorm import check_groups, groupnorm_backward, groupnorm_forward
 from ..norms.layernorm import layernorm_backward, layernorm_forward
-from ..norms.renorm import _check_limit, batch_renorm_backward, batch_renorm_forward, renorm_limits
-from ..norms.running import update_running_stats
+from ..norms.renorm import batch_renorm_backward, batch_renorm_forward, renorm_limits
 from .layers import BatchNorm1d, _Layer
 
 
@@ -59,11 +65,7 @@ class GroupNorm(_Layer):
 
     def __init__(self, num_channels, num_groups, eps=1e-5):
         self.num_channels = check_positive_int(num_channels, "num_channels")
-        self.num_groups = check_positive_int(num_groups, "num_groups")
-        if self.num_channels % self.num_groups:
-            raise ValueError(
-                f"num_groups must divide num_channels = {self.num_channels}; got {num_groups}"
-            )
+        self.num_groups = check_groups(num_groups, self.num_channels)
         self.eps = check_eps(eps)
         self.gamma, self.beta = np.ones(self.num_channels), np.zeros(self.num_channels)
         self.dgamma = self.dbeta = None
@@ -105,7 +107,7 @@ class BatchRenorm1d(BatchNorm1d):
         self, num_features, eps=1e-5, momentum=0.1, r_max=3.0, d_max=5.0, warmup=100, ramp=400
     ):
         super().__init__(num_features, eps=eps, momentum=momentum)
-        self.r_max, self.d_max = _check_limit(r_max, "r_max", 1), _check_limit(d_max, "d_max", 0)
+        self.r_max, self.d_max = check_real(r_max, "r_max", 1), check_real(d_max, "d_max", 0)
         self.warmup = int(warmup)
         self.ramp = int(ramp)
         if self.warmup < 0 or self.ramp < 0:
@@ -117,11 +119,7 @@ class BatchRenorm1d(BatchNorm1d):
         if not self.training:
             return super().forward(x)
         x = self._check_input(x, self.num_features)
-        if x.shape[0] == 1:
-            raise ValueError(
-                f"expected more than 1 value per feature when training; got x of shape {x.shape} "
-                "(a batch of one has no variance to renormalize; call .eval() instead)"
-            )
+        check_batch_of_many(x, "call .eval() to use the running statistics instead")
         self.num_batches_tracked += 1
         self.limits = renorm_limits(
             self.num_batches_tracked, self.r_max, self.d_max, self.warmup, self.ramp
@@ -129,15 +127,7 @@ class BatchRenorm1d(BatchNorm1d):
         out, cache = batch_renorm_forward(
             x, self.gamma, self.beta, self.running_mean, self.running_var, *self.limits, self.eps
         )
-        self.running_mean, self.running_var = update_running_stats(
-            self.running_mean,
-            self.running_var,
-            cache.mean,
-            cache.var,
-            n=x.shape[0],
-            momentum=self.momentum,
-            num_batches_tracked=self.num_batches_tracked,
-        )
+        self._update_running(cache.mean, cache.var, n=x.shape[0])
         self._cache = ("renorm", cache)
         return out
 
@@ -175,6 +165,13 @@ NORMS = {
 }
 
 
+def check_norm(norm):
+    """norm must be None, a callable width -> layer, or a name in NORMS; returns it."""
+    if norm is None or callable(norm):
+        return norm
+    return check_choice(norm, "norm", (*sorted(NORMS), None, "a callable"))
+
+
 def make_norm(norm, width):
     """A normalization layer for `width` features: `norm` is a name in NORMS ("batch", "layer",
     "group", "renorm") or a callable width -> layer (e.g. lambda d: GroupNorm(d, 5)).
@@ -182,8 +179,6 @@ def make_norm(norm, width):
     >>> make_norm("group", 100)
     GroupNorm(100, num_groups=10, eps=1e-05)
     """
-    if callable(norm):
+    if callable(check_norm(norm)):
         return norm(width)
-    if norm not in NORMS:
-        raise ValueError(f"norm must be one of {sorted(NORMS)}, None or a callable; got {norm!r}")
     return NORMS[norm](width)

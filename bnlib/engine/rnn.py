@@ -14,6 +14,8 @@ import numpy as np
 
 from .._checks import (
     check_batch,
+    check_batch_of_many,
+    check_choice,
     check_dout,
     check_eps,
     check_momentum,
@@ -25,13 +27,14 @@ from ..norms.batchnorm import (
     BatchNormCache,
     batchnorm_backward,
     batchnorm_forward,
-    batchnorm_inference,
+    batchnorm_inference_backward,
+    batchnorm_inference_forward,
 )
 from ..norms.layernorm import layernorm_backward, layernorm_forward
 from ..norms.running import update_running_stats
 from .layers import _Layer
 
-NORMS = ("batch", "layer", None)
+RNN_NORMS = ("batch", "layer", None)  # per-timestep batch norm, layer norm, or none
 
 
 def _check_sequences(x, name, width):
@@ -75,8 +78,7 @@ class RNN(_Layer):
         self.input_size = check_positive_int(input_size, "input_size")
         self.hidden_size = h = check_positive_int(hidden_size, "hidden_size")
         check_rng(rng)
-        if norm not in NORMS:
-            raise ValueError(f'norm must be "batch", "layer" or None; got {norm!r}')
+        check_choice(norm, "norm", RNN_NORMS)
         self.norm, self.eps, self.momentum = norm, check_eps(eps), check_momentum(momentum)
         scale = check_positive(init_scale, "init_scale")
         self.Wx = scale / np.sqrt(self.input_size) * rng.standard_normal((self.input_size, h))
@@ -119,12 +121,8 @@ class RNN(_Layer):
         x = _check_sequences(x, "x", self.input_size)
         (n, T, _), h = x.shape, self.hidden_size
         batch_stats = self.training and self.norm == "batch"
-        if batch_stats and n == 1:
-            raise ValueError(
-                f"expected more than 1 sequence per batch when training with batch norm; got x of "
-                f"shape {x.shape}. One sequence has zero batch variance at every timestep (call "
-                ".eval() to use the running statistics, or use norm='layer')"
-            )
+        if batch_stats:
+            check_batch_of_many(x, "call .eval() to use the running statistics, or norm='layer'")
         stats = (None,) * 4 if batch_stats or self.norm != "batch" else self.running_stats(T)
         self.pre_x = x @ self.Wx
         u_x, cache_x = self._normalize(self.pre_x, "x", stats[0], stats[1])
@@ -156,13 +154,13 @@ class RNN(_Layer):
         for t in reversed(range(T)):
             self.dh[:, t] = dhs[:, t] + carry
             du_x[:, t] = dz = self.dh[:, t] * (1.0 - hs[:, t] ** 2)
-            da, dgamma = self._normalize_backward(dz, caches_h[t], "h")
+            da, dgamma = self._normalize_backward(dz, caches_h[t])
             self.dgamma_h += dgamma
             if t:
                 self.dWh += hs[:, t - 1].T @ da
                 carry = da @ self.Wh.T
         self.db = du_x.sum(axis=(0, 1))
-        da_x, self.dgamma_x = self._normalize_backward(du_x, cache_x, "x")
+        da_x, self.dgamma_x = self._normalize_backward(du_x, cache_x)
         self.dWx = x.reshape(-1, self.input_size).T @ da_x.reshape(-1, h)
         if self.norm is None:
             self.dgamma_x = self.dgamma_h = None
@@ -179,23 +177,19 @@ class RNN(_Layer):
             return out.reshape(a.shape), cache
         if mean is None:
             return batchnorm_forward(a, gamma, 0.0, self.eps)
-        inv_std = 1.0 / np.sqrt(var + self.eps)
-        out = batchnorm_inference(a, gamma, 0.0, mean, var, self.eps)
-        return out, ((a - mean) * inv_std, inv_std)  # eval: a fixed affine map of a
+        return batchnorm_inference_forward(a, gamma, 0.0, mean, var, self.eps)
 
-    def _normalize_backward(self, dout, cache, part):
+    def _normalize_backward(self, dout, cache):
         """Gradient through `_normalize`: (da, dgamma (H,); 0 without a norm)."""
         if self.norm is None:
             return dout, 0.0
         if self.norm == "layer":
             da, dgamma, _ = layernorm_backward(dout.reshape(-1, dout.shape[-1]), cache)
             return da.reshape(dout.shape), dgamma
-        if isinstance(cache, BatchNormCache):
-            da, dgamma, _ = batchnorm_backward(dout, cache)
-            return da, dgamma
-        x_hat, inv_std = cache
-        gamma = getattr(self, "gamma_" + part)
-        return dout * gamma * inv_std, (dout * x_hat).reshape(-1, len(gamma)).sum(axis=0)
+        training = isinstance(cache, BatchNormCache)  # else eval mode's running statistics
+        backward = batchnorm_backward if training else batchnorm_inference_backward
+        da, dgamma, _ = backward(dout, cache)
+        return da, dgamma
 
     def _update_running(self, cache_x, caches_h):
         """Blend this batch's per-timestep statistics into the running ones (growing T_max)."""

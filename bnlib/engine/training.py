@@ -12,7 +12,7 @@ import numpy as np
 
 from .._blas import one_blas_thread
 from .._checks import check_positive_int, check_rng
-from .model import SGD, forward_backward, mse_loss, softmax_cross_entropy
+from .model import SGD, forward_backward, modes_restored, mse_loss, softmax_cross_entropy
 
 
 @dataclass
@@ -46,10 +46,8 @@ def evaluate(model, x, y):
     >>> round(loss, 4), acc
     (1.0986, 0.5)
     """
-    was_training = [layer.training for layer in model.layers]
-    logits = model.eval().forward(x)
-    for layer, mode in zip(model.layers, was_training, strict=True):
-        layer.train(mode)
+    with modes_restored(model):
+        logits = model.eval().forward(x)
     loss, _ = softmax_cross_entropy(logits, y)
     return loss, float(np.mean(logits.argmax(axis=1) == y))
 

@@ -7,13 +7,12 @@ Renormalization follows the paper's proportions: batch norm for the first 5% of 
 r_max and d_max relaxed linearly to 3 and 5 over the next 25%.
 """
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from .._blas import one_blas_thread
-from .._checks import check_positive, check_positive_int
+from .._checks import check_choice, check_positive, check_positive_int, check_seeds
 from ..engine.inference import train_mode_accuracy
 from ..engine.layers import BatchNorm1d
 from ..engine.model import mlp
@@ -70,14 +69,11 @@ def batch_size_sweep(
     """
     norms = tuple(norms)
     for norm in norms:
-        if norm not in NORMS:
-            raise ValueError(f"norms must be names among {sorted(NORMS)}; got {norm!r}")
+        check_choice(norm, "each of norms", sorted(NORMS))
     batch_sizes = [check_positive_int(b, "batch_sizes") for b in batch_sizes]
     if min(batch_sizes) < 2:
         raise ValueError(f"batch_sizes must be >= 2 (BN cannot train on one); got {batch_sizes}")
-    seeds = list(seeds)
-    if not seeds or not all(isinstance(s, numbers.Integral) and s >= 0 for s in seeds):
-        raise ValueError(f"seeds must be a non-empty list of ints >= 0; got {seeds!r:.60}")
+    seeds = check_seeds(seeds)
     epochs = check_positive_int(epochs, "epochs")
     lr_per_example = check_positive(lr_per_example, "lr_per_example")
     n_train = len(data[0])

@@ -7,12 +7,11 @@ finite or ended more than `DIVERGED_FACTOR` times above where it started: with s
 nothing overflows, but a loss that climbs from 2.3 to thousands has left training behind.
 """
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_positive_int
+from .._checks import check_positive_int, check_seeds
 from ..engine.model import mlp
 from ..engine.training import train
 
@@ -92,9 +91,7 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
     settings = tuple(_setting(s) for s in settings)
     if not settings:
         raise ValueError("settings must list at least one setting")
-    seeds = list(seeds)
-    if not seeds or not all(isinstance(s, numbers.Integral) and s >= 0 for s in seeds):
-        raise ValueError(f"seeds must be a non-empty list of ints >= 0; got {seeds!r:.60}")
+    seeds = check_seeds(seeds)
     steps = check_positive_int(steps, "steps")
     shape = (len(settings), len(seeds))
     accuracy, start, end = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.inf)

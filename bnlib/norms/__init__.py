@@ -9,6 +9,8 @@ from .batchnorm import (
     batchnorm_backward_staged,
     batchnorm_forward,
     batchnorm_inference,
+    batchnorm_inference_backward,
+    batchnorm_inference_forward,
 )
 from .layernorm import layernorm_backward, layernorm_forward
 from .replay import running_average
@@ -20,6 +22,8 @@ __all__ = [
     "batchnorm_backward_staged",
     "batchnorm_forward",
     "batchnorm_inference",
+    "batchnorm_inference_backward",
+    "batchnorm_inference_forward",
     "keras_to_torch_momentum",
     "layernorm_backward",
     "layernorm_forward",

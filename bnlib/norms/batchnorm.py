@@ -202,10 +202,54 @@ def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
     array([[1.],
            [2.]])
     """
+    out, _ = batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, eps)
+    return out
+
+
+class InferenceCache(NamedTuple):
+    """What `batchnorm_inference_backward` needs from `batchnorm_inference_forward`."""
+
+    x_hat: np.ndarray  # (N, *F) (x - running_mean) / sqrt(running_var + eps)
+    inv_std: np.ndarray  # broadcasts to F: 1 / sqrt(running_var + eps)
+    gamma: np.ndarray  # broadcasts to F
+    beta_shape: tuple
+
+
+def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    """`batchnorm_inference` that also returns a cache for its backward pass (eval-mode BN).
+
+    Inputs as `batchnorm_inference`. Returns: out (N, *F), and a cache for
+    `batchnorm_inference_backward`. x is normalized once: out = gamma * x_hat + beta.
+
+    >>> out, cache = batchnorm_inference_forward([[3.0], [5.0]], 2.0, 0.0, [1.0], [4.0], 1e-12)
+    >>> out.ravel(), cache.x_hat.ravel()
+    (array([2., 4.]), array([1., 2.]))
+    """
     x = check_batch(x)
     features = x.shape[1:]
     gamma, beta, running_mean, running_var = check_affine_and_running(
         gamma, beta, running_mean, running_var, features, x.dtype
     )
     eps = check_eps(eps)
-    return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
+    inv_std = 1.0 / np.sqrt(running_var + eps)
+    x_hat = (x - running_mean) * inv_std
+    return gamma * x_hat + beta, InferenceCache(x_hat, inv_std, gamma, np.shape(beta))
+
+
+def batchnorm_inference_backward(dout, cache):
+    """Backward pass of eval-mode batch norm, a fixed per-feature affine map of x.
+
+    Inputs: dout (N, *F); cache from `batchnorm_inference_forward`.
+    Returns: dx (N, *F) = dout * gamma / sqrt(running_var + eps), dgamma shaped like gamma,
+    dbeta shaped like beta. No term through the statistics: they are constants here.
+
+    >>> _, cache = batchnorm_inference_forward([[3.0], [5.0]], 2.0, 0.0, [1.0], [4.0], 1e-12)
+    >>> dx, dgamma, dbeta = batchnorm_inference_backward(np.ones((2, 1)), cache)
+    >>> dx.ravel(), round(float(dgamma), 6), float(dbeta)
+    (array([1., 1.]), 3.0, 2.0)
+    """
+    cache = check_cache(cache, InferenceCache, "batchnorm_inference_forward")
+    dout = check_dout(dout, cache.x_hat.shape)
+    dgamma = sum_to_shape(np.sum(dout * cache.x_hat, axis=0), np.shape(cache.gamma))
+    dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)
+    return dout * (cache.gamma * cache.inv_std), dgamma, dbeta

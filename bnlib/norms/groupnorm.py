@@ -44,7 +44,8 @@ def _per_channel(p, x):
     return np.broadcast_to(p, (x.shape[1],)).reshape((1, -1) + (1,) * (x.ndim - 2))
 
 
-def _check_groups(num_groups, channels):
+def check_groups(num_groups, channels):
+    """num_groups must be an int >= 1 that divides the number of channels."""
     num_groups = check_positive_int(num_groups, "num_groups")
     if channels % num_groups:
         raise ValueError(
@@ -71,7 +72,7 @@ def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):
     c = x.shape[1]
     gamma = check_param(gamma, "gamma", (c,), x.dtype)
     beta = check_param(beta, "beta", (c,), x.dtype)
-    num_groups = _check_groups(num_groups, c)
+    num_groups = check_groups(num_groups, c)
     eps = check_eps(eps)
     x_hat, _, _, inv_std = normalize3(_groups_view(x, num_groups), eps)
     x_hat = x_hat.reshape(x.shape)

@@ -9,7 +9,6 @@ training is the one it will see at inference. r and d are constants in backprop 
 choice), so the gradient is batch norm's, scaled by r. r_max = 1, d_max = 0 is batch norm.
 """
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -20,6 +19,7 @@ from .._checks import (
     check_cache,
     check_dout,
     check_eps,
+    check_real,
     sum_to_shape,
 )
 from .batchnorm import normalize, normalize_backward
@@ -36,12 +36,20 @@ class RenormCache(NamedTuple):
     beta_shape: tuple
 
 
-def _check_limit(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number >= {low}; got {type(value).__name__}")
-    if not np.isfinite(value) or value < low:
-        raise ValueError(f"{name} must be finite and >= {low}; got {value!r}")
-    return float(value)
+def renorm_correction(batch_mean, batch_var, running_mean, running_var, r_max, d_max, eps):
+    """Batch Renorm's r and d from batch and running statistics (no input checks: the kernel
+    of `batch_renorm_forward`, which checks them). All inputs broadcast together.
+
+    r = clip(sqrt(batch_var + eps) / s, 1 / r_max, r_max), d = clip((batch_mean - running_mean)
+    / s, -d_max, d_max), with s = sqrt(running_var + eps). Returns (r, d), broadcast shapes.
+
+    >>> renorm_correction(1.0, 1.0, 0.0, 4.0, 3.0, 5.0, eps=0.0)
+    (np.float64(0.5), np.float64(0.5))
+    """
+    s = np.sqrt(running_var + eps)
+    r = np.clip(np.sqrt(batch_var + eps) / s, 1.0 / r_max, r_max)
+    d = np.clip((batch_mean - running_mean) / s, -d_max, d_max)
+    return r, d
 
 
 def batch_renorm_forward(x, gamma, beta, running_mean, running_var, r_max, d_max, eps=1e-5):
@@ -62,14 +70,12 @@ def batch_renorm_forward(x, gamma, beta, running_mean, running_var, r_max, d_max
     gamma, beta, running_mean, running_var = check_affine_and_running(
         gamma, beta, running_mean, running_var, features, x.dtype
     )
-    r_max = _check_limit(r_max, "r_max", 1)
-    d_max = _check_limit(d_max, "d_max", 0)
+    r_max = check_real(r_max, "r_max", 1)
+    d_max = check_real(d_max, "d_max", 0)
     eps = check_eps(eps)
     x_hat, _, var, inv_std = normalize(x, eps)
     mean = x.mean(axis=0)
-    s = np.sqrt(running_var + eps)
-    r = np.clip(1.0 / (inv_std * s), 1.0 / r_max, r_max)
-    d = np.clip((mean - running_mean) / s, -d_max, d_max)
+    r, d = renorm_correction(mean, var, running_mean, running_var, r_max, d_max, eps)
     out = x_hat * r
     out += d
     out *= gamma
@@ -106,6 +112,6 @@ def renorm_limits(step, r_max, d_max, warmup, ramp):
     >>> [renorm_limits(t, 3.0, 5.0, warmup=10, ramp=20) for t in (5, 20, 40)]
     [(1.0, 0.0), (2.0, 2.5), (3.0, 5.0)]
     """
-    r_max, d_max = _check_limit(r_max, "r_max", 1), _check_limit(d_max, "d_max", 0)
+    r_max, d_max = check_real(r_max, "r_max", 1), check_real(d_max, "d_max", 0)
     frac = float(np.clip((step - warmup) / max(ramp, 1), 0.0, 1.0))
     return 1.0 + (r_max - 1.0) * frac, d_max * frac

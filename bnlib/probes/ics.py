@@ -18,7 +18,7 @@ import copy
 import numpy as np
 
 from .._blas import one_blas_thread
-from .._checks import check_batch, check_positive
+from .._checks import check_batch, check_labels, check_positive
 from ..engine.layers import Linear, ReLU, Sigmoid, Tanh
 from ..engine.model import Sequential, forward_backward
 
@@ -32,16 +32,6 @@ def _check_model(model, kind, at_least, what):
     if len(found) < at_least:
         raise ValueError(f"model must have at least {at_least} {what}; it has {len(found)}")
     return found
-
-
-def _check_labels(y, n):
-    y = np.asarray(y)
-    if y.shape != (n,) or y.dtype.kind not in "iu":
-        raise ValueError(
-            f"y must hold {n} integer labels, one per row of x; got shape {y.shape}, "
-            f"dtype {y.dtype}"
-        )
-    return y
 
 
 def internal_covariate_shift(model, x, y, lr):
@@ -63,7 +53,7 @@ def internal_covariate_shift(model, x, y, lr):
     """
     linear = _check_model(model, Linear, 2, "Linear layers")
     x = check_batch(x, ndim=2, layout="(N, D)")
-    y = _check_labels(y, x.shape[0])
+    y = check_labels(y, x.shape[0])
     lr = check_positive(lr, "lr")
     l2, cosine = [], []
     with one_blas_thread():

@@ -16,6 +16,7 @@ import numpy as np
 from .._checks import check_eps, check_positive_int
 from ..norms.batchnorm import normalize
 from ..norms.groupnorm import groupnorm_forward
+from ..norms.renorm import renorm_correction
 
 METHODS = ("batch norm", "batch renorm", "layer norm", "group norm")
 
@@ -73,11 +74,11 @@ def small_batch_view(batch_size, eps, n_batches=300, seed=0):
     _, xc, var, _ = normalize(batches, eps)  # statistics per batch over its m rows
     xc0, var = xc[0, :, 0], var[:, 0]  # the example's x - mu_B, and var_B, per batch
     grid = np.union1d(EPS_GRID, [eps])
-    s_b = np.sqrt(var + grid[:, None])  # (E, n_batches)
-    s = np.sqrt(STDS[0] ** 2 + grid[:, None])
-    r = np.clip(s_b / s, 1 / R_MAX, R_MAX)
-    d = np.clip((EXAMPLE[0] - xc0 - MEANS[0]) / s, -D_MAX, D_MAX)
-    bn = xc0 / s_b
+    eps_column = grid[:, None]  # (E, 1) against (n_batches,): (E, n_batches)
+    r, d = renorm_correction(
+        EXAMPLE[0] - xc0, var, MEANS[0], STDS[0] ** 2, R_MAX, D_MAX, eps_column
+    )
+    bn = xc0 / np.sqrt(var + eps_column)
     renorm = bn * r + d
     per_sample = np.array([[_groups(e, g) for e in grid] for g in (1, 2)])  # (2, E)
     # The variance each method divides by, and the share var / (var + eps) of it that is kept.
