@@ -10,7 +10,6 @@ import argparse
 import time
 
 import matplotlib
-import numpy as np
 
 from ._report import Table, load, mark, median
 
@@ -21,22 +20,10 @@ MEDIAN_MS, WORST_MS = 100.0, 200.0
 
 def sweep_values(slider, points=9):
     """Values to visit: extremes first, then `points` evenly spaced, then back to the default."""
-    default = slider.value
-    if hasattr(slider, "options"):
-        options = [o[1] if isinstance(o, tuple) else o for o in slider.options]
-        if len(options) > points:
-            options = [options[int(i)] for i in np.linspace(0, len(options) - 1, points)]
-        values = [options[0], options[-1], *options]
-    else:
-        lo, hi = slider.min, slider.max
-        grid = np.linspace(lo, hi, points)
-        if hasattr(slider, "base"):  # FloatLogSlider: min/max are exponents
-            grid = slider.base**grid
-            lo, hi = grid[0], grid[-1]
-        if isinstance(slider.value, int):
-            grid = np.unique(np.round(grid).astype(int))
-        values = [lo, hi, *grid.tolist()]
-    return [*values, default]
+    from bnlib.widgets import slider_values
+
+    values = slider_values(slider, points, max_options=points)
+    return [values[0], values[-1], *values, slider.value]
 
 
 def time_moves(slider, values):

@@ -45,20 +45,6 @@ def test_compute_functions_reject_bad_arguments():
         views.epsilon_view(0.0)
 
 
-def slider_values(slider, points=9):
-    """Every value a learner can reach: all options, or min..max in `points` steps, extremes
-    included (each snapped to the slider's step, as a learner's drag would be)."""
-    options = getattr(slider, "options", None)
-    if options:
-        return [o[1] if isinstance(o, tuple) else o for o in options]
-    if hasattr(slider, "base"):  # FloatLogSlider: min/max are exponents
-        return list(slider.base ** np.linspace(slider.min, slider.max, points))
-    values = np.linspace(slider.min, slider.max, points)
-    if isinstance(slider.value, int):
-        return sorted({int(round(v)) for v in values})
-    return [float(v) for v in values]
-
-
 # Readouts must never show a number that is not one.
 NOT_A_NUMBER = re.compile(r"\b(nan|inf)\b|nan%", re.IGNORECASE)
 GRID_BUDGET = 400  # combinations per panel: 9 values a slider for two sliders, 7 for three
@@ -73,7 +59,7 @@ def test_every_panel_over_the_full_grid_of_its_sliders(name):
     points = 9
     while points > 3 and points ** len(names) > GRID_BUDGET:
         points -= 1
-    grids = [slider_values(panel.sliders[n], points) for n in names]
+    grids = list(panel.slider_values(points).values())
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
         for combo in itertools.product(*grids):
@@ -91,7 +77,7 @@ def test_every_panel_redraws_for_every_slider_value(name):
     for slider_name, slider in panel.sliders.items():
         default = slider.value
         seen = {bytes(panel.image.value)}
-        for value in slider_values(slider):
+        for value in widgets.slider_values(slider):
             slider.value = value  # triggers a synchronous redraw; must never raise
             seen.add(bytes(panel.image.value))
             assert panel.readout.value or panel.describe is None

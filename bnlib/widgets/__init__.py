@@ -5,7 +5,7 @@ browser), the recorded runs are `bnlib.experiments`. `PANELS` lists every panel 
 sweep them all.
 """
 
-from ._panel import SliderPanel
+from ._panel import SliderPanel, slider_values
 from .covariate_shift import covariate_shift_panel
 from .gamma_beta import gamma_beta_panel
 from .inference import running_estimate_panel
@@ -32,5 +32,6 @@ __all__ = [
     "gamma_beta_panel",
     "recurrent_gamma_panel",
     "running_estimate_panel",
+    "slider_values",
     "small_batch_panel",
 ]

@@ -12,6 +12,30 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
+def slider_values(slider, points=9, max_options=None):
+    """Every value a learner can reach on `slider`: all its options (thinned to `max_options`
+    evenly spaced ones, ends kept, if given), or for a numeric slider min..max in `points`
+    evenly spaced steps (a log slider's on the log scale), an int slider's rounded.
+
+    >>> slider_values(w.IntSlider(min=1, max=4), points=4)
+    [1, 2, 3, 4]
+    >>> slider_values(w.SelectionSlider(options=list(range(10))), max_options=3)
+    [0, 4, 9]
+    """
+    options = getattr(slider, "options", None)
+    if options:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        if max_options is not None and len(values) > max_options:
+            values = [values[int(i)] for i in np.linspace(0, len(values) - 1, max_options)]
+        return values
+    if hasattr(slider, "base"):  # FloatLogSlider: min/max are exponents
+        return [float(v) for v in slider.base ** np.linspace(slider.min, slider.max, points)]
+    grid = np.linspace(slider.min, slider.max, points)
+    if isinstance(slider.value, int):
+        return sorted({int(round(v)) for v in grid})
+    return [float(v) for v in grid]
+
+
 class SliderPanel:
     """Sliders + one figure: on every slider change, compute(**values) -> draw(data, axes)."""
 
@@ -28,7 +52,15 @@ class SliderPanel:
         self.redraw()
 
     def values(self):
+        """The sliders' current values, name -> value."""
         return {name: slider.value for name, slider in self.sliders.items()}
+
+    def slider_values(self, points=9, max_options=None):
+        """name -> every value that slider can take (see `slider_values`)."""
+        return {
+            name: slider_values(slider, points, max_options)
+            for name, slider in self.sliders.items()
+        }
 
     def redraw(self):
         """Recompute and re-render the figure for the current slider values; returns the data."""
