@@ -146,6 +146,24 @@ def check_labels(y, n, classes=None):
     return y
 
 
+def check_split(data, name="data"):
+    """data must be a train/test split (x_train, y_train, x_test, y_test), e.g. load_digits()."""
+    try:
+        parts = tuple(data)
+    except TypeError as err:
+        raise TypeError(
+            f"{name} must be (x_train, y_train, x_test, y_test), e.g. load_digits(); "
+            f"got {type(data).__name__}"
+        ) from err
+    if len(parts) != 4:
+        raise ValueError(
+            f"{name} must be a 4-tuple (x_train, y_train, x_test, y_test), e.g. load_digits(); "
+            f"got a {type(data).__name__} of {len(parts)}"
+            + (" (pass test data too: (x, y, x_test, y_test))" if len(parts) == 2 else "")
+        )
+    return parts
+
+
 def check_batch_of_many(x, hint):
     """Training-mode batch statistics need N >= 2 rows: one row has zero variance."""
     if x.shape[0] == 1:
@@ -170,20 +188,29 @@ def check_rng(rng):
     return rng
 
 
-def check_momentum(momentum):
-    """momentum must be None (cumulative average) or a real number in [0, 1]."""
-    if momentum is None:
+def check_momentum(
+    momentum, name="momentum", allow_none=True, meaning="the weight on the new batch"
+):
+    """momentum must be a real number in [0, 1], or None (cumulative average) if allowed."""
+    if momentum is None and allow_none:
         return None
     if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
-        raise TypeError(
-            f"momentum must be a number in [0, 1] or None; got {type(momentum).__name__} "
-            f"{momentum!r}"
-        )
+        wanted = "a number in [0, 1]" + (" or None" if allow_none else "")
+        raise TypeError(f"{name} must be {wanted}; got {type(momentum).__name__} {momentum!r:.60}")
     if not 0.0 <= momentum <= 1.0:
-        raise ValueError(
-            f"momentum must be in [0, 1] (the weight on the new batch); got {momentum!r}"
-        )
+        raise ValueError(f"{name} must be in [0, 1] ({meaning}); got {momentum!r}")
     return float(momentum)
+
+
+def check_index(index, name, length, what):
+    """index must be an int in [-length, length): a position in a sequence of `length` `what`."""
+    if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+        raise TypeError(f"{name} must be an int; got {type(index).__name__} {index!r:.60}")
+    if not -length <= index < length:
+        raise ValueError(
+            f"{name} must be in [{-length}, {length}) (there are {length} {what}); got {index}"
+        )
+    return int(index)
 
 
 def check_positive_int(value, name):

@@ -8,7 +8,14 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .._checks import as_float_array, check_batch, check_labels, check_positive, check_rng
+from .._checks import (
+    as_float_array,
+    check_batch,
+    check_labels,
+    check_positive,
+    check_positive_int,
+    check_rng,
+)
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from .norm_layers import check_norm, make_norm
 
@@ -160,7 +167,7 @@ def mlp(
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}")
     if bn_position not in ("before", "after"):
         raise ValueError(f'bn_position must be "before" or "after"; got {bn_position!r}')
-    sizes = [int(s) for s in sizes]
+    sizes = [check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size; got {sizes}")
     if norm is not None and (batchnorm or noisy_bn) and norm != "batch":

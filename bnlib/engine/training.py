@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._blas import one_blas_thread
-from .._checks import check_positive_int, check_rng
+from .._checks import check_positive_int, check_rng, check_split
 from .model import SGD, forward_backward, modes_restored, mse_loss, softmax_cross_entropy
 
 
@@ -111,7 +111,7 @@ def train(
     eval_every = check_positive_int(eval_every, "eval_every")
     record_every = check_positive_int(record_every, "record_every")
     check_rng(rng)
-    x_train, y_train, x_test, y_test = data
+    x_train, y_train, x_test, y_test = check_split(data)
     if not 1 <= batch_size <= len(x_train):
         raise ValueError(f"batch_size must be in [1, {len(x_train)}]; got {batch_size}")
     record = dict(record or {})

@@ -127,7 +127,14 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     beta = check_param(beta, "beta", features, x.dtype)
     eps = check_eps(eps)
     warn_if_one_sample(x.shape[0])
-    x_hat, xc, var, inv_std = normalize(x, eps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x_hat, xc, var, inv_std = normalize(x, eps)
+    if not np.isfinite(var).all():
+        raise ValueError(
+            f"x is too large to normalize in {x.dtype}: its batch variance overflows (largest "
+            f"|x| = {np.abs(x).max():.3g}); wanted |x - batch mean| well below "
+            f"sqrt({np.finfo(x.dtype).max:.3g}) = {np.sqrt(np.finfo(x.dtype).max):.3g}: rescale x"
+        )
     out = x_hat * gamma
     out += beta
     return out, BatchNormCache(x_hat, xc, var, inv_std, gamma, np.shape(beta), eps)

@@ -41,4 +41,7 @@ def keras_to_torch_momentum(keras_momentum):
     >>> round(keras_to_torch_momentum(0.99), 10)
     0.01
     """
-    return 1.0 - check_momentum(keras_momentum)
+    momentum = check_momentum(
+        keras_momentum, "keras_momentum", allow_none=False, meaning="Keras' weight on the old value"
+    )
+    return 1.0 - momentum

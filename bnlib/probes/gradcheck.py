@@ -1,6 +1,10 @@
 """Gradient checking: centred finite differences and the relative error used to compare."""
 
+import numbers
+
 import numpy as np
+
+from .._checks import as_float_array, check_positive
 
 
 def numerical_gradient(f, x, dout, h=1e-5):
@@ -12,8 +16,20 @@ def numerical_gradient(f, x, dout, h=1e-5):
     >>> numerical_gradient(lambda x: x**2, np.array([3.0]), np.array([1.0])).round(6)
     array([6.])
     """
-    x = np.array(x, dtype=np.float64)
-    dout = np.asarray(dout, dtype=np.float64)
+    if not callable(f):
+        raise TypeError(f"f must be a function of one array; got {type(f).__name__}")
+    h = check_positive(h, "h")
+    x = np.array(as_float_array(x, "x"), dtype=np.float64)
+    dout = as_float_array(dout, "dout")
+    out = f(x.copy())
+    if not isinstance(out, np.ndarray | numbers.Real) or isinstance(out, bool):
+        raise TypeError(
+            f"f must return one array (the output to differentiate); it returned "
+            f"{type(out).__name__}"
+            + (" (return only the output, not a cache)" if isinstance(out, tuple) else "")
+        )
+    if np.shape(out) != dout.shape:
+        raise ValueError(f"dout must have the shape of f(x), {np.shape(out)}; got {dout.shape}")
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]

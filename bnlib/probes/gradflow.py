@@ -10,6 +10,7 @@ import copy
 import numpy as np
 
 from .._blas import one_blas_thread
+from .._checks import check_index
 from ..engine.layers import Linear
 from ..engine.model import forward_backward, softmax_cross_entropy
 from .recorders import grad_norms
@@ -76,10 +77,13 @@ def weight_scale_sweep(model, index, x, y, scales):
     >>> bool(abs(losses[0] - losses[1]) < 1e-6), round(float(norms[0] / norms[1]), 3)
     (True, 10.0)
     """
+    index = check_index(index, "index", len(model), "layers in the model")
+    if not isinstance(model[index], Linear):
+        raise ValueError(
+            f"index must point at a Linear layer; layer {index} is {type(model[index]).__name__}"
+        )
     work = copy.deepcopy(model).train()
     layer = work[index]
-    if not isinstance(layer, Linear):
-        raise ValueError(f"layer {index} must be a Linear layer; it is {type(layer).__name__}")
     original = layer.W.copy()
     losses, norms = [], []
     with one_blas_thread():

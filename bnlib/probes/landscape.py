@@ -109,6 +109,11 @@ def summarize_landscape(history, name="landscape"):
 
     The loss at theta itself is the training loss of that step (same batch, same parameters).
     """
+    if name not in history.records:
+        raise ValueError(
+            f"name must be a key of history.records (a recorder given to train), one of "
+            f"{sorted(history.records)}; got {name!r}"
+        )
     probes = history.records[name]  # (R, 3, K): loss, grad change, distance moved
     base = history.loss[history.record_steps]
     return LandscapeSummary(

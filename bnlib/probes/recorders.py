@@ -8,7 +8,7 @@ import copy
 
 import numpy as np
 
-from .._checks import check_batch
+from .._checks import check_batch, check_index
 from ..engine.layers import BatchNorm1d, Linear, ReLU, Sigmoid, Tanh
 from ..engine.model import Sequential
 
@@ -18,18 +18,34 @@ def grad_norms(model, x, y):
     return np.array([np.linalg.norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")])
 
 
+def _width_before(model, index):
+    """The number of features layer `index` receives (from the nearest layer that says)."""
+    for layer in reversed(model.layers[:index]):
+        for attribute in ("out_features", "num_features", "num_channels"):
+            if hasattr(layer, attribute):
+                return getattr(layer, attribute)
+    return model.layers[0].in_features
+
+
 def activation_input_percentiles(x, which=-1, units=(0,), q=(15, 50, 85)):
     """Recorder factory: percentiles of what the `which`-th activation layer receives.
 
     The probe inputs `x` (N, D) go through a copy of the model in training mode (batch
     statistics over x), so recording never touches the real model's running statistics.
-    The recorder returns an array (len(units), len(q)).
+    The recorder returns an array (len(units), len(q)); it checks `which` and `units` against
+    the model before running it.
     """
 
+    units = list(units)
+
     def recorder(model, _x_batch, _y_batch):
-        index = model.find((Sigmoid, Tanh, ReLU))[which]
+        activations = model.find((Sigmoid, Tanh, ReLU))
+        index = activations[check_index(which, "which", len(activations), "activation layers")]
+        width = _width_before(model, index)
+        for i, unit in enumerate(units):
+            check_index(unit, f"units[{i}]", width, f"units in activation layer {index}")
         inputs = copy.deepcopy(model).train().forward(x, upto=index)
-        return np.percentile(inputs[:, list(units)], q, axis=0).T
+        return np.percentile(inputs[:, units], q, axis=0).T
 
     return recorder
 

@@ -24,6 +24,16 @@ class LayerInputView(NamedTuple):
 
 def _common_steps(runs, name):
     """The record steps every run has (a run that diverged stopped recording early)."""
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError(
+            "runs must be a non-empty dict label -> History (e.g. record_layer_inputs()); "
+            f"got {runs!r:.60}"
+        )
+    missing = [label for label, h in runs.items() if name not in getattr(h, "records", {})]
+    if missing:
+        raise ValueError(
+            f"name must be a recorder every run has; runs {missing} have no record {name!r}"
+        )
     steps = [h.record_steps[: len(h.records[name])] for h in runs.values()]
     n = min(len(s) for s in steps)
     if n == 0:

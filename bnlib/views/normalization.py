@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_eps, check_positive_int
+from .._checks import check_eps, check_positive, check_positive_int
 from ..norms.batchnorm import normalize
 
 
@@ -31,6 +31,7 @@ def batch_spread_view(batch_size, n_batches=500, mean=2.0, std=3.0, eps=1e-5, se
     True
     """
     m = check_positive_int(batch_size, "batch_size")
+    std = check_positive(std, "std")
     eps = check_eps(eps)
     rng = np.random.default_rng(seed)
     batches = rng.normal(mean, std, size=(m, n_batches))  # one column per batch
@@ -84,6 +85,7 @@ def epsilon_view(eps, feature_std=0.01, n=512, seed=0):
     (0.5, 0.5)
     """
     eps = check_eps(eps)
+    feature_std = check_positive(feature_std, "feature_std")
     n = check_positive_int(n, "n")
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, 1))
