@@ -47,7 +47,8 @@ def renorm_correction(batch_mean, batch_var, running_mean, running_var, r_max, d
     (np.float64(0.5), np.float64(0.5))
     """
     s = np.sqrt(running_var + eps)
-    r = np.clip(np.sqrt(batch_var + eps) / s, 1.0 / r_max, r_max)
+    inv_std = 1.0 / np.sqrt(batch_var + eps)  # as `normalize` computes it, bit for bit
+    r = np.clip(1.0 / (inv_std * s), 1.0 / r_max, r_max)
     d = np.clip((batch_mean - running_mean) / s, -d_max, d_max)
     return r, d
 
