@@ -25,19 +25,22 @@ from ._checks import BackwardBeforeForwardError
 from .data import load_digits, sigmoid_teacher
 from .data.sequences import digit_sequences, evidence_sequences, evidence_task, pad_sequences
 from .engine import *  # noqa: F403
-from .experiments import (
-    BatchSizeSweep,
-    GapStudy,
-    SweepResult,
-    batch_size_sweep,
-    sweep,
-    train_eval_gap,
-)
+from .experiments import SweepResult, batch_size_sweep, sweep, train_eval_gap
 from .norms import *  # noqa: F403
 from .probes import *  # noqa: F403
 
+# Kept in their subpackage only: result types, kernels the layers use, and helpers for mlp.
+_SUBPACKAGE_ONLY = {
+    "LandscapeProbe",
+    "LandscapeSummary",
+    "batchnorm_inference_backward",
+    "batchnorm_inference_forward",
+    "make_norm",
+}
+for _name in _SUBPACKAGE_ONLY:
+    globals().pop(_name, None)
+
 __all__ = ["BackwardBeforeForwardError", "load_digits", "sigmoid_teacher"]
 __all__ += ["digit_sequences", "evidence_sequences", "evidence_task", "pad_sequences"]
-__all__ += ["BatchSizeSweep", "GapStudy", "SweepResult", "batch_size_sweep", "sweep"]
-__all__ += ["train_eval_gap"]
-__all__ += engine.__all__ + norms.__all__ + probes.__all__
+__all__ += ["SweepResult", "batch_size_sweep", "sweep", "train_eval_gap"]
+__all__ += [n for n in engine.__all__ + norms.__all__ + probes.__all__ if n not in _SUBPACKAGE_ONLY]

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from bnlib import (
-    GapStudy,
     bn_input,
     mlp,
     predict_proba,
@@ -14,7 +13,7 @@ from bnlib import (
     update_running_stats,
 )
 from bnlib.data import load_digits
-from bnlib.experiments import running_stream
+from bnlib.experiments import GapStudy, running_stream
 from bnlib.views import describe_running_estimate_view, running_estimate_view
 
 

@@ -13,13 +13,12 @@ from bnlib import (
     evaluate,
     forward_backward,
     load_digits,
-    make_norm,
     mlp,
     numerical_gradient,
     rel_error,
     train,
 )
-from bnlib.engine.norm_layers import default_groups
+from bnlib.engine.norm_layers import default_groups, make_norm
 from bnlib.experiments.batch_size import renorm_for
 
 
