@@ -129,7 +129,7 @@ def ics_over_training(histories, name="ics", axes=None):
 
 
 def layer_inputs(view, axes=None):
-    """The slider panel's view (`widgets.layer_input_view`): one histogram per run of what the
+    """The slider panel's view (`views.layer_input_view`): one histogram per run of what the
     chosen layer's sigmoids receive at the chosen step, over the step-0 histogram (grey).
     On axes it drew before, it only updates the two histograms and the titles (fast redraw)."""
     axs = _axes(axes, len(view.fractions), width=4.2)

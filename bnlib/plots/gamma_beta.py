@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._numerics import SATURATED_AT
+from .._numerics import SATURATED_AT, sigmoid
 from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
 
 Y_EDGES = np.linspace(-8, 8, 65)
@@ -11,7 +11,7 @@ CURVE = np.linspace(-8, 8, 201)
 
 
 def sigmoid_regime(view, axes=None):
-    """Two views of a `widgets.sigmoid_view`: the sigmoid input's histogram under the sigmoid
+    """Two views of a `views.sigmoid_view`: the sigmoid input's histogram under the sigmoid
     curve and its tangent at 0 (the linear regime), and the output's histogram."""
     ax0, ax1 = _axes(axes, 2)
     _reset(ax0)
@@ -21,7 +21,7 @@ def sigmoid_regime(view, axes=None):
     ax0.stairs(9 * counts / len(view.y), Y_EDGES, fill=True, color=BLUE, alpha=0.5)
     for side in (-1, 1):
         ax0.axvspan(side * SATURATED_AT, side * 8, color=GREY, alpha=0.12, lw=0)
-    ax0.plot(CURVE, 0.5 * (1 + np.tanh(0.5 * CURVE)), color="k", lw=1.5, label="sigmoid")
+    ax0.plot(CURVE, sigmoid(CURVE), color="k", lw=1.5, label="sigmoid")
     ax0.plot(CURVE, 0.5 + CURVE / 4, color=ORANGE, ls="--", lw=1.2, label="tangent 0.5 + y/4")
     ax0.set(
         xlim=(-8, 8),

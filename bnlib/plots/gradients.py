@@ -27,7 +27,7 @@ def scale_invariance(scales, results, axes=None):
 
 
 def landscape(summaries, axes=None):
-    """Three views of `landscape.summarize` results (label -> LandscapeSummary) over training:
+    """Three views of `summarize_landscape` results (label -> LandscapeSummary) over training:
     the range of the loss along the gradient, the largest gradient change, and the effective
     beta-smoothness."""
     ax0, ax1, ax2 = _axes(axes, 3, width=3.8)

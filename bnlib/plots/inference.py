@@ -45,7 +45,7 @@ def running_lag(steps, batch_means, true_mean, running, ax=None):
 
 
 def running_estimate(estimate, axes=None):
-    """The slider view (`widgets.running_estimate`): running mean and variance against steps."""
+    """The slider view (`views.running_estimate_view`): running mean and variance against steps."""
     ax0, ax1 = _axes(axes, 2, width=5.0, height=3.4)
     e = estimate
     steps = np.arange(1, len(e.true_mean) + 1)
@@ -68,8 +68,8 @@ def running_estimate(estimate, axes=None):
 
 
 def gap_study(study, axes=None):
-    """Test accuracy against batch size, one panel per checkpoint, one line per kind of
-    statistics; the markers are the mean over seeds, the bars their min-max."""
+    """A `GapStudy` (from `train_eval_gap`): test accuracy against batch size, one panel per
+    checkpoint, one line per kind of statistics; markers the mean over seeds, bars min-max."""
     axes = _axes(axes, len(study.checkpoints), width=4.6, height=3.6)
     x = np.arange(len(study.batch_sizes))
     colors = (BLUE, ORANGE, GREEN, GREY, "k")

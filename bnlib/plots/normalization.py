@@ -18,7 +18,7 @@ def before_after(x, out, axes=None):
 
 
 def batch_spread(spread, axes=None):
-    """Three histograms from `widgets.batch_spread`: batch means, batch variances, and one
+    """Three histograms from `views.batch_spread_view`: batch means, batch variances, and one
     example's normalized value, each across many batches. Fixed x-limits so widths compare."""
     ax0, ax1, ax2 = _axes(axes, 3, width=3.6)
     mu, sd, m = spread.mean, spread.std, spread.batch_size
@@ -57,7 +57,7 @@ def batch_spread(spread, axes=None):
 
 
 def epsilon_effect(effect, axes=None):
-    """Two views from `widgets.epsilon_effect`: the normalized feature's histogram, and the
+    """Two views from `views.epsilon_view`: the normalized feature's histogram, and the
     output variance var / (var + eps) as a function of eps."""
     ax0, ax1 = _axes(axes, 2)
     _reset(ax0)

@@ -24,7 +24,7 @@ def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h"):
 
 
 def gradient_through_time(view, axes=None):
-    """A `widgets.GradientView`: ||dL/dh_t|| against t (log scale; every gamma_init faint, the
+    """A `views.GradientView`: ||dL/dh_t|| against t (log scale; every gamma_init faint, the
     chosen one with its seeds' min-max band, the plain RNN dashed), and against gamma_init the
     measured per-step gain with two of its factors (mean tanh slope, gamma_h / sigma)."""
     ax0, ax1 = _axes(axes, 2)

@@ -54,7 +54,7 @@ def error_vs_batch_size(sweep, ax=None):
 
 
 def small_batch_outputs(view, axes=None):
-    """Two views from `widgets.small_batch_view`: the example's output per method across
+    """Two views from `views.small_batch_view`: the example's output per method across
     batches (5-95% range, 25-75% box, median), and against eps the share var / (var + eps) of
     the variance each method divides by (batch norm: the batch's, averaged over batches)."""
     ax0, ax1 = _axes(axes, 2)

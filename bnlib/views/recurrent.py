@@ -1,5 +1,5 @@
 """View for notebook 06's panel: the gradient through time for one gamma_init, beside the plain
-RNN and every other slider value (from `bnlib.experiments.gradient_table`).
+RNN and every other slider value (from `bnlib.experiments.rnn_gradient_table`).
 """
 
 from typing import NamedTuple
