@@ -130,4 +130,6 @@ def test_output_is_inside_the_clipping_band(data, n, d):
     np.testing.assert_allclose(out.mean(0), cache.d, atol=1e-9)
     var = x.var(0)
     expected = cache.r * np.sqrt(var / (var + 1e-5))
-    np.testing.assert_allclose(out.std(0), expected, rtol=1e-7, atol=1e-12)
+    # Rounding of the batch mean (|x - mu| ~ 1e-15 for |x| <= 10) divided by sqrt(eps) ~ 3e-3 and
+    # times r <= 2 stays below 1e-11: the absolute tolerance for a constant feature.
+    np.testing.assert_allclose(out.std(0), expected, rtol=1e-7, atol=1e-10)
