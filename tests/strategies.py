@@ -32,17 +32,25 @@ def spread(draw, shape, axes, bound=3.0, min_var=0.1):
     return x
 
 
+def centering_noise(x, eps):
+    """The absolute rounding error of a normalized value (x - mean) / sqrt(var + eps): the mean
+    of up to ~64 values is off by a few ulps of max |x| (64 allowed), divided by sqrt(eps).
+    It matters for a feature of (near-)equal values, where x - mean is that rounding alone."""
+    return 64 * np.finfo(np.float64).eps * np.abs(x).max() / np.sqrt(eps)
+
+
 def uniform(shape, lo, hi):
     """A float64 array of `shape` with entries in [lo, hi] (lo > 0 gives positive factors)."""
     return arrays(np.float64, shape, elements=st.floats(lo, hi))
 
 
-def agrees(analytic, numeric, size):
-    """An analytic gradient agrees with a central difference (step h = 1e-5) of a function f:
-    relative error under 1e-7, or, where the gradient itself is near zero, an absolute error
-    within the difference's rounding noise, about 1e-16 |f| / h per entry, with |f| bounded
-    by `size` (the sum of the absolute terms of f); 10x that is allowed."""
+def agrees(analytic, numeric, out, dout):
+    """An analytic gradient agrees with a central difference (step h = 1e-5) of
+    f = sum(out * dout): relative error under 1e-7, or, where the gradient itself is near zero,
+    an absolute error within the difference's rounding noise, about 1e-16 |f| / h per entry,
+    with |f| near the point bounded by sum |dout| * (max |out| + 1); 10x that is allowed."""
     from bnlib import rel_error
 
+    size = np.abs(dout).sum() * (np.abs(out).max() + 1)
     noise = 10 * np.finfo(np.float64).eps * size / 1e-5
     return rel_error(analytic, numeric) < 1e-7 or np.abs(analytic - numeric).max() <= noise

@@ -1,4 +1,5 @@
-"""Binder (repo2docker) configuration: same pins and Python as CI, and it really installs."""
+"""Binder (repo2docker) configuration: the learner's lock, the oldest Python the project
+declares, and it really installs."""
 
 import json
 import os
@@ -22,13 +23,13 @@ def pins(path):
     return [line for line in lines if line]
 
 
-def test_binder_pins_are_exactly_the_top_level_pins():
-    top = pins(ROOT / "requirements.txt")
-    assert top, "requirements.txt has no pins"
-    assert all("==" in line for line in top), f"unpinned requirement in requirements.txt: {top}"
-    assert pins(BINDER / "requirements.txt") == top, (
-        "binder/requirements.txt must list exactly the pins of requirements.txt, in order; "
-        "copy them over"
+def test_binder_installs_exactly_the_learners_lock():
+    lock = pins(ROOT / "requirements.txt")
+    assert lock, "requirements.txt has no pins"
+    assert all("==" in line for line in lock), f"unpinned requirement in requirements.txt: {lock}"
+    assert pins(BINDER / "requirements.txt") == lock, (
+        "binder/requirements.txt must be a copy of the learner's lock requirements.txt; "
+        "run make lock"
     )
 
 

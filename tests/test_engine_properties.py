@@ -69,7 +69,7 @@ def test_any_small_mlp_passes_the_gradient_check(data, seed, hidden, activation,
         return softmax_cross_entropy(model.forward(x), y)[0]
 
     numeric = numerical_gradient(loss_of, first.W.copy(), np.array(1.0))
-    assert agrees(analytic, numeric, loss_of(first.W.copy()))
+    assert agrees(analytic, numeric, loss_of(first.W.copy()), 1.0)
 
 
 @settings(max_examples=25)
