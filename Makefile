@@ -1,6 +1,6 @@
 # The course's commands. Each target sets up what it needs on a fresh machine that has only
-# Python 3.11+ (with venv) and make: a local .venv, the pins from requirements*.txt, and bnlib
-# installed editable. Works as an ordinary user and as root.
+# Python 3.11+ (with venv) and make: a local .venv, the locked packages of requirements*.txt,
+# and bnlib installed editable. Works as an ordinary user and as root.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,19 +11,43 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LINTED := bnlib tests benchmarks notebooks conftest.py tools
 
-.PHONY: lab lab-settings test lint unit property doctest notebooks browser html bench clean
+.PHONY: lab lab-settings test lint unit property doctest slow notebooks browser html bench \
+	lock clean
+
+# Installs come from the locks (requirements.txt, requirements-dev.txt: every package, exact
+# versions, generated from the *.in files by `make lock`), with --no-deps so that nothing outside
+# the lock comes in, then `pip check` proves the lock complete. `make test NEWEST=1` (the weekly
+# workflow) installs the newest releases of the top-level packages of the *.in files instead.
+ifdef NEWEST
+export BNLIB_NEWEST := 1
+TOP_LEVEL = $$(sed -e 's/\#.*//' -e 's/[=<>!~;[:space:]].*//' -e '/^-/d' $(1))
+INSTALL = $(PIP) install --upgrade $(call TOP_LEVEL,$(1))
+else
+INSTALL = $(PIP) install --no-deps -r $(2) && $(PY) -m pip check --disable-pip-version-check
+endif
 
 # Learner environment: what the notebooks need.
 $(VENV)/.lab-installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -r requirements.txt
+	$(call INSTALL,requirements.in,requirements.txt)
 	$(PIP) install --no-deps -e .
 	@touch $@
 
-# Developer/CI environment: the above plus linters, hypothesis, browser-test tools.
+# Developer/CI environment: the above plus test tools, linters, browser-test tools, the lock tool.
 $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
-	$(PIP) install -r requirements-dev.txt
+	$(call INSTALL,requirements.in requirements-dev.in,requirements-dev.txt)
 	@touch $@
+
+# Regenerate the locks from the *.in files (after editing a pin there; README, Testing). One
+# universal lock for every Python from 3.11 and every platform; Binder gets a copy of the
+# learner's lock (repo2docker reads only binder/ once it exists).
+UV_LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	--custom-compile-command "make lock"
+lock: $(VENV)/.dev-installed
+	$(UV_LOCK) requirements.in -o requirements.txt
+	$(UV_LOCK) requirements-dev.in -o requirements-dev.txt
+	{ echo "# Binder (repo2docker): a copy of ../requirements.txt, the learner's lock (make lock)."; \
+	  cat requirements.txt; } > binder/requirements.txt
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -43,7 +67,7 @@ lab: $(VENV)/.lab-installed $(LAB_SETTINGS)
 	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/01_normalization.ipynb
 
 test: $(VENV)/.dev-installed
-	@$(MAKE) --no-print-directory lint unit property doctest notebooks browser
+	@$(MAKE) --no-print-directory lint unit property doctest slow notebooks browser
 
 lint: $(VENV)/.dev-installed
 	@echo "== lint (ruff check + ruff format --check)"
@@ -51,8 +75,8 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check $(LINTED)
 
 unit: $(VENV)/.dev-installed
-	@echo "== unit tests"
-	$(PYTEST) tests -m "not property and not browser"
+	@echo "== unit tests (library tests and exercise-checker cases; not slow, property, browser)"
+	$(PYTEST) tests -m "not property and not browser and not slow"
 
 property: $(VENV)/.dev-installed
 	@echo "== property tests (hypothesis)"
@@ -61,6 +85,10 @@ property: $(VENV)/.dev-installed
 doctest: $(VENV)/.dev-installed
 	@echo "== doctests"
 	$(PYTEST) --doctest-modules bnlib
+
+slow: $(VENV)/.dev-installed
+	@echo "== slow tests (packaging: the wheel in a fresh venv, Binder's config in a fresh venv)"
+	$(PYTEST) tests -m "slow and not browser"
 
 notebooks: $(VENV)/.dev-installed
 	@echo "== notebooks (strict nbval: stored outputs must be reproduced)"

@@ -11,11 +11,13 @@ from hypothesis import settings
 # nbval inherit the environment, and must keep the inline backend so figures are compared.
 matplotlib.use("Agg")
 
-# Under CI, hypothesis draws the same examples every run, so a red build is reproducible;
-# locally it explores new examples each time.
+# Hypothesis profiles (README, Testing). Under CI=true ("ci"): derandomized, the same examples
+# every run, so a red build is reproducible and never random. Locally ("dev"): new examples each
+# run, to explore; a failure prints the example and a @reproduce_failure blob. No deadline in
+# either: the machine is shared, and timing is not what the properties test.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None, print_blob=True)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,9 @@ A notebook's checker tests declare `TABLE = {checker: [Case, ...]}` and call `ta
 - every Case's verdict is asserted (`passes`), and a failing Case must name its mistake
   (`says`, a fragment of the message) where the mistake is known;
 - every Case's message is checked for self-contradiction ("you gave 2.2, expected 2.2");
-- every checker is fed junk in each argument position (None, ..., NaN, inf, strings, lists,
-  ragged lists, objects, functions that raise or return junk): it must answer with Feedback,
-  never raise, and never pass.
+- every checker is fed junk in an argument position (None, ..., NaN, inf, strings, lists,
+  ragged lists, objects, functions that raise or return junk), drawn by hypothesis: one
+  property test per checker; it must answer with Feedback, never raise, and never pass.
 `test_exercises.py` asserts that every checker `bnlib.exercises` exports has a table.
 """
 
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bnlib.exercises import Feedback
 
@@ -78,7 +80,12 @@ def _verdict(checker, args, kwargs):
 
 
 def table_tests(table):
-    """Two parametrized test functions for `table`: the cases, and the junk sweep."""
+    """Two test functions for `table`: the cases (one per row), and junk (one per checker).
+
+    The junk test is a property test: hypothesis draws an argument position and a junk value
+    (from JUNK) and puts it into the checker's first passing answer; the checker must answer
+    with Feedback, never raise, never warn and never pass.
+    """
     cases = [
         pytest.param(checker, case, id=f"{checker.__name__}-{case.label}")
         for checker, rows in table.items()
@@ -92,25 +99,18 @@ def table_tests(table):
         if case.says is not None:
             assert case.says in feedback.message, f"{case.label}: {feedback!r}"
 
-    junk = []
-    for checker, rows in table.items():
-        base = next(case for case in rows if case.passes)
-        for position in range(len(base.args)):
-            for name, value in JUNK.items():
-                args = list(base.args)
-                args[position] = value
-                junk.append(
-                    pytest.param(
-                        checker,
-                        tuple(args),
-                        base.kwargs,
-                        id=f"{checker.__name__}-arg{position}-{name}",
-                    )
-                )
+    checkers = [pytest.param(checker, id=checker.__name__) for checker in table]
 
-    @pytest.mark.parametrize(("checker", "args", "kwargs"), junk)
-    def test_junk(checker, args, kwargs):
-        feedback = _verdict(checker, args, kwargs)
+    @pytest.mark.parametrize("checker", checkers)
+    @settings(max_examples=2 * len(JUNK))
+    @given(data=st.data())
+    def test_junk(checker, data):
+        base = next(case for case in table[checker] if case.passes)
+        args = list(base.args)
+        position = data.draw(st.integers(0, len(args) - 1), label="argument position")
+        name = data.draw(st.sampled_from(sorted(JUNK)), label="junk")
+        args[position] = JUNK[name]
+        feedback = _verdict(checker, tuple(args), base.kwargs)
         assert not feedback, f"junk passed: {feedback!r}"
 
     return test_case, test_junk

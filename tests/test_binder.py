@@ -1,4 +1,5 @@
-"""Binder (repo2docker) configuration: same pins and Python as CI, and it really installs."""
+"""Binder (repo2docker) configuration: the learner's lock, the oldest Python the project
+declares, and it really installs."""
 
 import json
 import os
@@ -6,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -21,19 +23,32 @@ def pins(path):
     return [line for line in lines if line]
 
 
-def test_binder_pins_are_exactly_the_top_level_pins():
-    top = pins(ROOT / "requirements.txt")
-    assert top, "requirements.txt has no pins"
-    assert all("==" in line for line in top), f"unpinned requirement in requirements.txt: {top}"
-    assert pins(BINDER / "requirements.txt") == top, (
-        "binder/requirements.txt must list exactly the pins of requirements.txt, in order; "
-        "copy them over"
+def test_binder_installs_exactly_the_learners_lock():
+    lock = pins(ROOT / "requirements.txt")
+    assert lock, "requirements.txt has no pins"
+    assert all("==" in line for line in lock), f"unpinned requirement in requirements.txt: {lock}"
+    assert pins(BINDER / "requirements.txt") == lock, (
+        "binder/requirements.txt must be a copy of the learner's lock requirements.txt; "
+        "run make lock"
     )
 
 
-def test_runtime_is_the_python_minor_version_ci_uses():
-    ci = f"python-{sys.version_info.major}.{sys.version_info.minor}"
-    assert (BINDER / "runtime.txt").read_text().strip() == ci
+def declared_pythons():
+    """The Pythons the project declares: requires-python's floor and the CI matrix."""
+    import yaml  # PyYAML comes with JupyterLab (jupyter-events)
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text())
+    matrix = workflow["jobs"]["make-test"]["strategy"]["matrix"]["python-version"]
+    return requires.removeprefix(">="), [str(v) for v in matrix]
+
+
+def test_runtime_is_the_oldest_python_the_project_declares():
+    """Binder runs the oldest Python of CI's matrix, which is requires-python's floor (not the
+    interpreter running this test: CI also runs on the newest Python)."""
+    floor, matrix = declared_pythons()
+    assert matrix[0] == floor, f"CI's oldest Python {matrix[0]} is not requires-python {floor}"
+    assert (BINDER / "runtime.txt").read_text().strip() == f"python-{floor}"
 
 
 def test_postbuild_is_strict_and_installs_bnlib():

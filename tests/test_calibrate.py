@@ -157,7 +157,10 @@ def test_train_mode_accuracy_scores_every_row_once():
     # one batch of all rows: training mode with the whole set's statistics
     whole = np.mean(train_mode_forward(model, x).argmax(1) == y)
     assert train_mode_accuracy(model, x, y, 11, rng) == pytest.approx(whole)
-    assert 0 <= train_mode_accuracy(model, x, y, 5, rng) <= 1  # 5 + 6 (a lone last row joins)
+    # Batches of 5 + 6 (a lone last row joins): each of the 11 rows scored once, so the accuracy
+    # is a whole number of rows out of 11.
+    correct = 11 * train_mode_accuracy(model, x, y, 5, rng)
+    assert correct == pytest.approx(round(correct), abs=1e-9)
     assert not model[1].training and eval_pred.shape == (11,)
     with pytest.raises(ValueError, match=r"batch_size must be in \[2, 11\]"):
         train_mode_accuracy(model, x, y, 1, rng)

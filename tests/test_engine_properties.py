@@ -1,36 +1,65 @@
 """Property tests (hypothesis) for the engine: what must hold for every small network."""
 
+import copy
+
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from strategies import agrees, array, floats
 
-from bnlib import mlp, numerical_gradient, rel_error, softmax_cross_entropy, weight_scale_sweep
+from bnlib import (
+    forward_backward,
+    mlp,
+    numerical_gradient,
+    softmax_cross_entropy,
+    weight_scale_sweep,
+)
 
-seeds = st.integers(0, 2**32 - 1)
+seeds = st.integers(0, 2**32 - 1)  # the network's initial weights only; the data is drawn
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=seeds, n=st.integers(1, 20), c=st.integers(2, 8), shift=st.floats(-1e3, 1e3))
-def test_cross_entropy_is_shift_invariant_and_its_gradient_rows_sum_to_zero(seed, n, c, shift):
-    rng = np.random.default_rng(seed)
-    logits, y = rng.normal(0, 5, size=(n, c)), rng.integers(0, c, size=n)
+@st.composite
+def labelled(draw, n, d, classes, bound=20.0):
+    """Logits or inputs (n, d) in [-bound, bound] and integer labels (n,) in [0, classes)."""
+    x = draw(array((n, d), bound))
+    y = draw(arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
+    return x, y
+
+
+@settings(max_examples=40)
+@given(data=st.data(), n=st.integers(1, 20), c=st.integers(2, 8), shift=floats(1e3))
+def test_cross_entropy_is_shift_invariant_and_its_gradient_rows_sum_to_zero(data, n, c, shift):
+    # Exact: softmax(z + s) = softmax(z). Rounding z + s moves z by at most ulp(1e3) ~ 1e-13.
+    logits, y = data.draw(labelled(n, c, c))
     loss, dlogits = softmax_cross_entropy(logits, y)
     moved, _ = softmax_cross_entropy(logits + shift, y)
     assert loss >= 0 and np.isclose(loss, moved, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(dlogits.sum(axis=1), 0.0, atol=1e-12)
 
 
-@settings(max_examples=25, deadline=None)
+def well_spread(x):
+    """The smallest singular value of the centered batch: every direction has spread."""
+    return np.linalg.svd(x - x.mean(axis=0), compute_uv=False).min()
+
+
+@settings(max_examples=25)
 @given(
+    data=st.data(),
     seed=seeds,
     hidden=st.lists(st.integers(2, 6), min_size=1, max_size=3),
     activation=st.sampled_from(["sigmoid", "tanh"]),
     batchnorm=st.booleans(),
 )
-def test_any_small_mlp_passes_the_gradient_check(seed, hidden, activation, batchnorm):
-    rng = np.random.default_rng(seed)
-    model = mlp([3, *hidden, 3], activation=activation, batchnorm=batchnorm, rng=rng)
-    x, y = rng.normal(size=(6, 3)), rng.integers(0, 3, size=6)
+def test_any_small_mlp_passes_the_gradient_check(data, seed, hidden, activation, batchnorm):
+    # The drawn batch has spread in every direction (singular values of the centered x >= 0.5),
+    # so the variance before the first BN, |w|^2 sigma^2 / N per unit, stays far above eps and
+    # the finite-difference step: the check is well conditioned.
+    x, y = data.draw(labelled(6, 3, 3, bound=3.0))
+    assume(well_spread(x) >= 0.5)
+    model = mlp(
+        [3, *hidden, 3], activation=activation, batchnorm=batchnorm, rng=np.random.default_rng(seed)
+    )
     model.backward(softmax_cross_entropy(model.forward(x), y)[1])
     first = model[0]
     analytic = first.dW.copy()
@@ -40,16 +69,50 @@ def test_any_small_mlp_passes_the_gradient_check(seed, hidden, activation, batch
         return softmax_cross_entropy(model.forward(x), y)[0]
 
     numeric = numerical_gradient(loss_of, first.W.copy(), np.array(1.0))
-    assert rel_error(analytic, numeric) < 1e-7
+    assert agrees(analytic, numeric, loss_of(first.W.copy()), 1.0)
 
 
-@settings(max_examples=25, deadline=None)
-@given(seed=seeds, a=st.floats(0.5, 50.0))
-def test_bn_networks_are_invariant_to_scaling_the_weights_before_bn(seed, a):
-    rng = np.random.default_rng(seed)
-    model = mlp([5, 8, 8, 3], batchnorm=True, rng=rng)
-    x, y = rng.normal(size=(16, 5)), rng.integers(0, 3, size=16)
+@settings(max_examples=25)
+@given(data=st.data(), seed=seeds, a=st.floats(0.5, 50.0))
+def test_bn_makes_the_loss_invariant_to_the_weight_scale_once_eps_scales_too(data, seed, a):
+    # Exact identity: BN_eps(a W h) = BN_(eps / a^2)(W h), so scaling the weights before a BN by
+    # a and its eps by a^2 leaves the loss unchanged and divides dL/dW by a, for every variance.
+    x, y = data.draw(labelled(16, 5, 3, bound=3.0))
+    model = mlp([5, 8, 8, 3], batchnorm=True, rng=np.random.default_rng(seed))
+    scaled = copy.deepcopy(model)
+    linear, bn = scaled[3], scaled[4]  # the second hidden Linear and its BN
+    linear.W = a * linear.W
+    bn.eps = bn.eps * a**2
+    loss, loss_scaled = forward_backward(model, x, y), forward_backward(scaled, x, y)
+    assert np.isclose(loss, loss_scaled, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(a * scaled[3].dW, model[3].dW, rtol=1e-6, atol=1e-12)
+
+
+def pre_bn_variance(model, index, x):
+    """The per-unit batch variance of layer `index`'s output (the input of the BN after it)."""
+    h = np.asarray(x)
+    for layer in copy.deepcopy(model)[: index + 1]:
+        h = layer.forward(h)
+    return h.var(axis=0)
+
+
+@settings(max_examples=25)
+@given(data=st.data(), seed=seeds, a=st.floats(0.5, 50.0))
+def test_bn_networks_are_invariant_to_scaling_the_weights_before_bn(data, seed, a):
+    # With eps fixed, BN(aWx) = BN(Wx) holds only up to eps: each normalized value moves by a
+    # factor sqrt((v + eps) / (v + eps / a^2)), at most eps |1 - 1/a^2| / (2 v) from 1 for a
+    # unit of batch variance v (as 2 v <= (v + eps/a^2)(1 + sqrt(...))). The flaky version of
+    # this test drew units with v ~ 1e-3 (a 1% change). Here the draw keeps v far above eps:
+    # init_scale=10 puts the variance before the second BN near 4, and draws whose largest
+    # relative change exceeds 1e-5 are rejected. Loss and gradient norm then move by that
+    # change times how the later layers carry it; 100x the change is the margin allowed.
+    x, y = data.draw(labelled(16, 5, 3, bound=3.0))
+    model = mlp([5, 8, 8, 3], batchnorm=True, init_scale=10.0, rng=np.random.default_rng(seed))
+    eps = model[4].eps
+    variance = pre_bn_variance(model, 3, x).min()
+    assume(variance > 0)  # a batch of equal rows
+    change = eps * abs(1 - 1 / a**2) / (2 * variance)
+    assume(change < 1e-5)
     losses, norms = weight_scale_sweep(model, 3, x, y, [1.0, a])  # the second hidden Linear
-    # Exact but for eps (1e-5), which weighs more when a shrinks the variance before BN.
-    assert np.isclose(losses[0], losses[1], rtol=1e-3)
-    assert np.isclose(norms[0], a * norms[1], rtol=1e-2)
+    assert np.isclose(losses[0], losses[1], rtol=100 * change, atol=1e-12)
+    assert np.isclose(norms[0], a * norms[1], rtol=100 * change, atol=1e-12)

@@ -1,9 +1,9 @@
 """Notebook 05's checkers against their wrong-answer tables (see tests/checker_table.py)."""
 
 import numpy as np
+from checker_table import Case, table_tests
 
 from bnlib.exercises import check_fold, check_momentum_choice, check_running_update
-from tests.checker_table import Case, table_tests
 
 
 def running_right(rm, rv, x, m):

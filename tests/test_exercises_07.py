@@ -1,9 +1,9 @@
 """Notebook 07's checkers: right answers pass, each usual mistake is named, junk never passes."""
 
 import numpy as np
+from checker_table import Case, table_tests
 
 from bnlib.exercises import check_group_statistics, check_norm_choice, check_renorm_r_d
-from tests.checker_table import Case, table_tests
 
 
 def right(x, g):

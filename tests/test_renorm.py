@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import array, uniform
 
 from bnlib import (
     batch_renorm_backward,
@@ -115,14 +116,20 @@ def test_bad_input_is_named():
         batch_renorm_backward(x, object())
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 20), d=st.integers(1, 5))
-def test_output_is_inside_the_clipping_band(seed, n, d):
+@settings(max_examples=40)
+@given(data=st.data(), n=st.integers(2, 20), d=st.integers(1, 5))
+def test_output_is_inside_the_clipping_band(data, n, d):
     # Per feature, the renormalized x_hat * r + d has mean d and standard deviation
-    # r * sqrt(var / (var + eps)), with r in [1/r_max, r_max] and |d| <= d_max.
-    x, (gamma, beta), (rm, rv), _ = setup(seed, n, d)
+    # r * sqrt(var / (var + eps)), with r in [1/r_max, r_max] and |d| <= d_max: exact for
+    # every variance, zero included.
+    x = data.draw(array((n, d), 10.0), label="x")
+    rm = data.draw(array((d,)), label="running_mean")
+    rv = data.draw(uniform((d,), 0.0, 10.0), label="running_var")
     out, cache = batch_renorm_forward(x, np.ones(d), np.zeros(d), rm, rv, 2.0, 0.5)
     assert np.all((cache.r >= 0.5) & (cache.r <= 2.0) & (np.abs(cache.d) <= 0.5))
     np.testing.assert_allclose(out.mean(0), cache.d, atol=1e-9)
     var = x.var(0)
-    np.testing.assert_allclose(out.std(0), cache.r * np.sqrt(var / (var + 1e-5)), rtol=1e-7)
+    expected = cache.r * np.sqrt(var / (var + 1e-5))
+    # Rounding of the batch mean (|x - mu| ~ 1e-15 for |x| <= 10) divided by sqrt(eps) ~ 3e-3 and
+    # times r <= 2 stays below 1e-11: the absolute tolerance for a constant feature.
+    np.testing.assert_allclose(out.std(0), expected, rtol=1e-7, atol=1e-10)

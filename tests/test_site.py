@@ -11,6 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# Building the static edition converts every notebook (about 55 s wall on the shared machine):
+# run by `make slow`, not `make unit`.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

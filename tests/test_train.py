@@ -1,5 +1,7 @@
 """The training loop: determinism, learning, divergence as a result, recorders, evaluation."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from bnlib import (
     grad_norms,
     load_digits,
     mlp,
+    softmax_cross_entropy,
     train,
 )
 
@@ -79,10 +82,16 @@ def test_percentile_recorder_with_bn_sees_normalized_inputs():
     np.testing.assert_allclose(pct.mean(axis=0), [-1.04, 0.0, 1.04], atol=0.1)
 
 
-def test_evaluate_restores_training_mode():
+def test_evaluate_scores_in_eval_mode_and_restores_training_mode():
     model = mlp([64, 10, 10], batchnorm=True, rng=np.random.default_rng(0))
+    model[1].running_mean = DIGITS.x_test[:, :10].mean(axis=0)  # eval differs from train mode
     loss, acc = evaluate(model, DIGITS.x_test, DIGITS.y_test)
-    assert 0.0 <= acc <= 1.0 and loss > 0 and all(layer.training for layer in model)
+    assert all(layer.training for layer in model)
+    logits = copy.deepcopy(model).eval().forward(DIGITS.x_test)
+    assert loss == pytest.approx(softmax_cross_entropy(logits, DIGITS.y_test)[0], rel=1e-12)
+    assert acc == np.mean(logits.argmax(axis=1) == DIGITS.y_test)
+    train_logits = copy.deepcopy(model).forward(DIGITS.x_test)
+    assert loss != pytest.approx(softmax_cross_entropy(train_logits, DIGITS.y_test)[0])
 
 
 @pytest.mark.parametrize(

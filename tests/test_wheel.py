@@ -1,5 +1,6 @@
 """`pip install .` (not editable) gives a working bnlib: every subpackage, the shipped data, and
-every notebook run against the installed wheel in a fresh virtual environment."""
+one notebook run against the installed wheel in a fresh virtual environment. (nbval and the
+browser tests run every notebook against the source tree; this test checks the wheel.)"""
 
 import subprocess
 import sys
@@ -26,18 +27,22 @@ CHECK = textwrap.dedent(
     """
 )
 
-# Run inside the fresh venv: execute every notebook (copied away from the source tree).
-RUN_NOTEBOOKS = textwrap.dedent(
+# Run inside the fresh venv: execute one notebook (copied away from the source tree). Notebook
+# 01 imports bnlib, loads the shipped data and draws with plots and widgets.
+NOTEBOOK = "01_normalization.ipynb"
+RUN_NOTEBOOK = textwrap.dedent(
     """
     import sys
     from pathlib import Path
     import nbformat
     from nbclient import NotebookClient
-    for path in sorted(Path(sys.argv[1]).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        print("ran", path.name)
+    path = Path(sys.argv[1])
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    print("ran", path.name)
     """
 )
 
@@ -47,7 +52,7 @@ def run(*args, **kwargs):
 
 
 @pytest.mark.slow
-def test_wheel_installs_a_complete_bnlib_and_runs_every_notebook(tmp_path):
+def test_wheel_installs_a_complete_bnlib_and_runs_a_notebook(tmp_path):
     run(
         sys.executable,
         "-m",
@@ -84,9 +89,8 @@ def test_wheel_installs_a_complete_bnlib_and_runs_every_notebook(tmp_path):
     )
     checked = run(str(python), "-c", CHECK, cwd=tmp_path)
     assert "digits" in checked.stdout
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        (notebooks / path.name).write_bytes(path.read_bytes())
-    ran = run(str(python), "-c", RUN_NOTEBOOKS, str(notebooks), cwd=tmp_path)
-    assert ran.stdout.count("ran ") == len(list(notebooks.glob("*.ipynb")))
+    notebook = tmp_path / "notebooks" / NOTEBOOK
+    notebook.parent.mkdir()
+    notebook.write_bytes((ROOT / "notebooks" / NOTEBOOK).read_bytes())
+    ran = run(str(python), "-c", RUN_NOTEBOOK, str(notebook), cwd=tmp_path)
+    assert f"ran {NOTEBOOK}" in ran.stdout
