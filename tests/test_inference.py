@@ -125,3 +125,35 @@ def test_bn_input_and_predict_proba():
     assert model[1].training  # predict_proba used a copy
     p_train = predict_proba(model, digits.x_test[:7], train_mode=True)
     assert not np.allclose(p, p_train)
+
+
+def test_running_estimate_plot_keeps_every_line_inside_the_fixed_limits():
+    import matplotlib.pyplot as plt
+
+    from bnlib import plots
+
+    s = _stream()
+    noisy = running_estimate(2, 1.0, s)  # the running variance is the last batch's: near 0 at times
+    assert noisy.running_var.min() < noisy.var_limits[0]
+    ax_mean, ax_var = plots.running_estimate(noisy)
+    line = ax_var.get_lines()[-1]
+    assert line.get_label() == "running variance (clipped to the axes)"
+    low, high = noisy.var_limits
+    assert np.all((line.get_ydata() >= low) & (line.get_ydata() <= high))
+    steady = plots.running_estimate(running_estimate(256, 0.1, s))[1]
+    assert steady.get_lines()[-1].get_label() == "running variance"
+    plt.close("all")
+
+
+def test_batch_mates_marks_flipped_batches_by_hatching_and_keeps_the_legend_off_the_bars():
+    import matplotlib.pyplot as plt
+
+    from bnlib import plots
+
+    probs = np.full((3, 3), 0.1)
+    probs[[0, 2], 1], probs[1, 2] = 0.8, 0.8  # batch 2: class 2 wins, not the label 1
+    ax = plots.batch_mates(probs, probs[0], label=1)
+    assert [bar.get_hatch() for bar in ax.patches] == [None, "//", None]
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().y1 < ax.get_window_extent().y0  # below the axes
+    plt.close("all")

@@ -176,6 +176,27 @@ def test_batch_size_sweep_shapes_rule_and_determinism():
         batch_size_sweep(data, [64, 10], norms=("instance",))
 
 
-def test_renorm_for_spans_the_run():
+def test_renorm_for_waits_for_the_running_statistics_then_spans_the_run():
+    # Short run: the warm-up is set by the momentum (0.9^29 <= 5% < 0.9^28), not 5% of 200.
     layer = renorm_for(200)(5)
-    assert (layer.warmup, layer.ramp) == (10, 50)
+    assert (layer.warmup, layer.ramp, layer.momentum) == (29, 50, 0.1)
+    assert 0.9**29 <= 0.05 < 0.9**28
+    # Long run: 5% of the run is longer than the settling time.
+    assert (renorm_for(2000)(5).warmup, renorm_for(2000)(5).ramp) == (100, 500)
+    # A smaller momentum settles more slowly: 0.99^299 <= 5% < 0.99^298.
+    assert renorm_for(200, momentum=0.01)(5).warmup == 299
+    assert renorm_for(200, settled=0.5)(5).warmup == 10  # 0.9^7 <= 0.5, but 5% of 200 is 10
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"momentum": 1.0}, "momentum and settled must be in"),
+        ({"momentum": 0.0}, "momentum must be finite and > 0"),
+        ({"settled": 1.5}, "momentum and settled must be in"),
+        ({"settled": "5%"}, "settled must be a real number"),
+    ],
+)
+def test_renorm_for_rejects_bad_schedules(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        renorm_for(100, **kwargs)

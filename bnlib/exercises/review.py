@@ -96,7 +96,8 @@ CHOICES = {
         "sequence of length 12. Which statistics normalize timestep t = 10?",
         {
             "a": "the test batch's own statistics at t = 10",
-            "b": "the running statistics stored for t = 8, the last one trained (T_max's)",
+            "b": "the running statistics stored for t = 7, the last one trained (T_max - 1, "
+            "timesteps counting from 0)",
             "c": "the average of the running statistics over all timesteps",
             "d": "none: the layer refuses sequences longer than T_max",
         },
@@ -104,7 +105,8 @@ CHOICES = {
         {
             "a": "that is training-mode behaviour: the output would depend on the batch mates, "
             "and a batch of one would be erased (notebook 06, section 5).",
-            "b": "Cooijmans et al. reuse T_max's statistics beyond T_max; bnlib.RNN does the "
+            "b": "Cooijmans et al. reuse the last trained timestep's statistics beyond T_max; "
+            "with timesteps counted from 0 that is t = T_max - 1 = 7, and bnlib.RNN does the "
             "same (notebook 06, section 5).",
             "c": "early timesteps have different statistics (h_0 = 0); averaging them in is "
             "exactly what per-timestep statistics avoid (notebook 06, section 1).",
@@ -134,8 +136,8 @@ CHOICES = {
         "At inference, which mu and sigma^2 does a BN layer use?",
         {
             "a": "the statistics of the test batch",
-            "b": "fixed estimates from training: running averages (or population statistics "
-            "from a pass over the training data), the variance unbiased",
+            "b": "fixed estimates: running averages kept during training, or population "
+            "statistics from a pass over the training data afterwards",
             "c": "mu = 0 and sigma^2 = 1",
             "d": "the statistics of the last training batch",
         },
@@ -143,8 +145,10 @@ CHOICES = {
         {
             "a": "then a prediction would depend on which other examples share the batch "
             "(notebook 05, section 1).",
-            "b": "running averages with momentum, or the population statistics with "
-            "m/(m-1) E[sigma_B^2]; notebook 05 computes both and `calibrate` does the second.",
+            "b": "running averages with momentum (PyTorch stores the variance unbiased, Keras "
+            "the biased one), or Ioffe and Szegedy's population statistics from a pass over "
+            "minibatches of m after training, E[mu_B] and m/(m-1) E[sigma_B^2]; notebook 05 "
+            "computes both, and `calibrate(model, x, batch_size=m)` does the second.",
             "c": "the layer's input is not standardized at inference by itself; it needs the "
             "statistics its gamma and beta were trained with.",
             "d": "one batch is a noisy estimate (notebook 01: the batch mean wobbles by "
@@ -201,7 +205,8 @@ CHOICES = {
         "b",
         {
             "a": "eps in the denominator makes it slightly less (notebook 01's epsilon slider).",
-            "b": "notebook 01: 0.999992 for variance 1.25, 0.91 for a feature of std 0.01.",
+            "b": "notebook 01: sqrt(1.25 / 1.25001) = 0.999996 for variance 1.25, and "
+            "sqrt(1e-4 / 1.1e-4) = 0.95 for a feature of std 0.01.",
             "c": "dividing by sqrt(var + eps) > sqrt(var) can only shrink it.",
             "d": "1 / sqrt(eps) is about 316; dividing by sqrt(var + eps) never makes the spread "
             "larger than 1.",

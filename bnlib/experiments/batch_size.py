@@ -3,10 +3,10 @@
 Every (normalization, batch size, seed) trains the same network for the same number of epochs,
 so every run sees the same number of examples, with the learning rate scaled linearly with the
 batch size (lr = lr_per_example * batch_size, the rule Wu & He and Goyal et al. use). Batch
-Renormalization follows the paper's proportions: batch norm for the first 5% of the steps, then
-r_max and d_max relaxed linearly to 3 and 5 over the next 25%.
+Renormalization follows an adapted version of the paper's schedule (see `renorm_for`).
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -39,10 +39,36 @@ class BatchSizeSweep(NamedTuple):
         return e.mean(axis=2), e.min(axis=2), e.max(axis=2)
 
 
-def renorm_for(steps):
-    """A BatchRenorm1d factory whose schedule spans a run of `steps` steps (5% BN, 25% ramp)."""
+def renorm_for(steps, momentum=0.1, settled=0.05):
+    """A BatchRenorm1d factory with Ioffe (2017)'s schedule adapted to a run of `steps` steps.
+
+    The paper trains for 5k steps with plain batch norm, then relaxes r_max to 3 by step 40k
+    and d_max to 5 by step 25k, with moving averages of rate 0.01 (of mu and sigma). Here:
+    - warm-up: plain batch norm until the running statistics keep at most `settled` of their
+      initial values, (1 - momentum)^warmup <= settled (29 steps at momentum 0.1), and for at
+      least 5% of the run; r and d need running statistics that describe the data;
+    - ramp: r_max and d_max relaxed together, linearly, to 3 and 5 over the next 25% of the run;
+    - running statistics: BatchNorm1d's, momentum 0.1 on the new batch and the unbiased
+      variance (the paper's rate 0.01 would still hold 64% of its start after a 44-step run).
+
+    Inputs: steps >= 1 the run's length; momentum in (0, 1); settled in (0, 1).
+    Returns: a function width -> BatchRenorm1d(width, momentum=momentum, warmup=..., ramp=...).
+
+    >>> layer = renorm_for(44)(5)  # batch 64, 2 epochs of the digits
+    >>> layer.warmup, layer.ramp, round(0.9**layer.warmup, 3)
+    (29, 11, 0.047)
+    """
     steps = check_positive_int(steps, "steps")
-    return lambda width: BatchRenorm1d(width, warmup=steps // 20, ramp=steps // 4)
+    momentum = check_positive(momentum, "momentum")
+    settled = check_positive(settled, "settled")
+    if momentum >= 1 or settled >= 1:
+        raise ValueError(
+            f"momentum and settled must be in (0, 1); got momentum {momentum!r}, "
+            f"settled {settled!r}"
+        )
+    warmup = max(steps // 20, math.ceil(math.log(settled) / math.log(1 - momentum)))
+    ramp = steps // 4
+    return lambda width: BatchRenorm1d(width, momentum=momentum, warmup=warmup, ramp=ramp)
 
 
 def batch_size_sweep(

@@ -3,8 +3,9 @@
 Conventions, stated once (PyTorch's): `momentum` is the weight on the NEW batch,
     running = (1 - momentum) * running + momentum * batch,
 so momentum=0.1 keeps 90% of the old value. Keras calls the weight on the OLD value momentum
-(default 0.99); `keras_to_torch_momentum` converts. The running variance is UNBIASED
-(batch variance * N / (N - 1)) although normalizing in training uses the biased one.
+(default 0.99); `keras_to_torch_momentum` converts (Keras 3 also stores the BIASED variance and
+uses eps 1e-3). The running variance here is UNBIASED (batch variance * N / (N - 1)),
+although normalizing in training uses the biased one.
 momentum=None gives the plain cumulative average over all batches seen so far.
 """
 

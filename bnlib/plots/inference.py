@@ -9,14 +9,19 @@ def batch_mates(train_probs, eval_probs, label, ax=None):
     """One example's predicted probability of its true class `label` inside different batches.
 
     train_probs (K, C): its class probabilities in training mode, one row per batch of random
-    batch mates (a bar is orange where another class wins); eval_probs (C,): in eval mode.
+    batch mates (a bar is orange and hatched where another class wins); eval_probs (C,): in
+    eval mode. The legend sits below the axes, where it cannot cover a bar.
     """
     (ax,) = _axes(ax, 1, width=6.0)
     train_probs = np.asarray(train_probs)
     k = np.arange(1, len(train_probs) + 1)
     flipped = train_probs.argmax(axis=1) != label
     colors = np.where(flipped, ORANGE, BLUE)
-    ax.bar(k, train_probs[:, label], color=colors, label="training mode (orange: class flips)")
+    bars = ax.bar(
+        k, train_probs[:, label], color=colors, label="training mode (orange, hatched: class flips)"
+    )
+    for bar, flip in zip(bars, flipped, strict=True):
+        bar.set_hatch("//" if flip else None)
     ax.axhline(eval_probs[label], color="k", lw=2, label="eval mode (the same in every batch)")
     ax.set(
         title=f"P(class {label}) for one test digit, in {len(k)} different batches",
@@ -24,7 +29,8 @@ def batch_mates(train_probs, eval_probs, label, ax=None):
         ylabel="probability",
         ylim=(0, 1.05),
     )
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_xticks(k)
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return ax
 
 
@@ -45,7 +51,11 @@ def running_lag(steps, batch_means, true_mean, running, ax=None):
 
 
 def running_estimate(estimate, axes=None):
-    """The slider view (`views.running_estimate_view`): running mean and variance against steps."""
+    """The slider view (`views.running_estimate_view`): running mean and variance against steps.
+
+    The y-limits are fixed per stream, so views compare; a value beyond them (a batch of two
+    can have a variance near 0) is drawn on the nearest edge, and the legend says so.
+    """
     ax0, ax1 = _axes(axes, 2, width=5.0, height=3.4)
     e = estimate
     steps = np.arange(1, len(e.true_mean) + 1)
@@ -53,12 +63,16 @@ def running_estimate(estimate, axes=None):
         _reset(ax)
     ax0.plot(steps, e.batch_means, ".", color=GREY, ms=2, label="batch means")
     ax0.plot(steps, e.true_mean, color="k", lw=1.5, label="true mean")
-    ax0.plot(steps, e.running_mean, color=BLUE, lw=1.8, label="running mean")
+    ax0.plot(
+        steps, np.clip(e.running_mean, *e.mean_limits), color=BLUE, lw=1.8, label="running mean"
+    )
     if len(e.batch_vars):
         shown = np.clip(e.batch_vars, *e.var_limits)  # a near-zero variance sits on the floor
         ax1.plot(steps, shown, ".", color=GREY, ms=2, label="batch variances (unbiased)")
     ax1.plot(steps, e.true_var, color="k", lw=1.5, label="true variance")
-    ax1.plot(steps, e.running_var, color=ORANGE, lw=1.8, label="running variance")
+    beyond = np.any((e.running_var < e.var_limits[0]) | (e.running_var > e.var_limits[1]))
+    label = "running variance" + (" (clipped to the axes)" if beyond else "")
+    ax1.plot(steps, np.clip(e.running_var, *e.var_limits), color=ORANGE, lw=1.8, label=label)
     ax0.set(title="mean", xlabel="training step", ylim=e.mean_limits)
     ax1.set(title="variance (log scale)", xlabel="training step", yscale="log", ylim=e.var_limits)
     for ax in (ax0, ax1):
