@@ -88,6 +88,16 @@ def test_bn_makes_the_loss_invariant_to_the_weight_scale_once_eps_scales_too(dat
     np.testing.assert_allclose(a * scaled[3].dW, model[3].dW, rtol=1e-6, atol=1e-12)
 
 
+def min_bn_input_variance(model, x):
+    """The smallest per-unit batch variance entering any BatchNorm1d of `model` (inf if none)."""
+    smallest, h = np.inf, np.asarray(x)
+    for layer in copy.deepcopy(model):
+        if type(layer).__name__ == "BatchNorm1d":
+            smallest = min(smallest, h.var(axis=0).min())
+        h = layer.forward(h)
+    return smallest
+
+
 def pre_bn_variance(model, index, x):
     """The per-unit batch variance of layer `index`'s output (the input of the BN after it)."""
     h = np.asarray(x)
