@@ -16,6 +16,14 @@ class BackwardBeforeForwardError(RuntimeError, ValueError):
     """
 
 
+class VarianceOverflowError(ValueError):
+    """A batch's variance overflowed the float type: x is on a scale that cannot be normalized.
+
+    In training this is what a diverging network's activations do, so `train` reports it as
+    divergence; for a learner's own x it is bad input (a ValueError) to rescale.
+    """
+
+
 def as_float_array(x, name="x"):
     """Return `x` as a float ndarray (float32 stays float32, everything else becomes float64)."""
     try:

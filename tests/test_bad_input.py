@@ -49,7 +49,7 @@ def test_weight_scale_sweep_refuses_an_index_past_the_model(model):
     x, y = np.ones((5, 4)), np.arange(5) % 3
     with pytest.raises(ValueError, match=r"index must be in \[-4, 4\) .*4 layers.*; got 99"):
         bnlib.weight_scale_sweep(model, 99, x, y, [1.0])
-    with pytest.raises(ValueError, match="index must point at a Linear layer; layer 1 is Batch"):
+    with pytest.raises(ValueError, match="layer index 1 must be a Linear layer; it is BatchNorm1d"):
         bnlib.weight_scale_sweep(model, 1, x, y, [1.0])
 
 

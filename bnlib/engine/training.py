@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._blas import one_blas_thread
-from .._checks import check_positive_int, check_rng, check_split
+from .._checks import VarianceOverflowError, check_positive_int, check_rng, check_split
 from .model import SGD, forward_backward, modes_restored, mse_loss, softmax_cross_entropy
 
 
@@ -67,11 +67,14 @@ def _blown_up(model):
 def _guarded(fn, model, *args):
     """fn(model, *args), or None if it failed because the model blew up (divergence).
 
-    bnlib's layers reject non-finite input with a ValueError: after a blow-up that is
-    divergence; with finite parameters it is a real error, and is raised.
+    bnlib's layers reject non-finite input with a ValueError: after a blow-up (or when the
+    activations grew so large that a batch variance overflows) that is divergence; with finite
+    parameters it is a real error, and is raised.
     """
     try:
         return fn(model, *args)
+    except VarianceOverflowError:
+        return None
     except ValueError:
         if _blown_up(model):
             return None

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import (
+    VarianceOverflowError,
     check_affine_and_running,
     check_batch,
     check_cache,
@@ -130,7 +131,7 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     with np.errstate(over="ignore", invalid="ignore"):
         x_hat, xc, var, inv_std = normalize(x, eps)
     if not np.isfinite(var).all():
-        raise ValueError(
+        raise VarianceOverflowError(
             f"x is too large to normalize in {x.dtype}: its batch variance overflows (largest "
             f"|x| = {np.abs(x).max():.3g}); wanted |x - batch mean| well below "
             f"sqrt({np.finfo(x.dtype).max:.3g}) = {np.sqrt(np.finfo(x.dtype).max):.3g}: rescale x"

@@ -80,7 +80,7 @@ def weight_scale_sweep(model, index, x, y, scales):
     index = check_index(index, "index", len(model), "layers in the model")
     if not isinstance(model[index], Linear):
         raise ValueError(
-            f"index must point at a Linear layer; layer {index} is {type(model[index]).__name__}"
+            f"layer index {index} must be a Linear layer; it is {type(model[index]).__name__}"
         )
     work = copy.deepcopy(model).train()
     layer = work[index]
