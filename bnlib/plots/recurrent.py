@@ -7,11 +7,12 @@ from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
 COLORS = {"plain RNN": GREY, "BN-RNN, gamma 0.1": BLUE, "BN-RNN, gamma 1": GREEN}
 
 
-def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5):
+def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5, kind="batch"):
     """Batch statistics of a recurrent pre-activation at each timestep: mean (T, H) and
     var (T, H), one value per timestep and unit. Left: the means of the first `units` units, one
     line each (each its own marker); right: the median variance over units, its band the 10th to
-    90th percentile."""
+    90th percentile. `kind` names the statistics in the titles ("batch", or "running" for a
+    trained layer's running averages)."""
     ax0, ax1 = _axes(axes, 2)
     t = np.arange(mean.shape[0])
     palette, markers = (BLUE, ORANGE, GREEN, GREY, "k"), "osD^v<>p*h"
@@ -21,10 +22,12 @@ def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5):
     lo, mid, hi = np.percentile(var, [10, 50, 90], axis=1)
     ax1.fill_between(t, lo, hi, color=BLUE, alpha=0.25, lw=0, label="units, 10-90th pct")
     ax1.plot(t, mid, color=BLUE, marker=".", label="median over units")
-    for ax, name in ((ax0, "batch mean"), (ax1, "batch variance")):
-        ax.set(xlabel="timestep t", title=f"{name} of ${title}$ per timestep")
+    for ax, name in ((ax0, "mean"), (ax1, "variance")):
+        ax.set(xlabel="timestep t", title=f"{kind} {name} of ${title}$ per timestep")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, frameon=False)
+    # Below the axes: the units' paths cross the whole panel, so no spot inside is free.
+    ax0.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5)
+    ax1.legend(fontsize=7, frameon=False, loc="upper left")
     return np.array([ax0, ax1])
 
 
@@ -89,15 +92,17 @@ def gradient_through_time(view, axes=None):
 
 def seed_accuracy_curves(runs, ax=None, title="test accuracy"):
     """Test accuracy against step for several settings, each run with several seeds:
-    `runs` maps label -> list of Histories; the line is the mean, the band the min-max."""
+    `runs` maps label -> list of Histories; the line is the mean (each setting its own colour,
+    line style and marker), the band the min-max."""
     (ax,) = _axes(ax, 1, width=5.0)
-    palette = (GREY, BLUE, GREEN, ORANGE)
+    palette, styles, markers = (GREY, BLUE, GREEN, ORANGE, "k"), ("-", "--", "-.", ":"), ".osD^"
     for k, (label, histories) in enumerate(runs.items()):
         acc = np.array([h.test_accuracy for h in histories])
         steps = histories[0].eval_steps
         color = COLORS.get(label, palette[k % len(palette)])
         ax.fill_between(steps, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
-        ax.plot(steps, acc.mean(0), color=color, marker=".", label=f"{label} ({len(acc)} seeds)")
+        ax.plot(steps, acc.mean(0), color=color, ls=styles[k % 4], marker=markers[k % 5], ms=4,
+                label=f"{label} ({len(acc)} seeds)")  # fmt: skip
     ax.set(title=title, xlabel="training step", ylabel="fraction correct", ylim=(0, 1.02))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
