@@ -12,9 +12,9 @@ from bnlib import RNN, LastStep, experiments, numerical_gradient, rel_error
 NORMS = ["batch", "layer", None]
 
 
-def _rnn(norm, seed=0, d=3, h=5):
+def _rnn(norm, seed=0, d=3, h=5, **options):
     rng = np.random.default_rng(seed)
-    rnn = RNN(d, h, rng, norm=norm, gamma_init=0.7)
+    rnn = RNN(d, h, rng, norm=norm, gamma_init=0.7, **options)
     rnn.b = 0.1 * rng.standard_normal(h)
     if norm is not None:  # gammas away from their common initial value, so a swap would show
         rnn.gamma_x, rnn.gamma_h = rng.uniform(0.5, 1.5, h), rng.uniform(0.5, 1.5, h)
@@ -22,9 +22,10 @@ def _rnn(norm, seed=0, d=3, h=5):
 
 
 @pytest.mark.parametrize("mode", ["train", "eval"])
-@pytest.mark.parametrize("norm", NORMS)
+@pytest.mark.parametrize("norm", [*NORMS, "batch, pooled input"])
 def test_gradients_match_finite_differences(norm, mode):
-    rnn, x, dhs = _rnn(norm)
+    pooled = norm == "batch, pooled input"
+    rnn, x, dhs = _rnn("batch", pool_input=True) if pooled else _rnn(norm)
     if mode == "eval":  # eval mode: running statistics from a few training batches first
         for k in range(3):
             rnn.forward(x + k)
@@ -67,6 +68,39 @@ def test_batch_norm_statistics_are_per_timestep_over_the_batch_only():
     np.testing.assert_allclose(u_x.var(axis=0), rnn.gamma_x**2 * rnn.pre_x.var(0) / (
         rnn.pre_x.var(0) + rnn.eps), rtol=1e-10)  # fmt: skip
     np.testing.assert_array_equal(rnn.pre_h[:, 0], 0.0)  # h_{-1} = 0
+
+
+def test_pooled_input_statistics_are_over_batch_and_time_and_the_recurrent_term_per_timestep():
+    rnn, x, _ = _rnn("batch", pool_input=True)
+    hs = rnn.forward(x)
+    n, T, h = rnn.pre_x.shape
+    flat, _ = bnlib.batchnorm_forward(rnn.pre_x.reshape(n * T, h), rnn.gamma_x, 0.0, eps=rnn.eps)
+    u_x = flat.reshape(n, T, h)
+    u_h, _ = bnlib.batchnorm_forward(rnn.pre_h, rnn.gamma_h, 0.0, eps=rnn.eps)
+    np.testing.assert_allclose(hs, np.tanh(u_x + u_h + rnn.b), rtol=0, atol=1e-13)
+    assert np.abs(u_x.mean(axis=0)).max() > 0.1  # single timesteps are not centred ...
+    np.testing.assert_allclose(u_x.mean(axis=(0, 1)), 0.0, atol=1e-12)  # ... but all of them are
+    # One running row, blended like PyTorch's over n * T values; h keeps one row per timestep.
+    var = rnn.pre_x.reshape(n * T, h).var(0) * (n * T) / (n * T - 1)
+    np.testing.assert_allclose(rnn.running_mean_x, 0.1 * rnn.pre_x.mean((0, 1))[None], rtol=1e-12)
+    np.testing.assert_allclose(rnn.running_var_x, 0.9 + 0.1 * var[None], rtol=1e-12)
+    assert rnn.running_mean_h.shape == (6, 5) and "pool_input=True" in repr(rnn)
+    rnn.forward(x[:, :2])  # a shorter batch still updates the one row
+    assert rnn.running_mean_x.shape == (1, 5)
+    mean_x, var_x, _, _ = rnn.running_stats(9)  # eval: the one row at every timestep
+    np.testing.assert_array_equal(var_x, np.broadcast_to(rnn.running_var_x, (9, 5)))
+    hs_eval = rnn.eval().forward(x)
+    u_x = rnn.gamma_x * (rnn.pre_x - mean_x[:6]) / np.sqrt(var_x[:6] + rnn.eps)
+    u_h0 = -rnn.gamma_h * rnn.running_mean_h[0] / np.sqrt(rnn.running_var_h[0] + rnn.eps)
+    np.testing.assert_allclose(hs_eval[:, 0], np.tanh(u_x[:, 0] + u_h0 + rnn.b), atol=1e-14)
+
+
+def test_pool_input_needs_batch_norm_and_a_bool():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="pool_input=True needs norm=\"batch\"; got norm='layer'"):
+        RNN(3, 4, rng, norm="layer", pool_input=True)
+    with pytest.raises(TypeError, match="pool_input must be True or False; got 1"):
+        RNN(3, 4, rng, pool_input=1)
 
 
 def test_running_statistics_per_timestep_follow_pytorch():
@@ -247,8 +281,13 @@ def test_gradient_through_time_numbers():
     assert large.tanh_slope < 0.6 < 0.95 < small.tanh_slope
     # ... but the recurrent batch norm divides by a smaller spread: gamma / sigma grows.
     assert large.recurrent_gain > 1.3 > 1.0 > small.recurrent_gain
-    # Measured here: the plain RNN loses the most gradient per step, and gamma 1 the least.
+    # Measured here: the plain RNN loses the most gradient per step, and gamma 1 the least ...
     assert plain.step_gain < small.step_gain < large.step_gain
+    # ... as the root-mean-square slope times gamma / sigma predicts (the mean slope times gamma /
+    # sigma would not: it falls from gamma 0.1 to 1).
+    predicted = [f.rms_slope * f.recurrent_gain for f in (small, large)]
+    assert predicted[0] < predicted[1] and large.tanh_slope * large.recurrent_gain < predicted[0]
+    assert small.step_gains.shape == (2,) and np.isclose(small.step_gains.mean(), small.step_gain)
     assert np.isnan(plain.recurrent_gain)
     np.testing.assert_allclose(small.ratio(63), 1.0)
 

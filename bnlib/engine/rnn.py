@@ -6,8 +6,15 @@ The two normalizations are separate and have no beta of their own: b is the one 
 norm="batch" the statistics are taken over the batch for each timestep separately, so the
 (N, T, H) array x @ Wx is batch-normalized over axis 0 only (one mean per timestep and unit);
 running statistics are kept per timestep up to T_max, the longest training sequence, and eval
-mode uses T_max's for every later timestep. The math is `bnlib.norms`'; this module loops over
-time and keeps the books. `LastStep` hands the last hidden state to a classifier head.
+mode uses T_max's for every later timestep. With pool_input=True the input term x_t @ Wx is
+instead normalized sequence-wise (Laurent et al. 2016, Deep Speech 2): one mean and variance per
+unit over the batch AND time, as PyTorch's nn.BatchNorm1d(H) does to an (N, H, T) input; the
+recurrent term stays per timestep (its h_{t-1} exists only step by step, and its statistics
+change with t). norm="layer" also normalizes the two terms separately (Cooijmans-style), each
+over its own H units; Ba et al.'s layer-norm RNN normalizes their SUM instead. At t = 0 the
+recurrent term is the layer norm of a zero vector, which is 0. The math is `bnlib.norms`'; this
+module loops over time and keeps the books. `LastStep` hands the last hidden state to a
+classifier head.
 """
 
 import numpy as np
@@ -56,7 +63,9 @@ class RNN(_Layer):
     the two normalizations); after `backward`, `dh` (N, T, H) holds the loss gradient with
     respect to every h_t, through all later timesteps. Running statistics `running_mean_x`,
     `running_var_x`, `running_mean_h`, `running_var_h` have shape (T_max, H); an untrained
-    layer's eval mode uses mean 0 and variance 1 (PyTorch's initial values).
+    layer's eval mode uses mean 0 and variance 1 (PyTorch's initial values). With
+    `pool_input=True` (norm "batch" only) the input term's statistics are pooled over batch and
+    time: `running_mean_x` and `running_var_x` then have one row, (1, H), used at every timestep.
 
     >>> rnn = RNN(3, 4, rng=np.random.default_rng(0))
     >>> hs = rnn.forward(np.arange(30.0).reshape(2, 5, 3) ** 2)
@@ -74,12 +83,18 @@ class RNN(_Layer):
         eps=1e-5,
         momentum=0.1,
         init_scale=1.0,
+        pool_input=False,
     ):
         self.input_size = check_positive_int(input_size, "input_size")
         self.hidden_size = h = check_positive_int(hidden_size, "hidden_size")
         check_rng(rng)
         check_choice(norm, "norm", RNN_NORMS)
         self.norm, self.eps, self.momentum = norm, check_eps(eps), check_momentum(momentum)
+        if not isinstance(pool_input, bool):
+            raise TypeError(f"pool_input must be True or False; got {pool_input!r}")
+        if pool_input and norm != "batch":
+            raise ValueError(f'pool_input=True needs norm="batch"; got norm={norm!r}')
+        self.pool_input = pool_input
         scale = check_positive(init_scale, "init_scale")
         self.Wx = scale / np.sqrt(self.input_size) * rng.standard_normal((self.input_size, h))
         self.Wh = scale / np.sqrt(h) * rng.standard_normal((h, h))
@@ -93,7 +108,8 @@ class RNN(_Layer):
                 np.full(h, float(gamma_init)),
             )
             self.param_names += ("gamma_x", "gamma_h")
-        self.running_mean_x, self.running_var_x = np.zeros((0, h)), np.ones((0, h))
+        rows_x = 1 if pool_input else 0  # pooled: one row from the start; else one per timestep
+        self.running_mean_x, self.running_var_x = np.zeros((rows_x, h)), np.ones((rows_x, h))
         self.running_mean_h, self.running_var_h = np.zeros((0, h)), np.ones((0, h))
         self.num_batches_tracked = np.zeros(0, dtype=int)  # per timestep
         self.dWx = self.dWh = self.db = self.dgamma_x = self.dgamma_h = None
@@ -107,14 +123,20 @@ class RNN(_Layer):
     def running_stats(self, T):
         """(mean_x, var_x, mean_h, var_h), each (T, H): what eval mode uses at t = 0..T-1.
 
-        Timesteps t >= T_max get T_max's statistics (row T_max - 1), as in Cooijmans et al.
+        Timesteps t >= T_max get T_max's statistics (row T_max - 1), as in Cooijmans et al.;
+        with pool_input the input term's one row is used at every timestep.
         """
         T, h = check_positive_int(T, "T"), self.hidden_size
         if self.T_max == 0:
             return np.zeros((T, h)), np.ones((T, h)), np.zeros((T, h)), np.ones((T, h))
         rows = np.minimum(np.arange(T), self.T_max - 1)
-        stats = (self.running_mean_x, self.running_var_x, self.running_mean_h, self.running_var_h)
-        return tuple(s[rows] for s in stats)
+        rows_x = np.zeros(T, dtype=int) if self.pool_input else rows
+        return (
+            self.running_mean_x[rows_x],
+            self.running_var_x[rows_x],
+            self.running_mean_h[rows],
+            self.running_var_h[rows],
+        )
 
     def forward(self, x):
         """x (N, T, D) -> hs (N, T, H); batch norm in training also updates the running stats."""
@@ -125,7 +147,11 @@ class RNN(_Layer):
             check_batch_of_many(x, "call .eval() to use the running statistics, or norm='layer'")
         stats = (None,) * 4 if batch_stats or self.norm != "batch" else self.running_stats(T)
         self.pre_x = x @ self.Wx
-        u_x, cache_x = self._normalize(self.pre_x, "x", stats[0], stats[1])
+        if batch_stats and self.pool_input:  # one set of statistics over batch and time
+            u_x, cache_x = self._normalize(self.pre_x.reshape(n * T, h), "x", None, None)
+            u_x = u_x.reshape(n, T, h)
+        else:
+            u_x, cache_x = self._normalize(self.pre_x, "x", stats[0], stats[1])
         self.pre_h, hs, caches_h = np.zeros((n, T, h)), np.empty((n, T, h)), []
         for t in range(T):
             if t:
@@ -160,7 +186,11 @@ class RNN(_Layer):
                 self.dWh += hs[:, t - 1].T @ da
                 carry = da @ self.Wh.T
         self.db = du_x.sum(axis=(0, 1))
-        da_x, self.dgamma_x = self._normalize_backward(du_x, cache_x)
+        pooled = self.pool_input and isinstance(cache_x, BatchNormCache)
+        da_x, self.dgamma_x = self._normalize_backward(
+            du_x.reshape(n * T, h) if pooled else du_x, cache_x
+        )
+        da_x = da_x.reshape(n, T, h)
         self.dWx = x.reshape(-1, self.input_size).T @ da_x.reshape(-1, h)
         if self.norm is None:
             self.dgamma_x = self.dgamma_h = None
@@ -197,19 +227,26 @@ class RNN(_Layer):
         extra = T - self.T_max
         if extra > 0:  # new timesteps start from PyTorch's initial values: mean 0, variance 1
             zeros, ones = np.zeros((extra, h)), np.ones((extra, h))
-            self.running_mean_x = np.vstack([self.running_mean_x, zeros])
-            self.running_var_x = np.vstack([self.running_var_x, ones])
+            if not self.pool_input:
+                self.running_mean_x = np.vstack([self.running_mean_x, zeros])
+                self.running_var_x = np.vstack([self.running_var_x, ones])
             self.running_mean_h = np.vstack([self.running_mean_h, zeros])
             self.running_var_h = np.vstack([self.running_var_h, ones])
             self.num_batches_tracked = np.concatenate([self.num_batches_tracked, [0] * extra])
         mean_x, mean_h = self.pre_x.mean(axis=0), self.pre_h.mean(axis=0)
+        if self.pool_input:  # one row, over n * T values; counted by batches (t = 0 is in each)
+            self.running_mean_x[0], self.running_var_x[0] = update_running_stats(
+                self.running_mean_x[0], self.running_var_x[0], self.pre_x.mean(axis=(0, 1)),
+                cache_x.var, n * T, self.momentum, int(self.num_batches_tracked[0]) + 1,
+            )  # fmt: skip
         for t in range(T):
             self.num_batches_tracked[t] += 1
             count = int(self.num_batches_tracked[t])
-            self.running_mean_x[t], self.running_var_x[t] = update_running_stats(
-                self.running_mean_x[t], self.running_var_x[t], mean_x[t], cache_x.var[t],
-                n, self.momentum, count,
-            )  # fmt: skip
+            if not self.pool_input:
+                self.running_mean_x[t], self.running_var_x[t] = update_running_stats(
+                    self.running_mean_x[t], self.running_var_x[t], mean_x[t], cache_x.var[t],
+                    n, self.momentum, count,
+                )  # fmt: skip
             self.running_mean_h[t], self.running_var_h[t] = update_running_stats(
                 self.running_mean_h[t], self.running_var_h[t], mean_h[t], caches_h[t].var,
                 n, self.momentum, count,
@@ -217,6 +254,7 @@ class RNN(_Layer):
 
     def __repr__(self):
         gamma = "" if self.norm is None else f", gamma_x[0]={self.gamma_x[0]:.3g}"
+        gamma += ", pool_input=True" if self.pool_input else ""
         return (
             f"RNN({self.input_size}, {self.hidden_size}, norm={self.norm!r}{gamma}, "
             f"training={self.training})"

@@ -20,6 +20,8 @@ class GradientFlow(NamedTuple):
     tanh_slope: float  # mean tanh'(z_t) = 1 - h_t^2 over examples, units and t >= 1
     recurrent_gain: float  # median gamma_h / std(h_{t-1} @ Wh) over units and t >= 1 (nan: plain)
     step_gain: float  # measured: (||dL/dh_8|| / ||dL/dh_{T-1}||) ** (1 / (T - 9)), seeds' mean
+    rms_slope: float  # root-mean-square slope sqrt(E[(1 - h_t^2)^2]), same average as tanh_slope
+    step_gains: np.ndarray  # (seeds,) the measured gain per step of each seed
 
     def ratio(self, t):
         """||dL/dh_t|| / ||dL/dh_{T-1}|| per seed: how much gradient survives back to t."""
@@ -34,10 +36,10 @@ def rnn_gradient_flow(gamma_init, x, y, hidden_size=32, seeds=(0, 1, 2)):
 
     >>> x, y = np.random.default_rng(0).normal(size=(20, 12, 1)), np.arange(20) % 10
     >>> flow = rnn_gradient_flow(0.1, x, y, hidden_size=8, seeds=(0,))
-    >>> flow.norms.shape, bool(0 < flow.tanh_slope <= 1)
-    ((1, 12), True)
+    >>> flow.norms.shape, flow.step_gains.shape, bool(0 < flow.tanh_slope <= flow.rms_slope <= 1)
+    ((1, 12), (1,), True)
     """
-    norms, slopes, gains = [], [], []
+    norms, slopes, squares, gains = [], [], [], []
     for seed in seeds:
         rng = np.random.default_rng(seed)
         norm = None if gamma_init is None else "batch"
@@ -48,13 +50,17 @@ def rnn_gradient_flow(gamma_init, x, y, hidden_size=32, seeds=(0, 1, 2)):
         model.backward(dlogits)
         norms.append(np.linalg.norm(rnn.dh, axis=(0, 2)))
         slopes.append(np.mean(1.0 - hs[:, 1:] ** 2))
+        squares.append(np.mean((1.0 - hs[:, 1:] ** 2) ** 2))
         if gamma_init is not None:
             gains.append(np.median(rnn.gamma_h / np.sqrt(rnn.pre_h[:, 1:].var(0) + rnn.eps)))
     norms = np.array(norms)
     gain = float(np.mean(gains)) if gains else float("nan")
     start = min(8, norms.shape[1] - 1)  # after the first few steps, where every h is alike
     step = (norms[:, start] / norms[:, -1]) ** (1.0 / max(1, norms.shape[1] - 1 - start))
-    return GradientFlow(gamma_init, norms, float(np.mean(slopes)), gain, float(step.mean()))
+    rms = float(np.sqrt(np.mean(squares)))
+    return GradientFlow(
+        gamma_init, norms, float(np.mean(slopes)), gain, float(step.mean()), rms, step
+    )
 
 
 def digits_by_pixel(n=100):
