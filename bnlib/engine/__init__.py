@@ -27,6 +27,7 @@ from .training import (
     fit_regression,
     grad_norms,
     train,
+    weight_norms,
 )
 
 __all__ = [
@@ -72,4 +73,5 @@ __all__ = [
     "train",
     "train_mode_accuracy",
     "train_mode_forward",
+    "weight_norms",
 ]

@@ -18,8 +18,10 @@ from ..engine.training import train
 from ..probes.ics import layer_input_histograms
 from ._panel import SliderPanel
 
-EDGES = np.linspace(-10, 10, 81)  # bins of 0.25; values beyond +-10 fall in the end bins
 SATURATED_AT = 2.887  # |y| where the sigmoid's slope falls to 0.05, a fifth of its peak
+# Bins of 0.24 with +-SATURATED_AT on two edges, so the saturated fraction is counted exactly;
+# values beyond +-10.1 fall in the end bins.
+EDGES = SATURATED_AT / 12 * np.arange(-42, 43)
 SIZES = [64, 100, 100, 100, 10]
 
 
@@ -29,9 +31,9 @@ class LayerInputView(NamedTuple):
     edges: np.ndarray  # (B + 1,)
     fractions: dict  # label -> (B,) fraction of the layer's inputs in each bin at `step`
     start: dict  # label -> (B,) the same at step 0
-    mean: dict  # label -> float, from the bin centres
-    std: dict  # label -> float
-    saturated: dict  # label -> fraction of inputs with |y| > SATURATED_AT (bin centres)
+    mean: dict  # label -> float, from the bin centres (so to about a bin's width)
+    std: dict  # label -> float, from the bin centres
+    saturated: dict  # label -> fraction of inputs with |y| > SATURATED_AT (exact on EDGES)
     ymax: float  # a fixed height for every step, so heights compare across steps
 
 
@@ -86,6 +88,8 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
     first = next(iter(runs.values())).records[name]
     layer = int(np.clip(layer, 1, first.shape[1]))
     centres = 0.5 * (edges[1:] + edges[:-1])
+    # bins wholly beyond +-SATURATED_AT: exact when those are edges, as on EDGES
+    outside = (edges[:-1] >= SATURATED_AT - 1e-9) | (edges[1:] <= -SATURATED_AT + 1e-9)
     fractions, start, mean, std, saturated = {}, {}, {}, {}, {}
     for label, h in runs.items():
         counts = h.records[name][:, layer - 1].astype(np.float64)
@@ -93,7 +97,7 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
         fractions[label], start[label] = counts[index] / total, counts[0] / total
         mean[label] = float(fractions[label] @ centres)
         std[label] = float(np.sqrt(fractions[label] @ (centres - mean[label]) ** 2))
-        saturated[label] = float(fractions[label][np.abs(centres) > SATURATED_AT].sum())
+        saturated[label] = float(fractions[label][outside].sum())
     ymax = 1.05 * max(
         h.records[name][:, layer - 1].max() / h.records[name][0, layer - 1].sum()
         for h in runs.values()
