@@ -111,7 +111,7 @@ def sweep_accuracy(lr_result, scale_result, axes=None):
         ylabel=f"test accuracy after {lr_result.steps} steps",
     )
     ax1.set(title=f"initial weight scale (lr {lr:g})", xlabel="init scale")
-    ax0.legend(fontsize=7, frameon=False, loc="center left")
+    ax0.legend(fontsize=7, frameon=False, loc="center right")
     return np.array([ax0, ax1])
 
 

@@ -110,7 +110,7 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
 def describe_layer_input_view(v):
     parts = [
         f"{label}: mean {v.mean[label]:+.2f}, std {v.std[label]:.2f}, "
-        f"{100 * v.saturated[label]:.0f}% saturated"
+        f"{100 * v.saturated[label]:.1f}% saturated"
         for label in v.fractions
     ]
     return f"step {v.step}, hidden layer {v.layer}: " + "; ".join(parts)
