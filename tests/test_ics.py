@@ -10,6 +10,7 @@ from bnlib import (
     Linear,
     Sequential,
     Sigmoid,
+    forward_backward,
     ics_recorder,
     internal_covariate_shift,
     layer_input_histograms,
@@ -158,8 +159,9 @@ def test_recorders_in_training():
         "hist": layer_input_histograms(digits.x_train[:40], edges),
     }
     h = train(model, digits, 60, 30, 0.5, gen, record=record, record_every=20)
-    assert h.records["ics"].shape == (3, 2, 2)
+    assert h.records["ics"].shape == (3, 3, 2)  # steps, (l2, cosine, relative), layers 2-3
     assert np.all(h.records["ics"][:, 0] > 0) and np.all(np.abs(h.records["ics"][:, 1]) <= 1)
+    assert np.all(h.records["ics"][:, 2] > 0)
     assert h.records["hist"].shape == (3, 2, 8)
     np.testing.assert_array_equal(h.records["hist"].sum(axis=2), 40 * 16)
 
@@ -173,3 +175,46 @@ def test_histograms_count_outside_values_in_the_end_bins():
         layer_input_histograms(x, [1.0, 0.0])
     with pytest.raises(ValueError, match="at least 1 activation layers"):
         layer_input_histograms(x, [0.0, 1.0])(Sequential([BatchNorm1d(1)]), None, None)
+
+
+def test_relative_row_is_l2_over_the_norm_of_g_and_does_not_scale_with_the_loss():
+    model, (x, y) = _bn_model(), _batch()
+    rows = ics_recorder(0.3)(model, x, y)
+    l2, cosine = internal_covariate_shift(model, x, y, lr=0.3)
+    np.testing.assert_array_equal(rows[:2], [l2, cosine])
+    work = copy.deepcopy(model)
+    forward_backward(work, x, y)
+    g_norms = [np.linalg.norm(work[i].dW) for i in work.find(Linear)[1:]]
+    np.testing.assert_allclose(rows[2], l2 / np.array(g_norms), rtol=1e-12)
+    assert np.all((rows[2] > 0) & (rows[2] < 2))
+
+
+def _noisy_model(per_example):
+    noise = {"scale_noise": 0.5, "shift_noise": 1.0, "per_example": per_example}
+    return mlp([6, 8, 8, 8, 4], noisy_bn=noise, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("per_example", [False, True])
+def test_fresh_noise_puts_the_injected_shift_into_the_measure(per_example):
+    x, y = _batch()
+    model = _noisy_model(per_example)
+    state = model[1].rng.bit_generator.state
+    same, _ = internal_covariate_shift(model, x, y, lr=1e-9)
+    fresh, cos_fresh = internal_covariate_shift(model, x, y, lr=1e-9, fresh_noise=True)
+    assert np.all(same < 1e-6)  # same noise, a tiny step: almost no shift
+    assert np.all(fresh > 1e-3) and np.all(cos_fresh < 0.999)  # new noise alone moves G
+    assert model[1].rng.bit_generator.state == state  # the model's generator is untouched
+    # a model without noisy BN measures the same with or without fresh_noise
+    plain, (x, y) = _bn_model(), _batch()
+    np.testing.assert_array_equal(
+        internal_covariate_shift(plain, x, y, 0.1, fresh_noise=True)[0],
+        internal_covariate_shift(plain, x, y, 0.1)[0],
+    )
+
+
+def test_fresh_noise_must_be_a_bool():
+    model, (x, y) = _bn_model(), _batch()
+    with pytest.raises(TypeError, match="fresh_noise must be True or False; got 1"):
+        internal_covariate_shift(model, x, y, 0.1, fresh_noise=1)
+    with pytest.raises(TypeError, match="fresh_noise must be True or False"):
+        ics_recorder(0.1, fresh_noise="no")

@@ -119,6 +119,38 @@ def test_noisy_batchnorm_gradients_with_the_noise_held_fixed():
     assert _param_check(make, "beta", x, dout) < TOL
 
 
+def test_per_example_noisy_batchnorm_gradients_with_the_noise_held_fixed():
+    rng = np.random.default_rng(6)
+    x, dout = rng.normal(size=(8, 3)), rng.normal(size=(8, 3))
+
+    def make():
+        return NoisyBatchNorm(
+            3, rng=np.random.default_rng(9), scale_noise=0.5, shift_noise=1.0, per_example=True
+        )
+
+    assert _input_check(make, x, dout) < TOL
+    assert _param_check(make, "gamma", x, dout) < TOL
+    assert _param_check(make, "beta", x, dout) < TOL
+
+
+def test_per_example_noise_differs_between_examples_shared_noise_does_not():
+    x = np.random.default_rng(1).normal(size=(64, 5))
+    clean = BatchNorm1d(5).forward(x)
+    for per_example in (False, True):
+        bn = NoisyBatchNorm(
+            5,
+            rng=np.random.default_rng(0),
+            scale_noise=0.0,
+            shift_noise=1.0,
+            per_example=per_example,
+        )
+        shift = bn.forward(x) - clean  # (64, 5): the added c
+        spread_over_examples = shift.std(axis=0).max()
+        assert (spread_over_examples > 0.5) if per_example else (spread_over_examples < 1e-12)
+    with pytest.raises(TypeError, match="per_example must be True or False; got 'yes'"):
+        NoisyBatchNorm(2, rng=np.random.default_rng(0), per_example="yes")
+
+
 def test_noisy_batchnorm_moves_the_distribution_each_step_but_not_in_eval():
     bn = NoisyBatchNorm(50, rng=np.random.default_rng(0), scale_noise=0.5, shift_noise=1.0)
     x = np.random.default_rng(1).normal(size=(64, 50))

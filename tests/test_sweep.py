@@ -17,6 +17,9 @@ def test_each_run_is_the_same_as_train_with_that_seed():
         assert r.accuracy[0, j] == h.final_accuracy
         assert r.start_loss[0, j] == h.loss[0]
         assert r.end_loss[0, j] == pytest.approx(h.loss[-10:].mean())
+        model = mlp(SIZES, batchnorm=True, rng=np.random.default_rng(seed))
+        start = [np.linalg.norm(model[i].W) for i in (0, 3)]
+        np.testing.assert_array_equal(r.start_norms[0, j], start)
     assert r.seeds.tolist() == [3, 4] and r.steps == 40
 
 
@@ -65,3 +68,15 @@ def test_bad_input_is_named():
         sweep(DIGITS, SIZES, [{"lr": 0.1}], seeds=())
     with pytest.raises(ValueError, match="steps must be >= 1"):
         sweep(DIGITS, SIZES, [{"lr": 0.1}], steps=0)
+
+
+def test_weight_norms_grow_with_bn_and_follow_where():
+    settings = [{"lr": 5.0, "batchnorm": True}, {"lr": 0.5, "batchnorm": True}]
+    r = sweep(DIGITS, SIZES, settings, seeds=(0, 1), steps=30)
+    assert r.start_norms.shape == r.end_norms.shape == (2, 2, 2)
+    # plain SGD only grows the norm of weights in front of BN, faster at the larger rate
+    assert np.all(r.end_norms[:, :, 0] > r.start_norms[:, :, 0])
+    growth = r.end_norms[:, :, 0] / r.start_norms[:, :, 0]
+    assert np.all(growth[0] > growth[1])
+    picked = r.where(lr=0.5)
+    np.testing.assert_array_equal(picked.end_norms, r.end_norms[1:])

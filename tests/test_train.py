@@ -14,6 +14,7 @@ from bnlib import (
     mlp,
     softmax_cross_entropy,
     train,
+    weight_norms,
 )
 
 DIGITS = load_digits()
@@ -72,6 +73,21 @@ def test_recorders_see_every_record_step():
     assert (np.diff(h.records["pct"], axis=2) >= 0).all()  # percentiles are ordered
     bn = model[model.find(BatchNorm1d)[-1]]
     assert bn.num_batches_tracked == 120  # recording never touched the real model
+
+
+def test_weight_norms_recorder_follows_the_weights_every_step():
+    model, h = _run(steps=30, record={"w": weight_norms}, record_every=1)
+    assert h.records["w"].shape == (30, 4)
+    final = [np.linalg.norm(model[i].W) for i in model.find(type(model[0]))]
+    # recorded before each update: the last row is one step before the final weights
+    assert not np.allclose(h.records["w"][-1], final)
+    gen = np.random.default_rng(0)
+    fresh = mlp(SIZES, batchnorm=True, rng=gen)
+    np.testing.assert_allclose(
+        h.records["w"][0], [np.linalg.norm(fresh[i].W) for i in fresh.find(type(fresh[0]))]
+    )
+    # the first layer's norm only grows under plain SGD (its gradient is orthogonal to W)
+    assert np.all(np.diff(h.records["w"][:, 0]) > 0)
 
 
 def test_percentile_recorder_with_bn_sees_normalized_inputs():

@@ -83,3 +83,27 @@ def test_every_panel_redraws_for_every_slider_value(name):
             assert panel.readout.value or panel.describe is None
         assert len(seen) > 2, f"{name}: moving {slider_name} did not change the figure"
         slider.value = default
+
+
+def test_layer_input_view_counts_the_saturated_inputs_exactly():
+    """The saturated fraction from the recorded histograms equals the fraction of raw sigmoid
+    inputs with |y| > 2.887 (the bins have that threshold on an edge)."""
+    from bnlib import load_digits, mlp, train
+    from bnlib.probes.ics import layer_input_histograms
+    from bnlib._numerics import SATURATED_AT
+    from bnlib.experiments import EDGES
+    from bnlib.views import layer_input_view
+
+    digits, runs, raw = load_digits(), {}, {}
+    x = digits.x_train[:200]
+    for label, scale in (("small", 1.0), ("large", 4.0)):
+        gen = np.random.default_rng(0)
+        model = mlp([64, 30, 30, 10], init_scale=scale, rng=gen)
+        raw[label] = model.forward(x, upto=model.find(type(model[1]))[-1])
+        record = {"histograms": layer_input_histograms(x, EDGES)}
+        runs[label] = train(model, digits, 2, 60, 0.1, gen, record=record, record_every=1)
+    view = layer_input_view(runs, step=0, layer=2)
+    for label, y in raw.items():
+        assert view.saturated[label] == pytest.approx(np.mean(np.abs(y) > SATURATED_AT), abs=1e-12)
+    assert view.saturated["large"] > 0.1
+    assert np.any(np.isclose(EDGES, SATURATED_AT)) and np.any(np.isclose(EDGES, -SATURATED_AT))

@@ -244,24 +244,34 @@ class NoisyBatchNorm(BatchNorm1d):
 
     After normalizing, each feature j is mapped to a_j * y_j + c_j with a_j ~ Uniform(1 -
     scale_noise, 1 + scale_noise) and c_j ~ Normal(0, shift_noise^2), redrawn at every forward
-    call: the distribution the next layer sees keeps moving (a simple version of the "noisy
-    BN" of Santurkar et al. 2018, which injects a time-varying shift and scale). Eval mode adds
+    call: the distribution the next layer sees keeps moving. By default one a_j and one c_j
+    are shared by the whole batch (a time-varying shift and scale of each feature); with
+    `per_example=True` every example gets its own i.i.d. draws, a_ij and c_ij, the "noisy BN"
+    of Santurkar et al. 2018, which perturbs each activation of each example. Eval mode adds
     no noise.
 
     >>> bn = NoisyBatchNorm(2, rng=np.random.default_rng(0), shift_noise=1.0)
     >>> out = bn.forward(np.array([[0.0, 1.0], [2.0, 5.0]]))
     >>> bool(abs(out.mean()) > 0.1)
     True
+    >>> each = NoisyBatchNorm(2, rng=np.random.default_rng(0), scale_noise=0.0, per_example=True)
+    >>> bool(abs(each.forward(np.array([[0.0, 1.0], [2.0, 5.0]])).sum(axis=0)).max() > 0.1)
+    True
     """
 
-    def __init__(self, num_features, rng, scale_noise=0.5, shift_noise=0.5, **kwargs):
+    def __init__(
+        self, num_features, rng, scale_noise=0.5, shift_noise=0.5, per_example=False, **kwargs
+    ):
         super().__init__(num_features, **kwargs)
         check_rng(rng)
         if not 0.0 <= scale_noise < 1.0:
             raise ValueError(f"scale_noise must be in [0, 1); got {scale_noise!r}")
         if not shift_noise >= 0.0:
             raise ValueError(f"shift_noise must be >= 0; got {shift_noise!r}")
+        if not isinstance(per_example, bool):
+            raise TypeError(f"per_example must be True or False; got {per_example!r:.40}")
         self.rng, self.scale_noise, self.shift_noise = rng, scale_noise, shift_noise
+        self.per_example = per_example
         self._noise_scale = None
 
     def forward(self, x):
@@ -269,9 +279,9 @@ class NoisyBatchNorm(BatchNorm1d):
         if not self.training:
             self._noise_scale = None
             return out
-        d = self.num_features
-        self._noise_scale = self.rng.uniform(1 - self.scale_noise, 1 + self.scale_noise, d)
-        return self._noise_scale * out + self.rng.normal(0.0, self.shift_noise, d)
+        shape = out.shape if self.per_example else self.num_features
+        self._noise_scale = self.rng.uniform(1 - self.scale_noise, 1 + self.scale_noise, shape)
+        return self._noise_scale * out + self.rng.normal(0.0, self.shift_noise, shape)
 
     def backward(self, dout):
         if self._noise_scale is not None:
@@ -281,5 +291,6 @@ class NoisyBatchNorm(BatchNorm1d):
     def __repr__(self):
         return (
             f"NoisyBatchNorm({self.num_features}, scale_noise={self.scale_noise}, "
-            f"shift_noise={self.shift_noise}, training={self.training})"
+            f"shift_noise={self.shift_noise}, per_example={self.per_example}, "
+            f"training={self.training})"
         )

@@ -148,10 +148,10 @@ def mlp(
     BatchNorm1d to every hidden layer, `bn_position` "before" (Linear -> BN -> act, as Ioffe &
     Szegedy; the Linear then has no bias, beta replaces it) or "after" (Linear -> act -> BN);
     init_scale for every Linear; rng a Generator (required); noisy_bn a dict of NoisyBatchNorm
-    options (scale_noise, shift_noise) to use noisy BN layers drawing from `rng`; norm names
-    the normalization of every hidden layer instead ("batch", "layer", "group", "renorm" or a
-    callable width -> layer, see `norm_layers.make_norm`; batchnorm=True is norm="batch"),
-    placed by `bn_position`; the Linear before a batch or renorm layer has no bias.
+    options (scale_noise, shift_noise, per_example) to use noisy BN layers drawing from `rng`;
+    norm names the normalization of every hidden layer instead ("batch", "layer", "group",
+    "renorm" or a callable width -> layer, see `norm_layers.make_norm`; batchnorm=True is
+    norm="batch"), placed by `bn_position`; the Linear before a batch or renorm layer has no bias.
     Returns: a Sequential whose last layer is a Linear producing the C logits.
 
     >>> mlp([64, 100, 10], batchnorm=True, rng=np.random.default_rng(0))

@@ -5,12 +5,15 @@ recording what each hidden layer's sigmoids receive.
 import numpy as np
 
 from .._checks import check_positive_int
+from .._numerics import SATURATED_AT
 from ..data import load_digits
 from ..engine.model import mlp
 from ..engine.training import train
 from ..probes.ics import layer_input_histograms
 
-EDGES = np.linspace(-10, 10, 81)  # bins of 0.25; values beyond +-10 fall in the end bins
+# Bins of 0.24 with +-SATURATED_AT on two edges, so the saturated fraction is counted exactly;
+# values beyond +-10.1 fall in the end bins.
+EDGES = SATURATED_AT / 12 * np.arange(-42, 43)
 
 
 SIZES = [64, 100, 100, 100, 10]

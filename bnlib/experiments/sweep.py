@@ -14,6 +14,7 @@ import numpy as np
 from .._checks import check_positive_int, check_seeds
 from ..engine.model import mlp
 from ..engine.training import train
+from ..probes.recorders import weight_norms
 
 DIVERGED_FACTOR = 2.0
 DEFAULTS = {"lr": None, "init_scale": 1.0, "batchnorm": False, "noisy_bn": None}
@@ -28,6 +29,8 @@ class SweepResult(NamedTuple):
     accuracy: np.ndarray  # (K, S) final test accuracy (NaN where the loss stopped being finite)
     start_loss: np.ndarray  # (K, S) training loss of the first step (at the initial weights)
     end_loss: np.ndarray  # (K, S) mean of the last 10 steps (inf if it stopped being finite)
+    start_norms: np.ndarray | None = None  # (K, S, L) ||W|| of every Linear layer at the start
+    end_norms: np.ndarray | None = None  # (K, S, L) the same after the run
 
     @property
     def diverged(self):
@@ -49,6 +52,8 @@ class SweepResult(NamedTuple):
             accuracy=self.accuracy[keep],
             start_loss=self.start_loss[keep],
             end_loss=self.end_loss[keep],
+            start_norms=None if self.start_norms is None else self.start_norms[keep],
+            end_norms=None if self.end_norms is None else self.end_norms[keep],
         )
 
     def summary(self):
@@ -81,12 +86,13 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
     lr (required), init_scale, batchnorm, noisy_bn (as in `mlp`); seeds ints, each seeding one
     Generator that draws the initial weights and then the minibatches (so BN and no BN with the
     same seed start from the same weights); steps per run; batch_size; activation.
-    Returns: SweepResult.
+    Returns: SweepResult, with every Linear layer's ||W|| at the start and the end of each run
+    (with BN after a layer, its effective learning rate is lr / ||W||^2).
 
     >>> from bnlib.data import load_digits
     >>> r = sweep(load_digits(), [64, 16, 10], [{"lr": 0.5}, {"lr": 1e4}], seeds=(0, 1), steps=30)
-    >>> r.accuracy.shape, r.diverged.tolist()
-    ((2, 2), [[False, False], [True, True]])
+    >>> r.accuracy.shape, r.diverged.tolist(), r.end_norms.shape
+    ((2, 2), [[False, False], [True, True]], (2, 2, 2))
     """
     settings = tuple(_setting(s) for s in settings)
     if not settings:
@@ -95,6 +101,7 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
     steps = check_positive_int(steps, "steps")
     shape = (len(settings), len(seeds))
     accuracy, start, end = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.inf)
+    norms = np.full((2, *shape, len(sizes) - 1), np.nan)  # start, end
     for k, s in enumerate(settings):
         for j, seed in enumerate(seeds):
             rng = np.random.default_rng(seed)
@@ -106,9 +113,12 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
                 rng=rng,
                 noisy_bn=s["noisy_bn"],
             )
+            norms[0, k, j] = weight_norms(model, None, None)
             h = train(model, data, steps, batch_size, s["lr"], rng, eval_every=steps)
+            norms[1, k, j] = weight_norms(model, None, None)
             if len(h.loss):
                 start[k, j] = h.loss[0]
             if not h.diverged:
                 accuracy[k, j], end[k, j] = h.final_accuracy, h.loss[-min(10, steps) :].mean()
-    return SweepResult(settings, np.array(seeds, dtype=int), steps, accuracy, start, end)
+    seeds = np.array(seeds, dtype=int)
+    return SweepResult(settings, seeds, steps, accuracy, start, end, norms[0], norms[1])

@@ -2,11 +2,15 @@
 gradient measure, and layer-input histograms (the slider panel's view)."""
 
 import numpy as np
+from matplotlib.ticker import StrMethodFormatter
 
 from .._numerics import SATURATED_AT
 from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
 
 RUN_COLORS = {"no BN": ORANGE, "BN": BLUE, "noisy BN": GREEN}
+
+
+LINESTYLES = ("-", "--", ":")
 
 
 def _color(label, k=0):
@@ -35,7 +39,9 @@ def percentile_figure(histories, name="percentiles", unit=0, axes=None):
         ax.set(title=f"({letter}) {label}: 15/50/85th pct", xlabel="training step")
         ax.set_ylim(low - pad, high + pad)
     axs[1].set_ylabel(f"input to sigmoid {unit} of the last hidden layer")
-    for ax in axs:
+    last = max(max(h.eval_steps[-1], h.record_steps[-1]) for h in histories.values())
+    for ax in axs:  # one step axis for every panel, so the runs line up
+        ax.set_xlim(0, last)
         ax.grid(alpha=0.3)
     return axs
 
@@ -65,11 +71,12 @@ def _sweep_panel(ax, result, vary, label_of):
             n_div = int(result.diverged[k].sum())
             if n_div:
                 ax.plot(xi, -0.1, "x", color=color, ms=8, mew=2)
-                ax.annotate(
+                ax.annotate(  # the two runs' labels on opposite sides of their marks
                     f"{n_div}/{len(result.seeds)}",
                     (xi, -0.1),
-                    xytext=(4, 4),
+                    xytext=(5, 3) if n % 2 else (-5, 3),
                     textcoords="offset points",
+                    ha="left" if n % 2 else "right",
                     fontsize=7,
                     color=color,
                 )
@@ -77,6 +84,7 @@ def _sweep_panel(ax, result, vary, label_of):
     ax.axhline(-0.1, color="k", lw=0.4)
     values = sorted({s[vary] for s in result.settings})
     ax.set(xscale="log", ylim=(-0.17, 1.02), yticks=[-0.1, 0.1, 0.25, 0.5, 0.75, 1.0])
+    ax.set_xlim(values[0] / 2.5, values[-1] * 2.5)  # room for the outer labels
     ax.set_xticks(values, [f"{v:g}" for v in values])
     ax.set_xticks([], minor=True)
     ax.set_yticklabels(["diverged", "chance", "0.25", "0.5", "0.75", "1"])
@@ -103,25 +111,33 @@ def sweep_accuracy(lr_result, scale_result, axes=None):
         ylabel=f"test accuracy after {lr_result.steps} steps",
     )
     ax1.set(title=f"initial weight scale (lr {lr:g})", xlabel="init scale")
-    ax0.legend(fontsize=7, frameon=False, loc="center left")
+    ax0.legend(fontsize=7, frameon=False, loc="center right")
     return np.array([ax0, ax1])
 
 
 def ics_over_training(histories, name="ics", axes=None):
     """Santurkar et al.'s measure over training, label -> History recorded with `ics_recorder`:
-    ||G - G'|| (left) and cos(G, G') (right); the line is the mean over the weight layers, the
-    band spans the layers."""
+    the scale-free ||G - G'|| / ||G|| (left) and cos(G, G') (right). Each line is the mean over
+    the weight layers measured (2 to L), its band their range (lowest to highest layer)."""
     ax0, ax1 = _axes(axes, 2, width=4.4)
     for k, (label, h) in enumerate(histories.items()):
-        values = h.records[name]  # (R, 2, L - 1)
+        values = h.records[name]  # (R, 3, L - 1): l2, cosine, relative
         color = _color(label, k)
-        for ax, row in ((ax0, values[:, 0]), (ax1, values[:, 1])):
+        for ax, row in ((ax0, values[:, 2]), (ax1, values[:, 1])):
             ax.fill_between(
                 h.record_steps, row.min(axis=1), row.max(axis=1), color=color, alpha=0.2, lw=0
             )
-            ax.plot(h.record_steps, row.mean(axis=1), color=color, label=label)
-    ax0.set(yscale="log", title=r"$\|G - G'\|$ (lower: less shift)", xlabel="training step")
+            ax.plot(
+                h.record_steps, row.mean(axis=1), color=color, ls=LINESTYLES[k % 3], label=label
+            )
+    layers = values.shape[2] + 1
+    ax0.set(
+        yscale="log",
+        title=r"$\|G - G'\| / \|G\|$ (lower: less shift)",
+        xlabel="training step",
+    )
     ax1.set(title=r"$\cos(G, G')$ (1: no shift)", xlabel="training step", ylim=(None, 1.01))
+    ax0.set_ylabel(f"line: mean of layers 2-{layers}; band: their range", fontsize=8)
     for ax in (ax0, ax1):
         ax.legend(fontsize=8, frameon=False)
         ax.grid(alpha=0.3, which="both")
@@ -157,5 +173,7 @@ def layer_inputs(view, axes=None):
         drawn[1].set_data(view.fractions[label], view.edges)
         ax.set_ylim(0, view.ymax)
         ax.set_title(f"{label}: layer {view.layer}, step {view.step}")
+    for ax in axs:  # tick labels of one width: the frozen layout of a panel never clips them
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:.2f}"))
     axs[0].set_ylabel("fraction of inputs per bin")
     return axs

@@ -12,11 +12,13 @@ CURVE = np.linspace(-8, 8, 201)
 
 def sigmoid_regime(view, axes=None):
     """Two views of a `views.sigmoid_view`: the sigmoid input's histogram under the sigmoid
-    curve and its tangent at 0 (the linear regime), and the output's histogram."""
+    curve and its tangent at 0 (the linear regime), and the output's histogram. Inputs beyond
+    the drawn range (+-8) are counted in its end bins, and a note says how many there are."""
     ax0, ax1 = _axes(axes, 2)
     _reset(ax0)
     _reset(ax1)
-    counts, _ = np.histogram(view.y, Y_EDGES)
+    beyond = np.mean(np.abs(view.y) > Y_EDGES[-1])
+    counts, _ = np.histogram(np.clip(view.y, Y_EDGES[0], Y_EDGES[-1]), Y_EDGES)
     # A fixed scale (not "tallest bar = 1"), so a wider histogram is also a lower one.
     ax0.stairs(9 * counts / len(view.y), Y_EDGES, fill=True, color=BLUE, alpha=0.5)
     for side in (-1, 1):
@@ -34,12 +36,23 @@ def sigmoid_regime(view, axes=None):
         ),
     )
     ax0.legend(loc="upper left", fontsize=7, frameon=False)
+    if beyond > 0:
+        ax0.text(
+            0.98,
+            0.5,
+            f"{100 * beyond:.1f}% beyond $\\pm$8,\nin the end bins",
+            transform=ax0.transAxes,
+            ha="right",
+            fontsize=7,
+        )
     counts, _ = np.histogram(view.s, S_EDGES)
-    ax1.stairs(counts / len(view.s), S_EDGES, fill=True, color=GREEN, alpha=0.7)
+    fractions = counts / len(view.s)
+    ax1.stairs(fractions, S_EDGES, fill=True, color=GREEN, alpha=0.7)
     ax1.axvline(view.out_mean, color="k", lw=1.2)
     ax1.set(
         xlim=(0, 1),
-        ylim=(0, 0.4),
+        # A fixed 0.4 keeps sizes comparable between views; taller bars raise it (never clipped).
+        ylim=(0, max(0.4, 1.05 * fractions.max())),
         xlabel="sigmoid output",
         ylabel="fraction of the batch (bins of 0.05)",
         title=f"output: mean {view.out_mean:.2f}, std {view.out_std:.2f}",

@@ -18,6 +18,11 @@ def scale_invariance(scales, results, axes=None):
     middle = len(scales) // 2
     anchor = list(results.values())[-1][1][middle] * scales[middle]
     ax1.loglog(scales, anchor / np.asarray(scales), "k--", lw=1, label=r"$\propto 1/a$")
+    # The loss axis spans at least 0.5, so a change in the third decimal does not look large.
+    low = min(np.min(losses) for losses, _ in results.values())
+    high = max(np.max(losses) for losses, _ in results.values())
+    half = max(0.25, 0.55 * (high - low))
+    ax0.set_ylim((low + high) / 2 - half, (low + high) / 2 + half)
     ax0.set(title="loss on one minibatch", xlabel="a (W multiplied by a)")
     ax1.set(title=r"$\|\partial L/\partial W\|$ of the scaled layer", xlabel="a")
     for ax in (ax0, ax1):
@@ -52,19 +57,26 @@ def gradient_flow(at_init, over_training=None, axes=None):
     `over_training` mapping label -> (steps, ratios)."""
     ncols = 1 if over_training is None else 2
     axs = _axes(axes, ncols, width=4.6)
-    styles = {}
+    styles = {}  # one line style and one marker per label pair, so the legend tells them apart
     for label, norms in at_init.items():
         color = BLUE if "BN" in label.replace("no BN", "") else ORANGE
         key = label.split(",")[-1]
-        ls = styles.setdefault(key, ("-", "--", ":", "-.")[len(styles) % 4])
+        k = styles.setdefault(key, len(styles))
         layers = np.arange(1, len(norms) + 1)
-        axs[0].semilogy(layers, norms, marker="o", color=color, ls=ls, label=label)
+        axs[0].semilogy(
+            layers,
+            norms,
+            marker="os^D"[k % 4],
+            color=color,
+            ls=("-", "--", ":", "-.")[k % 4],
+            label=label,
+        )
     axs[0].set(
         title="gradient norm per layer, at initialization",
         xlabel="layer (1 = first, next to the input)",
         xticks=np.arange(1, len(next(iter(at_init.values()))) + 1),
     )
-    axs[0].legend(fontsize=7, frameon=False)
+    axs[0].legend(fontsize=7, frameon=False, handlelength=3.5)
     axs[0].grid(alpha=0.3, which="both")
     if over_training is not None:
         for k, (label, (steps, ratios)) in enumerate(over_training.items()):

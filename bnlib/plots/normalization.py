@@ -105,8 +105,12 @@ def channel_stats(x, out, ax=None):
         (out.mean(axis=(0, 2, 3)), "mean after"),
         (out.std(axis=(0, 2, 3)), "std after"),
     ]
-    for k, (values, label) in enumerate(stats):
-        ax.bar(channels + (k - 1.5) * 0.2, values, width=0.2, label=label)
+    # A marker on top of each bar, so a bar of height 0 (the means after) is still visible.
+    for k, ((values, label), marker) in enumerate(zip(stats, "osDv", strict=True)):
+        at = channels + (k - 1.5) * 0.2
+        bars = ax.bar(at, values, width=0.2)
+        color = bars.patches[0].get_facecolor()
+        ax.plot(at, values, marker, color=color, mec="k", ms=5, label=label)
     ax.axhline(0, color=GREY, lw=0.8)
     ax.set(xticks=channels, xlabel="channel", title="per-channel statistics over (N, H, W)")
     ax.legend(fontsize=7, frameon=False)

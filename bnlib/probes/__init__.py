@@ -16,7 +16,13 @@ from .landscape import (
     probe_landscape,
     summarize_landscape,
 )
-from .recorders import activation_input_percentiles, bn_input, bn_statistics, grad_norms
+from .recorders import (
+    activation_input_percentiles,
+    bn_input,
+    bn_statistics,
+    grad_norms,
+    weight_norms,
+)
 
 __all__ = [
     "LandscapeProbe",
@@ -25,6 +31,7 @@ __all__ = [
     "bn_input",
     "bn_statistics",
     "grad_norms",
+    "weight_norms",
     "ics_recorder",
     "internal_covariate_shift",
     "landscape_recorder",

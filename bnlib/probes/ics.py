@@ -7,10 +7,13 @@
    the same gradient after every parameter of the layers *below* i (weights, biases, BN gammas
    and betas) has taken its SGD step of size lr computed on that batch. If the layers below
    change what layer i receives, G' differs from G: the shift is ||G - G'|| and cos(G, G').
+   ||G - G'|| grows with the size of the gradients; ||G - G'|| / ||G|| and the cosine do not.
 
 Batch norm layers use batch statistics (training mode), as in the training step being measured;
 their running statistics are updated only in the copies. A `NoisyBatchNorm` draws the same
-noise in every pass, because each pass starts from a copy of the model's generator.
+noise in every pass by default (each pass starts from a copy of the model's generator), so the
+noise it injects is not part of the measured shift; `fresh_noise=True` draws new noise for the
+G' pass, as a next training step would.
 """
 
 import copy
@@ -19,7 +22,7 @@ import numpy as np
 
 from .._blas import one_blas_thread
 from .._checks import check_batch, check_labels, check_positive
-from ..engine.layers import Linear, ReLU, Sigmoid, Tanh
+from ..engine.layers import Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from ..engine.model import Sequential, forward_backward
 
 ACTIVATION_LAYERS = (Sigmoid, Tanh, ReLU)
@@ -34,28 +37,20 @@ def _check_model(model, kind, at_least, what):
     return found
 
 
-def internal_covariate_shift(model, x, y, lr):
-    """Santurkar et al.'s gradient measure of internal covariate shift, one value per weight
-    layer after the first.
+def _check_fresh_noise(fresh_noise):
+    if not isinstance(fresh_noise, bool):
+        raise TypeError(f"fresh_noise must be True or False; got {fresh_noise!r:.40}")
+    return fresh_noise
 
-    Inputs: model a bnlib Sequential with at least two Linear layers; x (N, D) a batch and y
-    (N,) its integer labels; lr > 0 the SGD step the layers below take.
-    Returns: l2 (L - 1,) ||G - G'|| and cosine (L - 1,) cos(G, G') for the 2nd..L-th Linear
-    layer (L = number of Linear layers); cosine is NaN where G or G' is exactly zero.
 
-    >>> from bnlib import mlp
-    >>> gen = np.random.default_rng(0)
-    >>> model = mlp([4, 8, 8, 3], rng=gen)
-    >>> l2, cosine = internal_covariate_shift(model, gen.normal(size=(16, 4)),
-    ...                                       gen.integers(0, 3, 16), lr=0.1)
-    >>> l2.shape, bool(np.all(cosine > 0.9))
-    ((2,), True)
-    """
+def _shift(model, x, y, lr, fresh_noise):
+    """(l2, cosine, ||G||), each (L - 1,): the work of `internal_covariate_shift`."""
     linear = _check_model(model, Linear, 2, "Linear layers")
     x = check_batch(x, ndim=2, layout="(N, D)")
     y = check_labels(y, x.shape[0])
     lr = check_positive(lr, "lr")
-    l2, cosine = [], []
+    _check_fresh_noise(fresh_noise)
+    l2, cosine, g_norm = [], [], []
     with one_blas_thread():
         base = copy.deepcopy(model).train()
         forward_backward(base, x, y)
@@ -66,25 +61,66 @@ def internal_covariate_shift(model, x, y, lr):
         for i in linear[1:]:
             g = base[i].dW
             moved = copy.deepcopy(model).train()
+            if fresh_noise:  # continue the generators the G pass used: new draws, same stream
+                for k in moved.find(NoisyBatchNorm):
+                    moved[k].rng = base[k].rng
             for layer, updates in zip(moved.layers[:i], steps[:i], strict=True):
                 for name, delta in updates:
                     setattr(layer, name, getattr(layer, name) - delta)
             forward_backward(moved, x, y)
             g_after = moved[i].dW
             l2.append(np.linalg.norm(g - g_after))
-            norms = np.linalg.norm(g) * np.linalg.norm(g_after)
+            g_norm.append(np.linalg.norm(g))
+            norms = g_norm[-1] * np.linalg.norm(g_after)
             cosine.append(np.sum(g * g_after) / norms if norms > 0 else np.nan)
-    return np.array(l2), np.array(cosine)
+    return np.array(l2), np.array(cosine), np.array(g_norm)
 
 
-def ics_recorder(lr):
+def internal_covariate_shift(model, x, y, lr, fresh_noise=False):
+    """Santurkar et al.'s gradient measure of internal covariate shift, one value per weight
+    layer after the first.
+
+    Inputs: model a bnlib Sequential with at least two Linear layers; x (N, D) a batch and y
+    (N,) its integer labels; lr > 0 the SGD step the layers below take; fresh_noise: if True,
+    each `NoisyBatchNorm` draws new noise for the G' pass (default: the same noise as for G).
+    Returns: l2 (L - 1,) ||G - G'|| and cosine (L - 1,) cos(G, G') for the 2nd..L-th Linear
+    layer (L = number of Linear layers); cosine is NaN where G or G' is exactly zero.
+    For the scale-free ||G - G'|| / ||G||, use `ics_recorder` (its third row).
+
+    >>> from bnlib import mlp
+    >>> gen = np.random.default_rng(0)
+    >>> model = mlp([4, 8, 8, 3], rng=gen)
+    >>> l2, cosine = internal_covariate_shift(model, gen.normal(size=(16, 4)),
+    ...                                       gen.integers(0, 3, 16), lr=0.1)
+    >>> l2.shape, bool(np.all(cosine > 0.9))
+    ((2,), True)
+    """
+    l2, cosine, _ = _shift(model, x, y, lr, fresh_noise)
+    return l2, cosine
+
+
+def ics_recorder(lr, fresh_noise=False):
     """Recorder for `bnlib.train`: `internal_covariate_shift` on each record step's minibatch,
-    with the training learning rate `lr`. Returns (2, L - 1): rows l2 and cosine, so
-    History.records[name] is (record steps, 2, L - 1)."""
+    with the training learning rate `lr` (and `fresh_noise` as there).
+
+    The recorder returns (3, L - 1): rows ||G - G'||, cos(G, G') and the scale-free
+    ||G - G'|| / ||G|| (NaN where G is zero), so History.records[name] is (record steps, 3, L - 1).
+
+    >>> from bnlib import mlp
+    >>> gen = np.random.default_rng(0)
+    >>> model = mlp([4, 8, 8, 3], rng=gen)
+    >>> rows = ics_recorder(0.1)(model, gen.normal(size=(16, 4)), gen.integers(0, 3, 16))
+    >>> rows.shape, bool(np.all(rows[2] < 1))
+    ((3, 2), True)
+    """
     lr = check_positive(lr, "lr")
+    _check_fresh_noise(fresh_noise)
 
     def recorder(model, x, y):
-        return np.stack(internal_covariate_shift(model, x, y, lr))
+        l2, cosine, g_norm = _shift(model, x, y, lr, fresh_noise)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.where(g_norm > 0, l2 / g_norm, np.nan)
+        return np.stack([l2, cosine, relative])
 
     return recorder
 

@@ -18,6 +18,21 @@ def grad_norms(model, x, y):
     return np.array([np.linalg.norm(layer.dW) for layer in model.layers if hasattr(layer, "dW")])
 
 
+def weight_norms(model, x, y):
+    """Recorder: the Frobenius norm ||W|| of every Linear layer, first to last, (L,).
+
+    With BN after a layer, the effective learning rate of its W is lr / ||W||^2 (the loss does
+    not change along W), so this shows how the effective step moves during training.
+
+    >>> from bnlib import mlp
+    >>> model = mlp([4, 8, 3], rng=np.random.default_rng(0))
+    >>> norms = weight_norms(model, None, None)
+    >>> norms.shape, bool(np.isclose(norms[0], np.linalg.norm(model[0].W)))
+    ((2,), True)
+    """
+    return np.array([np.linalg.norm(layer.W) for layer in model.layers if hasattr(layer, "dW")])
+
+
 def _width_before(model, index):
     """The number of features layer `index` receives (from the nearest layer that says)."""
     for layer in reversed(model.layers[:index]):

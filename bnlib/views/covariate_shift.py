@@ -18,7 +18,7 @@ class LayerInputView(NamedTuple):
     start: dict  # label -> (B,) the same at step 0
     mean: dict  # label -> float, from the bin centres
     std: dict  # label -> float
-    saturated: dict  # label -> fraction of inputs with |y| > SATURATED_AT (bin centres)
+    saturated: dict  # label -> fraction of inputs with |y| > SATURATED_AT (exact on EDGES)
     ymax: float  # a fixed height for every step, so heights compare across steps
 
 
@@ -58,6 +58,8 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
     first = next(iter(runs.values())).records[name]
     layer = int(np.clip(layer, 1, first.shape[1]))
     centres = 0.5 * (edges[1:] + edges[:-1])
+    # bins wholly beyond +-SATURATED_AT: exact when those are edges, as on EDGES
+    outside = (edges[:-1] >= SATURATED_AT - 1e-9) | (edges[1:] <= -SATURATED_AT + 1e-9)
     fractions, start, mean, std, saturated = {}, {}, {}, {}, {}
     for label, h in runs.items():
         counts = h.records[name][:, layer - 1].astype(np.float64)
@@ -65,7 +67,7 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
         fractions[label], start[label] = counts[index] / total, counts[0] / total
         mean[label] = float(fractions[label] @ centres)
         std[label] = float(np.sqrt(fractions[label] @ (centres - mean[label]) ** 2))
-        saturated[label] = float(fractions[label][np.abs(centres) > SATURATED_AT].sum())
+        saturated[label] = float(fractions[label][outside].sum())
     ymax = 1.05 * max(
         h.records[name][:, layer - 1].max() / h.records[name][0, layer - 1].sum()
         for h in runs.values()
@@ -78,7 +80,7 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
 def describe_layer_input_view(v):
     parts = [
         f"{label}: mean {v.mean[label]:+.2f}, std {v.std[label]:.2f}, "
-        f"{100 * v.saturated[label]:.0f}% saturated"
+        f"{100 * v.saturated[label]:.1f}% saturated"
         for label in v.fractions
     ]
     return f"step {v.step}, hidden layer {v.layer}: " + "; ".join(parts)
