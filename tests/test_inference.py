@@ -133,14 +133,15 @@ def test_running_estimate_plot_keeps_every_line_inside_the_fixed_limits():
     from bnlib import plots
 
     s = _stream()
-    noisy = running_estimate(2, 1.0, s)  # the running variance is the last batch's: near 0 at times
+    # the running variance is the last batch's: near 0 at times
+    noisy = running_estimate_view(2, 1.0, s)
     assert noisy.running_var.min() < noisy.var_limits[0]
     ax_mean, ax_var = plots.running_estimate(noisy)
     line = ax_var.get_lines()[-1]
     assert line.get_label() == "running variance (clipped to the axes)"
     low, high = noisy.var_limits
     assert np.all((line.get_ydata() >= low) & (line.get_ydata() <= high))
-    steady = plots.running_estimate(running_estimate(256, 0.1, s))[1]
+    steady = plots.running_estimate(running_estimate_view(256, 0.1, s))[1]
     assert steady.get_lines()[-1].get_label() == "running variance"
     plt.close("all")
 

@@ -89,9 +89,9 @@ def test_layer_input_view_counts_the_saturated_inputs_exactly():
     """The saturated fraction from the recorded histograms equals the fraction of raw sigmoid
     inputs with |y| > 2.887 (the bins have that threshold on an edge)."""
     from bnlib import load_digits, mlp, train
-    from bnlib.probes.ics import layer_input_histograms
     from bnlib._numerics import SATURATED_AT
     from bnlib.experiments import EDGES
+    from bnlib.probes.ics import layer_input_histograms
     from bnlib.views import layer_input_view
 
     digits, runs, raw = load_digits(), {}, {}
