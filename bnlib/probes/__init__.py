@@ -26,3 +26,7 @@ from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
 __all__ += ["ics_recorder", "internal_covariate_shift", "layer_input_histograms"]
 
 __all__ += ["GapStudy", "train_eval_gap"]
+
+from .diagnose import Finding, diagnose_batchnorm  # noqa: E402
+
+__all__ += ["Finding", "diagnose_batchnorm"]
