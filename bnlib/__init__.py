@@ -5,6 +5,7 @@ The folders are its layers, each importing only from the ones above it in this l
 - `norms`: the normalization math, pure functions (batch, spatial, layer norm, running stats);
 - `engine`: layers that hold parameters and call `norms`, models, SGD, the training loop;
 - `probes`: measurements of a model (gradient checks, landscape, gradient flow, ...);
+- `experiments`: studies that train models and return their numbers;
 - `plots`, `widgets` (slider panels) and `exercises` (checkers): one module per notebook.
 
 Every public name is importable from `bnlib` directly. Conventions: PyTorch's (momentum =
@@ -20,3 +21,8 @@ from .probes import *  # noqa: F403
 
 __all__ = ["BackwardBeforeForwardError", "load_digits", "sigmoid_teacher"]
 __all__ += engine.__all__ + norms.__all__ + probes.__all__
+
+from . import experiments  # noqa: E402
+from .experiments import *  # noqa: E402, F403
+
+__all__ += experiments.__all__

@@ -1,7 +1,7 @@
 """bnlib's folders are layers: a module imports only from its own layer or the ones below.
 
-data/_checks/_blas -> norms -> engine -> probes -> plots -> widgets -> exercises. The package
-`__init__` re-exports everything and is the only module allowed to import from every layer.
+data/_checks/_blas -> norms -> engine -> probes -> experiments -> plots -> widgets -> exercises.
+The package `__init__` re-exports everything and alone may import from every layer.
 """
 
 import ast
@@ -10,7 +10,15 @@ from pathlib import Path
 import bnlib
 
 PACKAGE = Path(bnlib.__file__).parent
-LAYERS = ["_checks", "_blas", "data"], ["norms"], ["engine"], ["probes"], ["plots"], ["widgets"]
+LAYERS = (
+    ["_checks", "_blas", "data"],
+    ["norms"],
+    ["engine"],
+    ["probes"],
+    ["experiments"],
+    ["plots"],
+    ["widgets"],
+)
 LAYERS += (["exercises"],)
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
