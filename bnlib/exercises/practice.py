@@ -104,8 +104,8 @@ _NOT_HERE = {
     ("a", "val_updates_stats"): "there is no validation pass during training here; look at the "
     "mode the model is in when the test set goes through.",
     ("b", "train_mode_eval"): "close: the validation pass does run in training mode, but the "
-    "harm is that it writes the validation batches into the running statistics (and the next "
-    "training steps' counter), with no optimizer step: name that.",
+    "harm is that it writes the validation batches into the running statistics, with no "
+    "optimizer step: name that.",
     ("c", "last_batch_of_one"): "the loop stops at len(order) - 31, so every batch has 32 "
     "examples.",
     ("d", "sorted_batches"): "rng.permutation shuffles every epoch.",
@@ -131,11 +131,9 @@ _GENERAL = {
 }
 _EFFECT = {
     "train_mode_eval": "each test example is normalized with the statistics of the 359 test "
-    "images, not the running ones, so a prediction depends on its batch mates (fix: "
-    "model.eval(), or bnlib.evaluate).",
+    "images, not the running ones, so a prediction depends on its batch mates.",
     "val_updates_stats": "model.forward in training mode updates the running statistics, so "
-    "after a pass the stored statistics are mostly the validation data's (fix: "
-    "bnlib.evaluate, which switches to eval mode and back).",
+    "after a pass the stored statistics are mostly the validation data's.",
     "sorted_batches": "np.argsort(y) puts one class in each batch: training-mode BN normalizes "
     "each class by its own mean, and the running statistics describe no real test batch.",
     "last_batch_of_one": "1025 = 32 x 32 + 1: the last batch of every epoch has one example, "

@@ -44,3 +44,7 @@ __all__ = [
     "timestep_statistics",
     "train_eval_gap",
 ]
+
+from .practice import conventions, seed_ranges  # noqa: E402
+
+__all__ += ["conventions", "seed_ranges"]
