@@ -25,7 +25,7 @@ from ..engine.model import Sequential
 GAMMA_FLOOR = 0.05  # |gamma| below this: a feature whose output is nearly constant (beta)
 NON_IID_RATIO = 4.0  # between-batch variance of the means / the i.i.d. expectation v / N
 STALE_MEAN = 0.25  # |running mean - mean| in standard deviations of the input (median feature)
-STALE_LOG_VAR = np.log(1.25)  # |log(running var / var)| (median feature)
+STALE_LOG_VAR = np.log(1.15)  # |log(running var / var)| (median feature)
 
 
 @dataclass(frozen=True)
