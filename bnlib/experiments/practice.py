@@ -50,6 +50,11 @@ def sgd_on_batches(model, x, y, batches, lr, freeze_bn=False):
 
     The model is put in training mode; with freeze_bn every BatchNorm1d stays in eval mode (its
     running statistics normalize and are never updated; gamma and beta still train).
+    Inputs: x (N, D), y (N,) labels, batches a list of index arrays, lr > 0.
+
+    >>> model = mlp([4, 3], rng=np.random.default_rng(0))
+    >>> sgd_on_batches(model, np.eye(4), np.arange(4) % 3, [[0, 1], [2, 3]], lr=0.1).shape
+    (2,)
     """
     model.train()
     if freeze_bn:
@@ -67,6 +72,11 @@ def stats_distance(model, x):
     """Median over features of |running mean - mean| / std of each BN layer's input over x (eval).
 
     Returns (L,), one number per BatchNorm1d: 0 = the stored statistics describe x exactly.
+
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> x = np.random.default_rng(1).normal(size=(50, 2))
+    >>> stats_distance(calibrate(model, x), x)
+    array([0.])
     """
     probe = copy.deepcopy(model).eval()
     out = []
@@ -94,7 +104,15 @@ class TrainModeEval:
 
 
 def train_mode_evaluation(data, batch_sizes=(2, 4, 16, 64), seeds=(0, 1, 2)):
-    """One model per seed: test accuracy in eval mode, and in training mode at each batch size."""
+    """One model per seed: test accuracy in eval mode, and in training mode at each batch size.
+
+    Inputs: data a Digits-like 4-tuple; batch_sizes ints >= 2; seeds ints. Returns TrainModeEval.
+
+    >>> from bnlib.data import load_digits
+    >>> study = train_mode_evaluation(load_digits(), batch_sizes=(2,), seeds=(0,))
+    >>> bool(study.train_mode_accuracy[0, 0] < study.eval_accuracy[0] - 0.2)
+    True
+    """
     evals, trains = [], []
     for seed in seeds:
         model, gen = _trained(data, seed)
@@ -118,8 +136,14 @@ class ValidationDrift:
 
 
 def validation_drift(data, contrast=0.5, batch_size=32, seeds=(0, 1, 2)):
-    """Pass a validation set (the test digits at `contrast`) through a trained model in training
-    mode, with no optimizer step, and measure how its stored statistics and accuracy move."""
+    """A validation pass (the test digits at `contrast`) through a trained model in training mode,
+    with no optimizer step: how far its stored statistics and its accuracy move. Per seed.
+
+    >>> from bnlib.data import load_digits
+    >>> study = validation_drift(load_digits(), seeds=(0,))
+    >>> study.batches_seen, bool(study.distance_after[0] < study.distance_before[0])
+    (11, True)
+    """
     val = data.x_test * contrast
     n_batches = len(val) // batch_size
     out = []
@@ -154,7 +178,13 @@ class DropoutShift:
 
 
 def dropout_shift(data, p=0.5, steps=300, seeds=(0, 1, 2)):
-    """Dropout before the last BN vs after it (Li et al. 2019), and the first re-calibrated."""
+    """Dropout before the last BN vs after it (Li et al. 2019), and the first re-calibrated.
+
+    >>> from bnlib.data import load_digits
+    >>> study = dropout_shift(load_digits(), steps=100, seeds=(0,))
+    >>> study.var_ratio.shape, bool(study.var_ratio[0, 0] > study.var_ratio[1, 0])
+    ((3, 1), True)
+    """
     ratios, accs = [], []
     for seed in seeds:
         row_r, row_a = [], []
@@ -197,7 +227,13 @@ def _class_batches(y, batch_size, rng):
 
 
 def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
-    """Train on shuffled batches vs one class per batch (BN, then Batch Renorm); score both ways."""
+    """Train on shuffled batches vs one class per batch (BN, then Batch Renorm); score both ways.
+
+    >>> from bnlib.data import load_digits
+    >>> study = non_iid_batches(load_digits(), epochs=1, seeds=(0,))
+    >>> bool(study.eval_accuracy[0, 0] > 0.8 > study.eval_accuracy[1, 0])
+    True
+    """
     orderings = ("shuffled", "one class per batch", "one class per batch, renorm")
     evals, trains = [], []
     for seed in seeds:
@@ -231,7 +267,13 @@ class FineTune:
 
 
 def small_batch_finetune(data, batch_size=2, steps=300, lr=0.01, seeds=(0, 1, 2)):
-    """Pretrain with batch 64, then fine-tune with batches of `batch_size` (BN trains or frozen)."""
+    """Pretrain with batch 64, then fine-tune with batches of `batch_size` (BN trains or frozen).
+
+    >>> from bnlib.data import load_digits
+    >>> study = small_batch_finetune(load_digits(), steps=100, seeds=(0,))
+    >>> study.accuracy.shape
+    (3, 1)
+    """
     accs, dists = [], []
     for seed in seeds:
         model, gen = _trained(data, seed, steps=300, batch_size=64)

@@ -133,9 +133,9 @@ def diagnose_batchnorm(model, x, y=None):
     never changed (modes, parameters, running statistics and counters stay as they were).
 
     >>> from bnlib import mlp
-    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
+    >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))  # never trained
     >>> [f.kind for f in diagnose_batchnorm(model, np.random.default_rng(1).normal(size=(64, 2)))]
-    ['training mode']
+    ['training mode', 'stale statistics']
     """
     batches, y = _check(model, x, y)
     indices = model.find(BatchNorm1d)
