@@ -9,7 +9,9 @@ from bnlib import (
     epoch_batches,
     load_digits,
     non_iid_batches,
+    sgd_on_batches,
     small_batch_finetune,
+    stats_distance,
     train_mode_evaluation,
     validation_drift,
 )
@@ -70,3 +72,22 @@ def test_device_statistics_split_the_global_batch():
     np.testing.assert_allclose(var.mean(0) + means.var(0), h.var(0), atol=1e-12)
     with pytest.raises(ValueError, match="multiple of devices = 5"):
         device_statistics(h, 5)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: train_mode_evaluation((1, 2), seeds=(0,)), TypeError, "Digits-like 4-tuple"),
+        (lambda: validation_drift(DIGITS, seeds=()), ValueError, "seeds must be a non-empty"),
+        (lambda: dropout_shift(DIGITS._replace(x_train=np.zeros((5, 3)))), ValueError, "64"),
+        (
+            lambda: sgd_on_batches("model", DIGITS.x_train, DIGITS.y_train, [], 0.1),
+            TypeError,
+            "Sequential",
+        ),
+        (lambda: stats_distance(None, DIGITS.x_test), TypeError, "Sequential"),
+    ],
+)
+def test_bad_input_is_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

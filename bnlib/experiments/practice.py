@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._blas import one_blas_thread
-from .._checks import check_positive_int, check_rng
+from .._checks import check_batch, check_positive, check_positive_int, check_rng
 from ..engine.dropout import Dropout
 from ..engine.inference import calibrate, train_mode_accuracy
 from ..engine.layers import BatchNorm1d, Linear, ReLU
@@ -21,6 +21,23 @@ from ..engine.small_batches import renorm_for
 from ..engine.training import evaluate, train
 
 SIZES = (64, 32, 10)  # the digits engine's small network: 64 pixels, 32 hidden units, 10 classes
+
+
+def _check_model(model):
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
+
+
+def _check_study(data, seeds):
+    """data must be Digits-like (x_train (N, 64), y_train, x_test, y_test); seeds non-empty ints."""
+    if not (isinstance(data, tuple) and len(data) == 4):
+        raise TypeError(
+            f"data must be a Digits-like 4-tuple (bnlib.load_digits()); got {data!r:.60}"
+        )
+    if np.ndim(data[0]) != 2 or np.shape(data[0])[1] != SIZES[0]:
+        raise ValueError(f"data.x_train must be (N, {SIZES[0]}); got {np.shape(data[0])}")
+    if not seeds or not all(isinstance(s, int | np.integer) for s in seeds):
+        raise ValueError(f"seeds must be a non-empty sequence of ints; got {seeds!r:.60}")
 
 
 def epoch_batches(n, batch_size, rng, last="keep"):
@@ -56,6 +73,12 @@ def sgd_on_batches(model, x, y, batches, lr, freeze_bn=False):
     >>> sgd_on_batches(model, np.eye(4), np.arange(4) % 3, [[0, 1], [2, 3]], lr=0.1).shape
     (2,)
     """
+    _check_model(model)
+    check_positive(lr, "lr")
+    x = check_batch(x, ndim=2, layout="(N, D)")
+    y = np.asarray(y)
+    if y.shape != (len(x),):
+        raise ValueError(f"y must have shape ({len(x)},), one label per row of x; got {y.shape}")
     model.train()
     if freeze_bn:
         for i in model.find(BatchNorm1d):
@@ -78,6 +101,8 @@ def stats_distance(model, x):
     >>> stats_distance(calibrate(model, x), x)
     array([0.])
     """
+    _check_model(model)
+    x = check_batch(x, ndim=2, layout="(N, D)")
     probe = copy.deepcopy(model).eval()
     out = []
     for i in probe.find(BatchNorm1d):
@@ -113,6 +138,7 @@ def train_mode_evaluation(data, batch_sizes=(2, 4, 16, 64), seeds=(0, 1, 2)):
     >>> bool(study.train_mode_accuracy[0, 0] < study.eval_accuracy[0] - 0.2)
     True
     """
+    _check_study(data, seeds)
     evals, trains = [], []
     for seed in seeds:
         model, gen = _trained(data, seed)
@@ -144,6 +170,7 @@ def validation_drift(data, contrast=0.5, batch_size=32, seeds=(0, 1, 2)):
     >>> study.batches_seen, bool(study.distance_after[0] < study.distance_before[0])
     (11, True)
     """
+    _check_study(data, seeds)
     val = data.x_test * contrast
     n_batches = len(val) // batch_size
     out = []
@@ -185,6 +212,7 @@ def dropout_shift(data, p=0.5, steps=300, seeds=(0, 1, 2)):
     >>> study.var_ratio.shape, bool(study.var_ratio[0, 0] > study.var_ratio[1, 0])
     ((3, 1), True)
     """
+    _check_study(data, seeds)
     ratios, accs = [], []
     for seed in seeds:
         row_r, row_a = [], []
@@ -234,6 +262,7 @@ def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
     >>> bool(study.eval_accuracy[0, 0] > 0.8 > study.eval_accuracy[1, 0])
     True
     """
+    _check_study(data, seeds)
     orderings = ("shuffled", "one class per batch", "one class per batch, renorm")
     evals, trains = [], []
     for seed in seeds:
@@ -274,6 +303,7 @@ def small_batch_finetune(data, batch_size=2, steps=300, lr=0.01, seeds=(0, 1, 2)
     >>> study.accuracy.shape
     (3, 1)
     """
+    _check_study(data, seeds)
     accs, dists = [], []
     for seed in seeds:
         model, gen = _trained(data, seed, steps=300, batch_size=64)
