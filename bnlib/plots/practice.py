@@ -18,7 +18,7 @@ def conventions(traces, target=None, ylabel="running statistic", ax=None):
     Inputs: traces a dict name -> (T,) values after batches 1..T; target the population value
     (a dotted grey line), or None. Lines differ in colour, line style and marker.
     """
-    (ax,) = _axes(ax, 1, width=5.6, height=3.4)
+    (ax,) = _axes(ax, 1, width=7.0, height=3.4)
     for k, (name, values) in enumerate(traces.items()):
         values = np.asarray(values)
         steps = np.arange(1, len(values) + 1)
@@ -26,7 +26,7 @@ def conventions(traces, target=None, ylabel="running statistic", ax=None):
     if target is not None:
         ax.axhline(target, color=GREY, ls=(0, (1, 3)), lw=1.5, label="population value")
     ax.set(xlabel="batches seen", ylabel=ylabel)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # clear of the lines
     return ax
 
 
