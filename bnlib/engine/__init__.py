@@ -48,3 +48,7 @@ __all__ = [
     "train_mode_accuracy",
     "train_mode_forward",
 ]
+
+from .dropout import Dropout  # noqa: E402
+
+__all__ += ["Dropout"]

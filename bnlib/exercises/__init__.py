@@ -10,11 +10,17 @@ from .gamma_beta import check_identity_params, check_steered_sigmoid
 from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
+from .practice import BUGS, FIXES, REVIEW_QUESTIONS, SCRIPTS, check_bug
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
 from .review import CHOICES, NUMBERS, ask, check_choice, check_number
 from .small_batches import SITUATIONS, check_group_statistics, check_norm_choice, check_renorm_r_d
 
 __all__ = [
+    "BUGS",
+    "FIXES",
+    "REVIEW_QUESTIONS",
+    "SCRIPTS",
+    "check_bug",
     "CHOICES",
     "Feedback",
     "NUMBERS",

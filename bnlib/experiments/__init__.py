@@ -3,12 +3,29 @@
 `sweep` (accuracy over settings and seeds), `batch_size_sweep` (error vs batch size per
 normalization), `train_eval_gap` (training- vs eval-mode accuracy over training), and the runs
 behind the slider panels: `record_layer_inputs` (notebook 04), `running_stream` (05) and
-`rnn_gradient_table` (06). Imports `probes`, `engine`, `norms` and `data`; never `views`,
+`rnn_gradient_table` (06); `practice`: notebook 08's studies of the mistakes practitioners
+make. Imports `probes`, `engine`, `norms` and `data`; never `views`,
 `plots` or `widgets`.
 """
 
 from .batch_size import BatchSizeSweep, batch_size_sweep
 from .layer_inputs import EDGES, record_layer_inputs
+from .practice import (
+    DropoutShift,
+    FineTune,
+    NonIID,
+    TrainModeEval,
+    ValidationDrift,
+    device_statistics,
+    dropout_shift,
+    epoch_batches,
+    non_iid_batches,
+    sgd_on_batches,
+    small_batch_finetune,
+    stats_distance,
+    train_mode_evaluation,
+    validation_drift,
+)
 from .rnn_gradients import (
     GAMMAS,
     GradientFlow,
@@ -37,4 +54,18 @@ __all__ = [
     "running_stream",
     "sweep",
     "train_eval_gap",
+    "DropoutShift",
+    "FineTune",
+    "NonIID",
+    "TrainModeEval",
+    "ValidationDrift",
+    "device_statistics",
+    "dropout_shift",
+    "epoch_batches",
+    "non_iid_batches",
+    "sgd_on_batches",
+    "small_batch_finetune",
+    "stats_distance",
+    "train_mode_evaluation",
+    "validation_drift",
 ]

@@ -14,7 +14,15 @@ from .batchnorm import (
 )
 from .layernorm import layernorm_backward, layernorm_forward
 from .replay import running_average
-from .running import keras_to_torch_momentum, update_running_stats
+from .running import (
+    CONVENTIONS,
+    DEFAULT_EPS,
+    DEFAULT_MOMENTUM,
+    carry_eps,
+    keras_to_torch_momentum,
+    update_running_stats,
+    update_running_std,
+)
 from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
 
 __all__ = [
@@ -42,3 +50,5 @@ __all__ += ["groupnorm_backward", "groupnorm_forward"]
 __all__ += ["batch_renorm_backward", "batch_renorm_forward", "renorm_limits"]
 
 __all__ += ["running_average"]
+
+__all__ += ["CONVENTIONS", "DEFAULT_EPS", "DEFAULT_MOMENTUM", "carry_eps", "update_running_std"]

@@ -45,3 +45,7 @@ __all__ = [
     "sweep_accuracy",
     "timestep_statistics",
 ]
+
+from .practice import conventions, seed_ranges  # noqa: E402
+
+__all__ += ["conventions", "seed_ranges"]

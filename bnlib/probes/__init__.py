@@ -6,6 +6,7 @@ shift) and `recorders` (what `train` records at a step: gradient norms, activati
 BN layer's statistics and input). Imports `engine`, `norms` and `data`; never `experiments`.
 """
 
+from .diagnose import Finding, diagnose_batchnorm
 from .gradcheck import numerical_gradient, rel_error
 from .gradflow import layer_gradient_norms, layer_input_gradient_norms, weight_scale_sweep
 from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
@@ -25,6 +26,8 @@ from .recorders import (
 )
 
 __all__ = [
+    "Finding",
+    "diagnose_batchnorm",
     "LandscapeProbe",
     "LandscapeSummary",
     "activation_input_percentiles",

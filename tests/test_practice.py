@@ -1,0 +1,93 @@
+"""bnlib.experiments.practice: the mistake studies (one seed each here, to stay fast)."""
+
+import numpy as np
+import pytest
+
+from bnlib import (
+    device_statistics,
+    dropout_shift,
+    epoch_batches,
+    load_digits,
+    non_iid_batches,
+    sgd_on_batches,
+    small_batch_finetune,
+    stats_distance,
+    train_mode_evaluation,
+    validation_drift,
+)
+
+DIGITS = load_digits()
+
+
+@pytest.mark.parametrize(
+    ("last", "sizes"), [("keep", [4, 4, 1]), ("drop", [4, 4]), ("even", [3, 3, 3])]
+)
+def test_epoch_batches_cover_the_epoch_once(last, sizes):
+    batches = epoch_batches(9, 4, np.random.default_rng(0), last=last)
+    assert [len(b) for b in batches] == sizes
+    seen = np.concatenate(batches)
+    assert len(set(seen.tolist())) == len(seen)
+
+
+def test_epoch_batches_refuses_an_unknown_policy():
+    with pytest.raises(ValueError, match='last must be "keep", "drop" or "even"'):
+        epoch_batches(9, 4, np.random.default_rng(0), last="pad")
+
+
+def test_training_mode_at_batch_2_is_far_worse_than_eval_mode():
+    study = train_mode_evaluation(DIGITS, batch_sizes=(2, 64), seeds=(0,))
+    assert study.eval_accuracy[0] > 0.9
+    assert study.train_mode_accuracy[0, 0] < study.eval_accuracy[0] - 0.2
+    assert abs(study.train_mode_accuracy[0, 1] - study.eval_accuracy[0]) < 0.05
+
+
+def test_a_validation_pass_in_training_mode_moves_the_statistics_toward_it():
+    study = validation_drift(DIGITS, seeds=(0,))
+    assert study.batches_seen == len(DIGITS.x_test) // 32
+    assert study.distance_after[0] < 0.5 * study.distance_before[0]
+
+
+def test_dropout_before_bn_inflates_the_running_variance_and_calibration_removes_it():
+    study = dropout_shift(DIGITS, steps=150, seeds=(0,))
+    before, after, calibrated = study.var_ratio[:, 0]
+    assert before > 1.2 and abs(after - 1) < 0.1 and abs(calibrated - 1) < 0.1
+
+
+def test_one_class_batches_ruin_eval_accuracy():
+    study = non_iid_batches(DIGITS, epochs=2, seeds=(0,))
+    shuffled, one_class, _ = study.eval_accuracy[:, 0]
+    assert shuffled > 0.9 and one_class < 0.3
+
+
+def test_small_batch_finetuning_with_frozen_bn_keeps_the_accuracy():
+    study = small_batch_finetune(DIGITS, steps=200, seeds=(0,))
+    pretrained, training, frozen = study.accuracy[:, 0]
+    assert frozen > training + 0.05 and abs(frozen - pretrained) < 0.03
+
+
+def test_device_statistics_split_the_global_batch():
+    h = np.random.default_rng(0).normal(size=(32, 3))
+    means, var = device_statistics(h, 4)
+    np.testing.assert_allclose(means.mean(0), h.mean(0), atol=1e-12)
+    np.testing.assert_allclose(var.mean(0) + means.var(0), h.var(0), atol=1e-12)
+    with pytest.raises(ValueError, match="multiple of devices = 5"):
+        device_statistics(h, 5)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: train_mode_evaluation((1, 2), seeds=(0,)), TypeError, "Digits-like 4-tuple"),
+        (lambda: validation_drift(DIGITS, seeds=()), ValueError, "seeds must be a non-empty"),
+        (lambda: dropout_shift(DIGITS._replace(x_train=np.zeros((5, 3)))), ValueError, "64"),
+        (
+            lambda: sgd_on_batches("model", DIGITS.x_train, DIGITS.y_train, [], 0.1),
+            TypeError,
+            "Sequential",
+        ),
+        (lambda: stats_distance(None, DIGITS.x_test), TypeError, "Sequential"),
+    ],
+)
+def test_bad_input_is_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
