@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from bnlib import (
+from bnlib import load_digits
+from bnlib.experiments import (
     device_statistics,
     dropout_shift,
     epoch_batches,
-    load_digits,
     non_iid_batches,
     sgd_on_batches,
     small_batch_finetune,
