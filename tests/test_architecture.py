@@ -10,7 +10,8 @@ from pathlib import Path
 import bnlib
 
 PACKAGE = Path(bnlib.__file__).parent
-LAYERS = ["_checks", "_blas", "data"], ["norms"], ["engine"], ["probes"], ["plots"], ["widgets"]
+LAYERS = ["_checks", "_blas", "data"], ["norms"], ["engine"], ["probes"], ["experiments"], ["views"]
+LAYERS += ["plots"], ["widgets"]
 LAYERS += (["exercises"],)
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -4,6 +4,7 @@
 `training` (train -> History, evaluate, recorders). Imports `bnlib.norms` and `bnlib.data`.
 """
 
+from .ghost import GhostBatchNorm1d
 from .inference import (
     bn_input,
     bn_statistics,
@@ -16,6 +17,7 @@ from .inference import (
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from .model import SGD, Sequential, forward_backward, mlp, mse_loss, softmax_cross_entropy
 from .norm_layers import NORMS, BatchRenorm1d, GroupNorm, LayerNorm, default_groups, make_norm
+from .residual import Residual, residual_mlp
 from .rnn import RNN, LastStep
 from .sequences import digit_sequences, evidence_sequences, evidence_task, pad_sequences
 from .small_batches import BatchSizeSweep, batch_size_sweep, renorm_for
@@ -73,3 +75,5 @@ __all__ = [
     "train_mode_accuracy",
     "train_mode_forward",
 ]
+
+__all__ += ["GhostBatchNorm1d", "Residual", "residual_mlp"]

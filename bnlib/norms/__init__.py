@@ -13,6 +13,12 @@ from .batchnorm import (
 from .layernorm import layernorm_backward, layernorm_forward
 from .replay import running_average
 from .running import keras_to_torch_momentum, update_running_stats
+from .scale_invariance import (
+    angle_between,
+    effective_lr,
+    equilibrium_angular_update,
+    equilibrium_steps,
+)
 from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
 
 __all__ = [
@@ -38,3 +44,5 @@ __all__ += ["groupnorm_backward", "groupnorm_forward"]
 __all__ += ["batch_renorm_backward", "batch_renorm_forward", "renorm_limits"]
 
 __all__ += ["running_average"]
+
+__all__ += ["angle_between", "effective_lr", "equilibrium_angular_update", "equilibrium_steps"]
