@@ -111,7 +111,7 @@ class WeightDecayStudy:
 
 
 def weight_decay_study(
-    data, lrs=(0.1, 0.4), decays=(0.0, 0.01, 0.05), seeds=(0, 1, 2), steps=300, batch_size=32
+    data, lrs=(0.1, 0.4, 1.6), decays=(0.0, 0.01, 0.05), seeds=(0, 1, 2), steps=250, batch_size=32
 ):
     """Plain SGD with weight decay on the BN-preceded weights only (the scale-invariant ones:
     decay changes their schedule, not the function), every lr x decay x seed; records ||W||
@@ -171,7 +171,7 @@ class GammaDecayStudy:
     gamma: np.ndarray  # (S, n_seed) mean |gamma| over every BN unit at the end
 
 
-def gamma_decay_study(data, lr=0.2, decay=0.05, seeds=(0, 1, 2), steps=300, batch_size=32):
+def gamma_decay_study(data, lr=0.2, decay=0.05, seeds=(0, 1, 2), steps=250, batch_size=32):
     """The same training with weight decay on every weight matrix W (common practice), or on
     every W and also on BN's gamma and beta: the two differ only in decaying gamma and beta.
 
@@ -368,12 +368,12 @@ def diagnostics_study(
 ):
     """A tanh net of `depth` hidden layers whose weights start `init_scale` times too large,
     without and with BN: layer statistics at initialization, then update-to-data ratios
-    over training (every 10 steps).
+    over training (every 5 steps).
 
     >>> from bnlib import load_digits
     >>> s = diagnostics_study(load_digits(), depth=2, steps=20)
     >>> s.update_ratio.shape
-    (2, 2, 3)
+    (2, 4, 3)
     """
     sizes = (64,) + (width,) * check_positive_int(depth, "depth") + (10,)
     gen = np.random.default_rng(seed)
@@ -392,7 +392,7 @@ def diagnostics_study(
             gen,
             eval_every=steps,
             record={"ratio": update_to_data_recorder(lr)},
-            record_every=10,
+            record_every=5,
         )
         ratios.append(h.records["ratio"])
     return DiagnosticsStudy(("without BN", "with BN"), init, h.record_steps, np.array(ratios))

@@ -9,6 +9,15 @@ from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .gradients import gradient_flow, landscape, scale_invariance
 from .inference import batch_mates, running_estimate, running_lag, train_eval_gap
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
+from .optimization import (
+    activation_histograms,
+    depth_gradients,
+    effective_lr_curves,
+    equilibrium,
+    seed_points,
+    update_ratios,
+    weight_decay_view,
+)
 from .recurrent import (
     gradient_through_time,
     length_generalization,
@@ -43,4 +52,14 @@ __all__ = [
     "sweep_accuracy",
     "timestep_statistics",
     "train_eval_gap",
+]
+
+__all__ += [
+    "activation_histograms",
+    "depth_gradients",
+    "effective_lr_curves",
+    "equilibrium",
+    "seed_points",
+    "update_ratios",
+    "weight_decay_view",
 ]

@@ -28,6 +28,7 @@ from .normalization import (
     epsilon_effect,
     epsilon_panel,
 )
+from .optimization import default_weight_decay_study, weight_decay_panel
 from .recurrent import (
     GAMMAS,
     GradientFlow,
@@ -53,6 +54,7 @@ PANELS = {
     "recurrent_gamma_panel": recurrent_gamma_panel,
     "covariate_shift_panel": covariate_shift_panel,
     "small_batch_panel": small_batch_panel,
+    "weight_decay_panel": weight_decay_panel,
 }
 
 __all__ = [
@@ -89,3 +91,5 @@ __all__ = [
     "small_batch_panel",
     "small_batch_view",
 ]
+
+__all__ += ["default_weight_decay_study", "weight_decay_panel"]
