@@ -10,6 +10,12 @@ from .gamma_beta import check_identity_params, check_steered_sigmoid
 from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
+from .optimization import (
+    REVIEW_QUESTIONS,
+    check_depth_threshold,
+    check_effective_lr,
+    check_equilibrium_angle,
+)
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
 from .review import CHOICES, NUMBERS, ask, check_choice, check_number
 from .small_batches import SITUATIONS, check_group_statistics, check_norm_choice, check_renorm_r_d
@@ -41,4 +47,11 @@ __all__ = [
     "check_steered_sigmoid",
     "check_tanh_slope",
     "check_timestep_statistics",
+]
+
+__all__ += [
+    "REVIEW_QUESTIONS",
+    "check_depth_threshold",
+    "check_effective_lr",
+    "check_equilibrium_angle",
 ]
