@@ -20,10 +20,13 @@ def default_weight_decay_study():
 
 def weight_decay_panel(study=None):
     """Sliders over a `WeightDecayStudy`'s learning rates and weight decays
-    (`views.weight_decay_view`, drawn by `plots.weight_decay_view`)."""
+    (`views.weight_decay_view`, drawn by `plots.weight_decay_view`). Starts at the middle
+    learning rate and the largest decay (lr 0.4, lambda 0.05 for the default study)."""
     study = default_weight_decay_study() if study is None else study
     sliders = {
-        "lr": w.SelectionSlider(options=study.lrs, value=study.lrs[-1], description="lr"),
+        "lr": w.SelectionSlider(
+            options=study.lrs, value=study.lrs[len(study.lrs) // 2], description="lr"
+        ),
         "weight_decay": w.SelectionSlider(
             options=study.decays, value=study.decays[-1], description="weight decay"
         ),
