@@ -168,6 +168,36 @@ def activation_histograms(study, axes=None):
     return axes
 
 
+def gradient_histograms(study, axes=None):
+    """Histograms of the gradient each hidden tanh layer's output receives at initialization,
+    without and with BN (a `DiagnosticsStudy`), on one shared range; the legend gives each
+    layer's standard deviation."""
+    axes = _axes(axes, 2)
+    edge = max(np.percentile(np.abs(g), 99.5) for s in study.init for g in s.gradients)
+    bins = np.linspace(-edge, edge, 41)
+    for ax, label, stats in zip(axes, study.labels, study.init, strict=True):
+        for k, grad in enumerate(stats.gradients):
+            counts, _ = np.histogram(np.clip(grad, -edge, edge), bins=bins, density=True)
+            ax.step(
+                bins[:-1],
+                counts,
+                where="post",
+                color=COLORS[k % 7],
+                ls=STYLES[k % 7],
+                label=f"layer {k + 1}: std {grad.std():.1e}",
+            )
+        ax.set(
+            title=f"gradients at init, {label}",
+            xlabel="dL/d(tanh output)",
+            ylabel="density",
+            yscale="log",
+        )
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
+        ax.legend(fontsize=7, frameon=False, loc="lower center")
+        ax.grid(alpha=0.3)
+    return axes
+
+
 def update_ratios(study, axes=None):
     """log10 of the update-to-data ratio ||lr dW|| / ||W|| of each layer over training, one
     panel without and one with BN (a `DiagnosticsStudy`); the grey band is 1e-3, the rule of
