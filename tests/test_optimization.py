@@ -25,6 +25,7 @@ from bnlib import (
     mlp,
     residual_mlp,
     scale_invariant_layers,
+    views,  # noqa: F401  (bnlib.views below)
     weight_path_recorder,
 )
 from bnlib import experiments as ex
@@ -154,3 +155,24 @@ def test_probes_never_change_the_model():
                 assert np.array_equal(getattr(a, key), value), key
     assert len(stats.activations) == 2 and np.all(stats.saturated < 0.2)
     assert scale_invariant_layers(model) == [0, 3]
+
+
+def test_weight_decay_view_selects_a_cell_and_rejects_values_outside_the_study():
+    study = ex.weight_decay_study(DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=40)
+    view = bnlib.views.weight_decay_view(study, 0.4, 0.05)
+    assert view.predicted == pytest.approx(0.2) and view.settle == pytest.approx(50.0)
+    assert view.norms.shape == (1, 39) and view.angles.shape == (1, 40 - bnlib.views.WINDOW)
+    assert "too short to settle" in bnlib.views.describe_weight_decay_view(view)
+    flat = bnlib.views.weight_decay_view(study, 0.4, 0.0)
+    assert "no equilibrium" in bnlib.views.describe_weight_decay_view(flat)
+    with pytest.raises(ValueError, match="lr must be one of the study's"):
+        bnlib.views.weight_decay_view(study, 0.1, 0.05)
+    with pytest.raises(ValueError, match="weight_decay must be one of the study's"):
+        bnlib.views.weight_decay_view(study, 0.4, 0.01)
+
+
+def test_moving_average_is_the_mean_of_each_window():
+    x = np.arange(10.0).reshape(2, 5)
+    assert np.allclose(bnlib.views.moving_average(x, 3), [[1, 2, 3], [6, 7, 8]])
+    with pytest.raises(ValueError, match="window must be in"):
+        bnlib.views.moving_average(x, 6)

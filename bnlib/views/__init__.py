@@ -2,6 +2,7 @@
 without a browser. Imports the experiments, probes, engine and norms below it."""
 
 from .optimization import (
+    WINDOW,
     WeightDecayView,
     describe_weight_decay_view,
     moving_average,
@@ -9,6 +10,7 @@ from .optimization import (
 )
 
 __all__ = [
+    "WINDOW",
     "WeightDecayView",
     "describe_weight_decay_view",
     "moving_average",
