@@ -6,6 +6,7 @@ BatchRenorm1d), `rnn` (RNN, LastStep), `model` (Sequential, mlp, losses, SGD), `
 Imports `bnlib.norms` and `bnlib.data`.
 """
 
+from .ghost import GhostBatchNorm1d
 from .inference import (
     calibrate,
     fold_model,
@@ -16,6 +17,7 @@ from .inference import (
 from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from .model import SGD, Sequential, forward_backward, mlp, mse_loss, softmax_cross_entropy
 from .norm_layers import BatchRenorm1d, GroupNorm, LayerNorm, make_norm
+from .residual import Residual, residual_mlp
 from .rnn import RNN, LastStep
 from .training import History, evaluate, fit_regression, train
 
@@ -52,3 +54,4 @@ __all__ = [
 from .dropout import Dropout  # noqa: E402
 
 __all__ += ["Dropout"]
+__all__ += ["GhostBatchNorm1d", "Residual", "residual_mlp"]

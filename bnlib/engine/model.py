@@ -114,8 +114,19 @@ class Sequential:
         return self.train(False)
 
     def parameters(self):
-        """[(layer, name), ...] for every trainable array: layer.<name>, gradient layer.d<name>."""
-        return [(layer, name) for layer in self.layers for name in layer.param_names]
+        """[(layer, name), ...] for every trainable array: layer.<name>, gradient layer.d<name>.
+
+        A layer that holds layers (a `Residual`) lists its own with its `parameters()`.
+        """
+        return [
+            pair
+            for layer in self.layers
+            for pair in (
+                layer.parameters()
+                if hasattr(layer, "parameters")
+                else [(layer, name) for name in layer.param_names]
+            )
+        ]
 
     def find(self, kind):
         """Indices of the layers that are instances of `kind` (a class or tuple of classes)."""
@@ -209,10 +220,11 @@ def forward_backward(model, x, y):
 
 
 class SGD:
-    """Stochastic gradient descent, optionally with momentum (PyTorch's form).
+    """Stochastic gradient descent, optionally with momentum and weight decay (PyTorch's form).
 
-    v <- momentum * v + grad;  param <- param - lr * v.  With momentum = 0 this is plain SGD.
-    Parameters are updated in place.
+    grad <- grad + weight_decay * param (only where decay_filter(layer, name) is true; every
+    parameter when it is None); v <- momentum * v + grad;  param <- param - lr * v.
+    With momentum = 0 and weight_decay = 0 this is plain SGD. Parameters are updated in place.
 
     >>> layer = Linear(1, 1, rng=np.random.default_rng(0))
     >>> layer.W[:], layer.dW, layer.db = 1.0, np.array([[2.0]]), np.array([0.0])
@@ -221,18 +233,33 @@ class SGD:
     array([[0.8]])
     """
 
-    def __init__(self, model, lr, momentum=0.0):
+    def __init__(self, model, lr, momentum=0.0, weight_decay=0.0, decay_filter=None):
         check_positive(lr, "lr")
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
+        if isinstance(weight_decay, bool) or not np.isscalar(weight_decay):
+            raise TypeError(f"weight_decay must be a number >= 0; got {weight_decay!r:.40}")
+        if not np.isfinite(weight_decay) or weight_decay < 0:
+            raise ValueError(f"weight_decay must be finite and >= 0; got {weight_decay!r}")
+        if decay_filter is not None and not callable(decay_filter):
+            raise TypeError(
+                f"decay_filter must be None or fn(layer, name) -> bool; got {decay_filter!r:.40}"
+            )
         self.params = model.parameters()
         self.lr, self.momentum = float(lr), float(momentum)
+        self.weight_decay = float(weight_decay)
+        self.decayed = [
+            bool(self.weight_decay) and (decay_filter is None or bool(decay_filter(layer, name)))
+            for layer, name in self.params
+        ]
         self.velocity = [None] * len(self.params)
 
     def step(self):
         """Apply one update using the gradients the last `backward` stored."""
         for k, (layer, name) in enumerate(self.params):
             grad = getattr(layer, "d" + name)
+            if self.decayed[k]:
+                grad = grad + self.weight_decay * getattr(layer, name)
             if self.momentum:
                 v = self.velocity[k]
                 grad = self.velocity[k] = grad.copy() if v is None else self.momentum * v + grad

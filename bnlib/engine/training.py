@@ -92,13 +92,16 @@ def train(
     eval_every=100,
     record=None,
     record_every=100,
+    weight_decay=0.0,
+    decay_filter=None,
 ):
     """Train `model` with minibatch SGD on `data` (a `bnlib.data.Digits`-like 4-tuple).
 
     Inputs: steps, batch_size ints; lr > 0; rng a Generator (draws the minibatches: the
     training set is reshuffled every epoch); momentum for SGD; eval_every steps between test
     evaluations (also done at step 0 and after the last step); record a dict name ->
-    fn(model, x_batch, y_batch) called every `record_every` steps (see the module docstring).
+    fn(model, x_batch, y_batch) called every `record_every` steps (see the module docstring);
+    weight_decay and decay_filter go to `SGD` (decay every parameter, or those the filter picks).
     Returns: History.
 
     >>> from bnlib.data import load_digits
@@ -118,7 +121,7 @@ def train(
     if not 1 <= batch_size <= len(x_train):
         raise ValueError(f"batch_size must be in [1, {len(x_train)}]; got {batch_size}")
     record = dict(record or {})
-    optimizer = SGD(model, lr, momentum)
+    optimizer = SGD(model, lr, momentum, weight_decay, decay_filter)
     model.train()
     losses, evals, recorded, record_steps = [], [], {name: [] for name in record}, []
     order, cursor = rng.permutation(len(x_train)), 0

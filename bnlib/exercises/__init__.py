@@ -10,6 +10,7 @@ from .gamma_beta import check_identity_params, check_steered_sigmoid
 from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
+from .optimization import check_depth_threshold, check_effective_lr, check_equilibrium_angle
 from .practice import BUGS, FIXES, REVIEW_QUESTIONS, SCRIPTS, check_bug
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
 from .review import CHOICES, NUMBERS, ask, check_choice, check_number
@@ -48,3 +49,11 @@ __all__ = [
     "check_tanh_slope",
     "check_timestep_statistics",
 ]
+
+__all__ += [
+    "REVIEW_QUESTIONS",
+    "check_depth_threshold",
+    "check_effective_lr",
+    "check_equilibrium_angle",
+]
+__all__ += ["check_depth_threshold", "check_effective_lr", "check_equilibrium_angle"]

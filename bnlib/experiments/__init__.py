@@ -10,6 +10,23 @@ make. Imports `probes`, `engine`, `norms` and `data`; never `views`,
 
 from .batch_size import BatchSizeSweep, batch_size_sweep
 from .layer_inputs import EDGES, record_layer_inputs
+from .optimization import (
+    DEPTH_SETTINGS,
+    NOISE_SETTINGS,
+    DepthStudy,
+    DiagnosticsStudy,
+    GammaDecayStudy,
+    NoiseStudy,
+    RescaledRun,
+    WeightDecayStudy,
+    batch_noise_study,
+    depth_net,
+    depth_study,
+    diagnostics_study,
+    gamma_decay_study,
+    rescaled_run,
+    weight_decay_study,
+)
 from .practice import (
     DropoutShift,
     FineTune,
@@ -68,4 +85,21 @@ __all__ = [
     "stats_distance",
     "train_mode_evaluation",
     "validation_drift",
+]
+__all__ += [
+    "DEPTH_SETTINGS",
+    "NOISE_SETTINGS",
+    "DepthStudy",
+    "DiagnosticsStudy",
+    "GammaDecayStudy",
+    "NoiseStudy",
+    "RescaledRun",
+    "WeightDecayStudy",
+    "batch_noise_study",
+    "depth_net",
+    "depth_study",
+    "diagnostics_study",
+    "gamma_decay_study",
+    "rescaled_run",
+    "weight_decay_study",
 ]

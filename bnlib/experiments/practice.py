@@ -17,8 +17,8 @@ from ..engine.dropout import Dropout
 from ..engine.inference import calibrate, train_mode_accuracy
 from ..engine.layers import BatchNorm1d, Linear, ReLU
 from ..engine.model import SGD, Sequential, forward_backward, mlp
-from .batch_size import renorm_for
 from ..engine.training import evaluate, train
+from .batch_size import renorm_for
 
 SIZES = (64, 32, 10)  # the digits engine's small network: 64 pixels, 32 hidden units, 10 classes
 

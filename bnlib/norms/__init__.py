@@ -23,6 +23,12 @@ from .running import (
     update_running_stats,
     update_running_std,
 )
+from .scale_invariance import (
+    angle_between,
+    effective_lr,
+    equilibrium_angular_update,
+    equilibrium_steps,
+)
 from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
 
 __all__ = [
@@ -52,3 +58,4 @@ __all__ += ["batch_renorm_backward", "batch_renorm_forward", "renorm_limits"]
 __all__ += ["running_average"]
 
 __all__ += ["CONVENTIONS", "DEFAULT_EPS", "DEFAULT_MOMENTUM", "carry_eps", "update_running_std"]
+__all__ += ["angle_between", "effective_lr", "equilibrium_angular_update", "equilibrium_steps"]

@@ -10,6 +10,16 @@ from .gamma_beta import learned_gamma_beta, sigmoid_regime
 from .gradients import gradient_flow, landscape, scale_invariance
 from .inference import batch_mates, gap_study, running_estimate, running_lag
 from .normalization import batch_spread, before_after, channel_stats, epsilon_effect
+from .optimization import (
+    activation_histograms,
+    depth_gradients,
+    effective_lr_curves,
+    equilibrium,
+    gradient_histograms,
+    seed_points,
+    update_ratios,
+    weight_decay_figure,
+)
 from .recurrent import (
     gradient_through_time,
     length_generalization,
@@ -49,3 +59,13 @@ __all__ = [
 from .practice import conventions, seed_ranges  # noqa: E402
 
 __all__ += ["conventions", "seed_ranges"]
+__all__ += [
+    "activation_histograms",
+    "depth_gradients",
+    "effective_lr_curves",
+    "equilibrium",
+    "gradient_histograms",
+    "seed_points",
+    "update_ratios",
+    "weight_decay_figure",
+]

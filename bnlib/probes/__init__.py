@@ -17,6 +17,14 @@ from .landscape import (
     probe_landscape,
     summarize_landscape,
 )
+from .optimizer import (
+    TANH_SATURATED,
+    LayerStats,
+    layer_statistics,
+    scale_invariant_layers,
+    update_to_data_recorder,
+    weight_path_recorder,
+)
 from .recorders import (
     activation_input_percentiles,
     bn_input,
@@ -46,4 +54,12 @@ __all__ = [
     "rel_error",
     "summarize_landscape",
     "weight_scale_sweep",
+]
+__all__ += [
+    "TANH_SATURATED",
+    "LayerStats",
+    "layer_statistics",
+    "scale_invariant_layers",
+    "update_to_data_recorder",
+    "weight_path_recorder",
 ]

@@ -17,6 +17,13 @@ from .normalization import (
     describe_epsilon_view,
     epsilon_view,
 )
+from .optimization import (
+    WINDOW,
+    WeightDecayView,
+    describe_weight_decay_view,
+    moving_average,
+    weight_decay_view,
+)
 from .recurrent import GradientView, describe_gradient_view, gradient_view
 from .small_batches import SmallBatchView, describe_small_batch_view, small_batch_view
 
@@ -42,4 +49,11 @@ __all__ = [
     "running_estimate_view",
     "sigmoid_view",
     "small_batch_view",
+]
+__all__ += [
+    "WINDOW",
+    "WeightDecayView",
+    "describe_weight_decay_view",
+    "moving_average",
+    "weight_decay_view",
 ]

@@ -10,6 +10,7 @@ from .covariate_shift import covariate_shift_panel
 from .gamma_beta import gamma_beta_panel
 from .inference import running_estimate_panel
 from .normalization import batch_size_panel, epsilon_panel
+from .optimization import weight_decay_panel
 from .recurrent import recurrent_gamma_panel
 from .small_batches import small_batch_panel
 
@@ -21,8 +22,8 @@ PANELS = {
     "recurrent_gamma_panel": recurrent_gamma_panel,
     "covariate_shift_panel": covariate_shift_panel,
     "small_batch_panel": small_batch_panel,
+    "weight_decay_panel": weight_decay_panel,
 }
-
 __all__ = [
     "PANELS",
     "SliderPanel",
@@ -35,3 +36,5 @@ __all__ = [
     "slider_values",
     "small_batch_panel",
 ]
+
+__all__ += ["weight_decay_panel"]

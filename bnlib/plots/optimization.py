@@ -1,0 +1,269 @@
+"""Plots for notebook 09 (batch norm and the optimizer). Seeds: mean line, min-max band."""
+
+import numpy as np
+from matplotlib.ticker import NullFormatter
+
+from ..views.optimization import WINDOW, moving_average
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+
+COLORS = (BLUE, ORANGE, GREEN, "#9467bd", "#8c564b", GREY, "#d62728")
+STYLES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def _band(ax, x, runs, k, label, every=None):
+    """Mean over seeds (axis 0) as a styled line with markers, min-max as a band."""
+    runs = np.asarray(runs)
+    mean = runs.mean(axis=0)
+    ax.plot(
+        x,
+        mean,
+        color=COLORS[k % 7],
+        ls=STYLES[k % 7],
+        marker=MARKERS[k % 7],
+        markevery=every or max(len(x) // 8, 1),
+        ms=4,
+        label=label,
+    )
+    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=COLORS[k % 7], alpha=0.2, lw=0)
+
+
+def effective_lr_curves(study, axes=None):
+    """Without weight decay: ||W|| of one BN-preceded layer, and lr / ||W||^2, over training,
+    for each learning rate of a `WeightDecayStudy` (its decay-0 runs)."""
+    ax0, ax1 = _axes(axes, 2)
+    b = study.decays.index(0.0)
+    steps = np.arange(study.steps)
+    for a, lr in enumerate(study.lrs):
+        norms = study.norms[a, b, :, :, 1]
+        _band(ax0, steps, norms, a, f"lr = {lr:g}")
+        _band(ax1, steps, lr / norms**2, a, f"lr = {lr:g}")
+    ax0.set(title=r"$\|W\|$ (plain SGD, no decay)", xlabel="training step")
+    ax1.set(title=r"effective learning rate lr / $\|W\|^2$", xlabel="training step", yscale="log")
+    for ax in (ax0, ax1):
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=8, frameon=False)
+    return np.array([ax0, ax1])
+
+
+def equilibrium(study, axes=None):
+    """Weight decay's equilibrium, for every decayed run of a `WeightDecayStudy` (colour and
+    marker: lr; line style: lambda): the angle W turns per step against sqrt(2 lr lambda)
+    (thin dashed lines), and their ratio against steps x lr x lambda. Angles are moving
+    averages over WINDOW steps (one step's angle is noisy); bands are the seeds' min-max."""
+    ax0, ax1 = _axes(axes, 2, width=4.8, height=3.6)
+    steps = np.arange(WINDOW, study.steps)
+    decayed = [b for b, decay in enumerate(study.decays) if decay > 0]
+    for a, lr in enumerate(study.lrs):
+        for j, b in enumerate(decayed):
+            decay = study.decays[b]
+            angles = moving_average(study.angles[a, b, :, 1:, 1])
+            predicted = np.sqrt(2 * lr * decay)
+            label = f"lr {lr:g}, λ {decay:g}"
+            for ax, x, y in ((ax0, steps, angles), (ax1, steps * lr * decay, angles / predicted)):
+                ax.plot(
+                    x,
+                    y.mean(axis=0),
+                    color=COLORS[a],
+                    ls=("-", "--", ":")[j % 3],
+                    marker=MARKERS[a],
+                    markevery=max(len(x) // 6, 1),
+                    ms=4,
+                    label=label,
+                )
+                ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=COLORS[a], alpha=0.2, lw=0)
+            ax0.axhline(predicted, color=COLORS[a], ls=("-", "--", ":")[j % 3], lw=0.7)
+    ax0.set(
+        title=f"angle W turns per step ({WINDOW}-step mean)",
+        xlabel="training step",
+        ylabel="radians (thin lines: predicted)",
+        yscale="log",
+    )
+    ax1.axhline(1.0, color="k", ls="--", lw=1)
+    ax1.axvline(1.0, color=GREY, ls=":", lw=1)
+    ax1.set(
+        title="measured / predicted sqrt(2 lr λ)",
+        xscale="log",
+        xlabel="step × lr × λ (1 = the time scale 1/(lr λ))",
+        ylim=(0, 1.3),
+    )
+    ax1.legend(fontsize=7, frameon=False, ncol=2, loc="lower right")
+    for ax in (ax0, ax1):
+        ax.grid(alpha=0.3, which="both")
+    return np.array([ax0, ax1])
+
+
+def seed_points(labels, values, titles, axes=None):
+    """One panel per measure: each setting's seeds as dots, their mean as a bar edge.
+    `values` is a list (one per panel) of arrays (S, n_seed)."""
+    axes = _axes(axes, len(values), width=3.6, height=3.0)
+    y = np.arange(len(labels))
+    for ax, data, title in zip(axes, values, titles, strict=True):
+        data = np.asarray(data)
+        for s in range(len(labels)):
+            ax.barh(
+                y[s],
+                data[s].mean(),
+                color=COLORS[s % 7],
+                alpha=0.35,
+                height=0.6,
+                hatch=("", "//", "..", "xx", "\\\\", "++", "--")[s % 7],
+            )
+            ax.plot(data[s], np.full(data.shape[1], y[s]), MARKERS[s % 7], color="k", ms=4)
+        ax.set(title=title)
+        ax.set_yticks(y, labels if ax is axes[0] else [""] * len(labels))
+        ax.invert_yaxis()
+        ax.grid(alpha=0.3, axis="x")
+    return axes
+
+
+def depth_gradients(study, axes=None):
+    """The first layer's gradient norm at initialization against depth, one line per setting
+    of a `DepthStudy` (log scale), and the per-layer growth rate with each seed as a dot."""
+    ax0, ax1 = _axes(axes, 2, width=4.8, height=3.6)
+    for s, label in enumerate(study.settings):
+        _band(ax0, study.depths, study.first[s].T, s, label, every=1)
+    ax0.set(
+        xscale="log", yscale="log", xlabel="hidden layers", title="first layer's ||dL/dW|| at init"
+    )
+    ax0.set_xticks(study.depths, [str(d) for d in study.depths])
+    ax0.xaxis.set_minor_formatter(NullFormatter())
+    ax0.legend(fontsize=7, frameon=False)
+    rate = study.rate()
+    seed_points(study.settings, [rate], ["growth per extra layer (1 = flat)"], axes=[ax1])
+    ax1.axvline(1.0, color="k", ls="--", lw=1)
+    ax1.set_yticks(np.arange(len(study.settings)), study.settings, fontsize=8)
+    for ax in (ax0, ax1):
+        ax.grid(alpha=0.3, which="both")
+    return np.array([ax0, ax1])
+
+
+def activation_histograms(study, axes=None):
+    """Histograms of each hidden layer's tanh output at initialization, without and with BN
+    (a `DiagnosticsStudy`), with the saturated share of each layer in the legend."""
+    axes = _axes(axes, 2)
+    bins = np.linspace(-1, 1, 41)
+    top = max(
+        np.histogram(a, bins=bins, density=True)[0].max() for s in study.init for a in s.activations
+    )
+    for ax, label, stats in zip(axes, study.labels, study.init, strict=True):
+        for k, (act, sat) in enumerate(zip(stats.activations, stats.saturated, strict=True)):
+            counts, _ = np.histogram(act, bins=bins, density=True)
+            ax.step(
+                bins[:-1],
+                counts,
+                where="post",
+                color=COLORS[k % 7],
+                ls=STYLES[k % 7],
+                label=f"layer {k + 1}: {100 * sat:.0f}% saturated",
+            )
+        ax.set(
+            title=f"tanh outputs at init, {label}",
+            xlabel="tanh output",
+            ylabel="density",
+            ylim=(0, 1.05 * top),
+        )
+        ax.legend(fontsize=7, frameon=False, loc="upper center")
+        ax.grid(alpha=0.3)
+    return axes
+
+
+def gradient_histograms(study, axes=None):
+    """Histograms of the gradient each hidden tanh layer's output receives at initialization,
+    without and with BN (a `DiagnosticsStudy`), on one shared range; the legend gives each
+    layer's standard deviation."""
+    axes = _axes(axes, 2)
+    edge = max(np.percentile(np.abs(g), 99.5) for s in study.init for g in s.gradients)
+    bins = np.linspace(-edge, edge, 41)
+    for ax, label, stats in zip(axes, study.labels, study.init, strict=True):
+        for k, grad in enumerate(stats.gradients):
+            counts, _ = np.histogram(np.clip(grad, -edge, edge), bins=bins, density=True)
+            ax.step(
+                bins[:-1],
+                counts,
+                where="post",
+                color=COLORS[k % 7],
+                ls=STYLES[k % 7],
+                label=f"layer {k + 1}: std {grad.std():.1e}",
+            )
+        ax.set(
+            title=f"gradients at init, {label}",
+            xlabel="dL/d(tanh output)",
+            ylabel="density",
+            yscale="log",
+        )
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
+        ax.legend(fontsize=7, frameon=False, loc="lower center")
+        ax.grid(alpha=0.3)
+    return axes
+
+
+def update_ratios(study, axes=None):
+    """log10 of the update-to-data ratio ||lr dW|| / ||W|| of each layer over training, one
+    panel without and one with BN (a `DiagnosticsStudy`); the grey band is 1e-3, the rule of
+    thumb."""
+    axes = _axes(axes, 2)
+    low = np.log10(study.update_ratio).min() - 0.1
+    high = np.log10(study.update_ratio).max() + 0.1
+    for j, (ax, label) in enumerate(zip(axes, study.labels, strict=True)):
+        for k in range(study.update_ratio.shape[2]):
+            last = k == study.update_ratio.shape[2] - 1
+            ax.plot(
+                study.steps,
+                np.log10(study.update_ratio[j, :, k]),
+                color=COLORS[k % 7],
+                ls=STYLES[k % 7],
+                marker=MARKERS[k % 7],
+                markevery=6,
+                ms=3,
+                label="output layer" if last else f"layer {k + 1}",
+            )
+        ax.axhline(-3, color=GREY, lw=4, alpha=0.4)
+        ax.set(
+            title=f"update-to-data ratio, {label}",
+            xlabel="training step",
+            ylabel=r"$\log_{10}$ ||lr dW|| / ||W||",
+            ylim=(min(low, -3.2), high),
+        )
+        ax.legend(fontsize=7, frameon=False, ncol=2)
+        ax.grid(alpha=0.3)
+    return axes
+
+
+def weight_decay_figure(view, axes=None):
+    """The panel: ||W|| and the angle per step (moving average) of one (lr, lambda) cell, one
+    thin line per seed, with the predicted equilibrium angle dashed and 1/(lr lambda) dotted.
+    Plain-text labels (no mathtext): the panel redraws them on every slider move."""
+    ax0, ax1 = _axes(axes, 2)
+    for ax in (ax0, ax1):
+        _reset(ax)
+    for r in view.norms:
+        ax0.plot(view.steps, r, color=BLUE, lw=1)
+    for r in view.angles:
+        ax1.plot(view.angle_steps, r, color=BLUE, lw=1)
+    if view.predicted > 0:
+        ax1.axhline(
+            view.predicted,
+            color=ORANGE,
+            ls="--",
+            lw=2,
+            label=f"predicted √(2 lr λ) = {view.predicted:.3f}",
+        )
+    if view.settle < view.steps[-1]:
+        for ax in (ax0, ax1):
+            ax.axvline(view.settle, color=GREY, ls=":", lw=2, label="1/(lr λ) steps")
+    ax0.set(
+        title=f"‖W‖ (3 seeds), lr = {view.lr:g}, λ = {view.weight_decay:g}",
+        xlabel="training step",
+        ylim=(0, 1.05 * view.limits[0]),
+    )
+    ax1.set(
+        title=f"angle W turns per step ({WINDOW}-step mean, radians)",
+        xlabel="training step",
+        ylim=(0, 1.1 * view.limits[1]),
+    )
+    for ax in (ax0, ax1):
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8, frameon=False, loc="upper right")
+        ax.grid(alpha=0.3)
+    return np.array([ax0, ax1])

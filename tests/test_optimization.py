@@ -1,0 +1,178 @@
+"""Notebook 09's library: scale-invariance math, SGD's weight decay, ghost batch norm, residual
+blocks, the optimizer probes and the studies (the equivalence and the equilibrium, measured)."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import bnlib
+from bnlib import (
+    SGD,
+    BatchNorm1d,
+    GhostBatchNorm1d,
+    Linear,
+    Residual,
+    Sequential,
+    angle_between,
+    batchnorm_backward,
+    batchnorm_forward,
+    effective_lr,
+    equilibrium_angular_update,
+    equilibrium_steps,
+    forward_backward,
+    layer_statistics,
+    mlp,
+    residual_mlp,
+    scale_invariant_layers,
+    views,  # noqa: F401  (bnlib.views below)
+    weight_path_recorder,
+)
+from bnlib import experiments as ex
+
+DIGITS = bnlib.load_digits()
+
+
+def test_effective_lr_and_equilibrium_formulas():
+    assert effective_lr(0.2, 2.0) == pytest.approx(0.05)
+    assert np.allclose(effective_lr(1.0, np.array([1.0, 0.5])), [1.0, 4.0])
+    assert equilibrium_angular_update(0.1, 0.05) == pytest.approx(0.1)
+    assert equilibrium_angular_update(0.1, 0.05, momentum=0.9) == pytest.approx(0.1 / np.sqrt(1.9))
+    assert equilibrium_angular_update(0.1, 0.0) == 0.0
+    assert equilibrium_steps(0.2, 0.05) == pytest.approx(100.0)
+    assert equilibrium_steps(0.2, 0.0) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: effective_lr(0.1, 0.0), "weight_norm must be finite and > 0"),
+        (lambda: effective_lr(-0.1, 1.0), "lr must be finite and > 0"),
+        (lambda: equilibrium_angular_update(0.1, -1e-3), "weight_decay must be finite and >= 0"),
+        (lambda: equilibrium_angular_update(0.1, 1e-3, momentum=1.0), "momentum must be in"),
+        (lambda: equilibrium_steps(0.1, float("nan")), "weight_decay must be finite"),
+        (lambda: angle_between([1.0, 0.0], [0.0, 0.0]), "must not be all zeros"),
+        (lambda: angle_between([1.0, 0.0], [1.0, 0.0, 0.0]), "b must have a's size 2"),
+        (
+            lambda: SGD(mlp([2, 2], rng=np.random.default_rng(0)), 0.1, weight_decay=-1.0),
+            "weight_decay",
+        ),
+        (lambda: GhostBatchNorm1d(3, ghost_size=1), "ghost_size must be >= 2"),
+        (lambda: ex.depth_net("batch", 2, 4, np.random.default_rng(0)), "setting must be one of"),
+    ],
+)
+def test_bad_input_is_named(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_angle_between_is_exact_for_tiny_and_right_angles():
+    assert angle_between([1.0, 0.0], [0.0, 3.0]) == pytest.approx(np.pi / 2)
+    assert angle_between([1.0, 0.0], [-2.0, 0.0]) == pytest.approx(np.pi)
+    assert angle_between([1.0, 0.0], [1.0, 1e-9]) == pytest.approx(1e-9, rel=1e-6)
+
+
+def test_sgd_weight_decay_is_pytorchs_and_the_filter_excludes():
+    layer = Linear(1, 1, rng=np.random.default_rng(0))
+    layer.W[:], layer.b[:], layer.dW, layer.db = 2.0, 1.0, np.array([[0.5]]), np.array([0.0])
+    SGD(Sequential([layer]), lr=0.1, weight_decay=0.2, decay_filter=lambda _, n: n == "W").step()
+    assert layer.W[0, 0] == pytest.approx(2.0 - 0.1 * (0.5 + 0.2 * 2.0))
+    assert layer.b[0] == 1.0  # excluded from decay, zero gradient: unchanged
+    plain = Linear(1, 1, rng=np.random.default_rng(0))
+    plain.W[:], plain.dW, plain.db = 2.0, np.array([[0.5]]), np.array([0.0])
+    SGD(Sequential([plain]), lr=0.1).step()
+    assert plain.W[0, 0] == pytest.approx(1.95)
+
+
+def test_rescaling_weights_by_c_and_their_lr_by_c2_gives_the_same_run():
+    for c in (10.0, 0.1):
+        run = ex.rescaled_run(DIGITS, c, steps=60)
+        assert np.max(np.abs(run.loss - run.loss_rescaled)) < 1e-11
+        assert run.weight_gap < 1e-11 * c and run.other_gap < 1e-11
+    loose = ex.rescaled_run(DIGITS, 10.0, steps=60, scale_eps=False)
+    assert np.max(np.abs(loose.loss - loose.loss_rescaled)) > 1e-6  # eps breaks exactness
+
+
+def test_plain_sgd_only_grows_the_norm_and_decay_reaches_the_predicted_angle():
+    study = ex.weight_decay_study(DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=300)
+    grow = np.diff(study.norms[0, 0, 0], axis=0)
+    assert grow.min() > -1e-6 * study.norms[0, 0, 0].max()
+    angle = np.mean(study.angles[0, 1, 0, -50:], axis=0)
+    predicted = equilibrium_angular_update(0.4, 0.05)
+    assert np.all(np.abs(angle / predicted - 1) < 0.15), angle / predicted
+    assert study.norms[0, 1, 0, -1].max() < study.norms[0, 0, 0, -1].min()
+
+
+def test_ghost_batch_norm_is_batch_norm_on_each_ghost_batch():
+    gen = np.random.default_rng(1)
+    x, dout = gen.normal(size=(11, 3)), gen.normal(size=(11, 3))
+    for n in (8, 11):  # even split, and a ragged one (4, 4, 3)
+        bn = GhostBatchNorm1d(3, ghost_size=4)
+        bn.gamma, bn.beta = gen.normal(size=3), gen.normal(size=3)
+        out, dx = bn.forward(x[:n]), bn.backward(dout[:n])
+        for lo in range(0, n, 4):
+            hi = min(lo + 4, n)
+            ref, cache = batchnorm_forward(x[lo:hi], bn.gamma, bn.beta)
+            assert np.allclose(out[lo:hi], ref, atol=1e-12)
+            assert np.allclose(dx[lo:hi], batchnorm_backward(dout[lo:hi], cache)[0], atol=1e-12)
+    big = GhostBatchNorm1d(3, ghost_size=32)
+    assert np.allclose(big.forward(x), BatchNorm1d(3).forward(x))
+
+
+def test_zero_init_residual_net_is_the_same_function_at_every_depth():
+    x = DIGITS[0][:32]
+    firsts = []
+    for blocks in (1, 4, 8):
+        model = residual_mlp(64, 16, blocks, 10, rng=np.random.default_rng(0))
+        forward_backward(model, x, DIGITS[1][:32])
+        firsts.append(np.linalg.norm(model[0].dW))
+    assert np.allclose(firsts, firsts[0], rtol=0.5)
+    model = residual_mlp(64, 16, 2, 10, rng=np.random.default_rng(0))
+    # W, gamma, beta; per block two (W, gamma, beta); the last layer's W and b.
+    assert len(model.parameters()) == 3 + 2 * 6 + 2 and len(model.find(Residual)) == 2
+    block = model[model.find(Residual)[0]]
+    assert np.array_equal(block.branch[-1].gamma, np.zeros(16))
+    assert np.allclose(block.forward(x @ model[0].W), x @ model[0].W)
+
+
+def test_depth_study_finds_the_explosion_and_its_cures():
+    study = ex.depth_study(
+        DIGITS, depths=(2, 8, 16), settings=("batch norm", "residual, gamma 0"), width=32
+    )
+    rate = study.rate()
+    assert rate[0].min() > 1.1  # batch norm without skips: about 1.2 per layer
+    assert np.all(np.abs(rate[1] - 1) < 0.05)  # zero-initialized residual: flat
+
+
+def test_probes_never_change_the_model():
+    model = mlp([64, 16, 16, 10], activation="tanh", batchnorm=True, rng=np.random.default_rng(0))
+    before = copy.deepcopy(model)
+    stats = layer_statistics(model, DIGITS[0][:64], DIGITS[1][:64])
+    weight_path_recorder(scale_invariant_layers(model))(model, None, None)
+    for a, b in zip(model.layers, before.layers, strict=True):
+        for key, value in vars(b).items():
+            if isinstance(value, np.ndarray):
+                assert np.array_equal(getattr(a, key), value), key
+    assert len(stats.activations) == 2 and np.all(stats.saturated < 0.2)
+    assert scale_invariant_layers(model) == [0, 3]
+
+
+def test_weight_decay_view_selects_a_cell_and_rejects_values_outside_the_study():
+    study = ex.weight_decay_study(DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=40)
+    view = bnlib.views.weight_decay_view(study, 0.4, 0.05)
+    assert view.predicted == pytest.approx(0.2) and view.settle == pytest.approx(50.0)
+    assert view.norms.shape == (1, 39) and view.angles.shape == (1, 40 - bnlib.views.WINDOW)
+    assert "too short to settle" in bnlib.views.describe_weight_decay_view(view)
+    flat = bnlib.views.weight_decay_view(study, 0.4, 0.0)
+    assert "no equilibrium" in bnlib.views.describe_weight_decay_view(flat)
+    with pytest.raises(ValueError, match="lr must be one of the study's"):
+        bnlib.views.weight_decay_view(study, 0.1, 0.05)
+    with pytest.raises(ValueError, match="weight_decay must be one of the study's"):
+        bnlib.views.weight_decay_view(study, 0.4, 0.01)
+
+
+def test_moving_average_is_the_mean_of_each_window():
+    x = np.arange(10.0).reshape(2, 5)
+    assert np.allclose(bnlib.views.moving_average(x, 3), [[1, 2, 3], [6, 7, 8]])
+    with pytest.raises(ValueError, match="window must be in"):
+        bnlib.views.moving_average(x, 6)
