@@ -12,7 +12,13 @@ from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
 from .review import CHOICES, NUMBERS, ask, check_choice, check_number
-from .small_batches import SITUATIONS, check_group_statistics, check_norm_choice, check_renorm_r_d
+from .small_batches import (
+    SITUATIONS,
+    check_group_statistics,
+    check_groupnorm_backward,
+    check_norm_choice,
+    check_renorm_r_d,
+)
 
 __all__ = [
     "CHOICES",
@@ -28,6 +34,7 @@ __all__ = [
     "check_eval_row",
     "check_fold",
     "check_group_statistics",
+    "check_groupnorm_backward",
     "check_ics_by_hand",
     "check_identity_params",
     "check_momentum_choice",
