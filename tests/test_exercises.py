@@ -78,9 +78,10 @@ def test_a_wrong_shape_never_passes_by_being_reshaped(checker, right, reshape):
 
 @pytest.mark.parametrize("checker, right", list(_array_checkers()))
 def test_keepdims_of_the_same_values_is_accepted_or_named(checker, right):
-    """(1, D) for (D,): accepted by every checker that allows keepdims, and never a crash."""
+    """(1, D) for a (D,) part: accepted where it is keepdims of the checker's reduction, else
+    refused naming the shape; never a crash."""
     feedback = checker(*_wrapped(right, lambda a: a[None] if a.ndim == 1 else a), **right.kwargs)
-    assert isinstance(feedback, Feedback) and feedback.message
+    assert feedback or "shape" in feedback.message, feedback.message
 
 
 @pytest.mark.parametrize("checker, right", list(_array_checkers()))
