@@ -289,6 +289,12 @@ TABLE = {
         ),
         Case("missing", ({"a": "group"},), False, says="missing: b, c, d"),
         Case(
+            "placeholders",
+            ({"a": ..., "b": ..., "c": ..., "d": ...},),
+            False,
+            says="situation a: replace the ...",
+        ),
+        Case(
             "unknown name",
             ({"a": "instance", "b": "layer", "c": "batch", "d": "renorm"},),
             False,

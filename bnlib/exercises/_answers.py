@@ -57,7 +57,7 @@ def _what(value):
 def number(value, name="your answer"):
     """A real finite number: (float, None) or (None, Feedback)."""
     if missing(value):
-        return None, Feedback(False, f"replace the ... with your answer ({name}).")
+        return None, Feedback(False, "replace the ... with your number.")
     if isinstance(value, (str, bytes, complex, np.complexfloating, bool, np.bool_)):
         return None, Feedback(False, f"{name} must be a real number; got {_what(value)}.")
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":

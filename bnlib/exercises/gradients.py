@@ -153,13 +153,17 @@ def _backward_case(fn, seed, n, eps):
         (dout.mean(0), "your dbeta is the mean of dout; beta is added to every row: sum it."),
         ((dout * gamma).sum(0), "dbeta = sum(dout, axis=0): beta is not scaled by gamma."),
     ]
+    feedback = A.judge(got[2], dbeta, dbeta_variants, "dbeta", "your dbeta")
+    if not feedback:
+        return feedback
     return A.judge(
-        got[2],
-        dbeta,
-        dbeta_variants,
+        tuple(got),
+        (dx, dgamma, dbeta),
+        (),
         "matches bnlib.batchnorm_backward (dx, dgamma, dbeta) on two batches with two values of "
         "eps; note that each column of dx sums to 0",
-        "your dbeta",
+        "your gradients",
+        ("dx", "dgamma", "dbeta"),
     )
 
 

@@ -218,13 +218,23 @@ def _groupnorm_case(fn, seed, g, eps):
     )
     if not feedback:
         return feedback
-    return A.judge(
+    feedback = A.judge(
         got[2],
         dbeta,
         [((dout * x_hat).sum(axis=(0, 2, 3)), "your dbeta is dgamma's formula: sum(dout) only.")],
+        "dbeta",
+        "your dbeta",
+    )
+    if not feedback:
+        return feedback
+    return A.judge(
+        tuple(got),
+        (dx, dgamma, dbeta),
+        (),
         "matches bnlib.groupnorm_backward (dx, dgamma, dbeta) with 2 and 3 groups and two values "
         "of eps",
-        "your dbeta",
+        "your gradients",
+        ("dx", "dgamma", "dbeta"),
     )
 
 
@@ -371,6 +381,11 @@ def check_norm_choice(answers):
         )
         name = name.removesuffix("norm") if name.removesuffix("norm") in _ALIASES else name
         choice = _ALIASES.get(name)
+        if A.missing(raw):
+            return Feedback(
+                False,
+                f'situation {key}: replace the ... with "batch", "layer", "group" or "renorm".',
+            )
         if choice is None:
             return Feedback(
                 False,
