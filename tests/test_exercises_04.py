@@ -74,7 +74,7 @@ PERCENTILES = [
     ),
     Case("off a little", (lambda v: pct()(v) + 0.01,), False, "you gave"),
     Case("NaN inside", (lambda v: np.where(v[:, :3] > 0, np.nan, 0.0),), False, "NaN"),
-    Case("returns None", (lambda v: None,), False, "is None"),
+    Case("returns None", (lambda v: None,), False, "returned None"),
     *[
         Case(f"method={m}", (pct(method=m),), True)
         for m in (

@@ -236,6 +236,7 @@ TABLE = {
         Case("d by batch std", ((1 / 3, 5.0), *RD), False, says="not the batch's sigma_B"),
         Case("swapped", ((2.0, 1 / 3), *RD), False, says="swapped"),
         Case("one number", (0.5, *RD), False, says="pair (r, d)"),
+        Case("...", (..., *RD), False, says="replace the ..."),
         Case("nan", ((float("nan"), 2.0), *RD), False, says="finite"),
     ],
     check_norm_choice: [

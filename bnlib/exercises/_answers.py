@@ -261,5 +261,7 @@ def output(result, shape, name="your output", order="(out, cache)"):
                     )
         result = result[0]
     if missing(result):
-        return None, Feedback(False, "your function returned None: fill in its body and return.")
+        return None, Feedback(
+            False, f"your function returned None: fill in its body and return {name}."
+        )
     return array(result, shape, name)

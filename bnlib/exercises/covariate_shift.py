@@ -77,6 +77,8 @@ def _check_percentile_answer(fn, inputs):
     result, failed = A.call(fn, (inputs,), "(inputs)")
     if failed is not None:
         return failed
+    if A.missing(result):
+        return Feedback(False, "your function returned None: return the (T, 3) array.")
     t, n = inputs.shape
     raw = A._real(result)
     if raw is not None:

@@ -261,6 +261,8 @@ def check_renorm_r_d(answer, mu_b, sigma_b, mu, sigma, r_max, d_max):
     problem = (mu_b, sigma_b, mu, sigma, r_max, d_max)
     if not _problem_numbers(problem):
         return Feedback(False, "the problem's numbers must be finite, with sigmas > 0.")
+    if A.missing(answer):
+        return Feedback(False, "replace the ... with your pair (r, d), e.g. answer = (0.5, 1.2).")
     parts, failed = A.items(answer, ("r", "d"))
     if failed is not None:
         failed.message = "give the pair (r, d), e.g. answer = (0.5, 1.2). " + failed.message
