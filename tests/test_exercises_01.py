@@ -170,6 +170,7 @@ VARIANCE = [
     Case("a numeric string", ("0.909", 1e-4, 1e-5), False, "real number"),
     Case("a list", ([1, 2], 1e-4, 1e-5), False, "must be a number"),
     Case("eps squared", (0.01 / (0.01 + 0.01), 0.01, 0.1), False, "you squared eps"),
+    Case("eps squared, close to 1", (4e-3 / (4e-3 + 1e-6), 4e-3, 1e-3), False, "Squaring eps"),
     Case("a 0-d array", (np.array(1e-4 / (1e-4 + 1e-5)), 1e-4, 1e-5), True),
     Case("...", (..., 1e-4, 1e-5), False, "replace the ..."),
     Case("NaN", (float("nan"), 1e-4, 1e-5), False, "finite"),

@@ -179,7 +179,7 @@ def check_diverging_rates(answer, result):
             f"without BN every seed diverged at {sorted(want)}; with BN only "
             f"at {sorted(bn) or 'none'}.",
         )
-    also = f"also {sorted(want - got)}: look for the x on the diverged row." if want - got else ""
+    also = f"Also {sorted(want - got)}: look for the x on the diverged row." if want - got else ""
     if got == bn:
         return Feedback(
             False,

@@ -235,15 +235,21 @@ def check_output_variance(answer, var, eps):
             f"var / (var + eps) = {want:.4f}: eps shrinks the output variance "
             "most for features whose own variance is small.",
         )
+    squared = var / (var + eps**2)
+    also = (
+        " (Squaring eps gives nearly 1 too: eps enters once, inside sqrt(var + eps).)"
+        if A.close(squared, 1.0, rtol=1e-3)
+        else ""
+    )
     named = [
         (
             1.0,
             "not quite 1: x_hat = (x - mu) / sqrt(var + eps), so its variance is var / (var + "
-            f"eps) = {var:g} / {var + eps:g}, below 1 when eps is not negligible.",
+            f"eps) = {var:g} / {var + eps:g}, below 1 when eps is not negligible.{also}",
         ),
         (np.sqrt(want), "that is the output's standard deviation; square it."),
         (
-            var / (var + eps**2),
+            squared,
             "you squared eps: x_hat divides by sqrt(var + eps), so its variance is "
             "var / (var + eps), with eps itself.",
         ),
