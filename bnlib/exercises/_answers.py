@@ -18,11 +18,22 @@ so the same answer gets the same treatment everywhere:
   small offset (an eps added somewhere) is named first, then closeness, then the usual mistakes
   `variants` [(array, hint), ...], then the worst entry. Eps mistakes that are not a constant
   offset are told apart by running the learner's code a second time at a large eps.
+- `gradients(result, x_shape, p_shape, keepdims, shape_hint)` and `judge_gradients(...)`: a
+  backward pass's (dx, dgamma, dbeta), parsed and judged (order, swaps, each part's mistakes).
+- `setting(values, names)`: the numbers a notebook passes to a checker, each finite and > 0.
 - `call(fn, args, signature)` (from _feedback): the learner's function on copies of `args`,
-  catching anything it raises.
+  catching anything it raises (a builtin without a signature, such as `int`, included).
 
 Each parser returns `(value, None)` or `(None, Feedback)`: a checker returns the Feedback as it
-is. A new checker (notebooks 08, 09, ...) should read its answers with these functions only:
+is. A new checker (notebooks 08, 09: practice.py, optimization.py) moves onto this module by
+replacing its own parsing with these calls, in this order:
+
+    result, failed = call(fn, args, "(x, eps)")        # the learner's function, safely
+    value, failed = array(result, shape, "your mean", keepdims=((1, D),))   # or number/items
+    return judge(value, reference, [(mistake, "hint"), ...], "what is right")
+
+Its wrong-answer table in tests/test_exercises_NN.py then inherits the two generic rules of
+tests/test_exercises.py (a reshaped answer never passes; an eps added is named). Example:
 
 >>> from bnlib.exercises._answers import array, number
 >>> number(np.array(0.5))
@@ -265,3 +276,51 @@ def output(result, shape, name="your output", order="(out, cache)"):
             False, f"your function returned None: fill in its body and return {name}."
         )
     return array(result, shape, name)
+
+
+GRADIENTS = ("dx", "dgamma", "dbeta")
+
+
+def gradients(result, x_shape, p_shape, keepdims=(), shape_hint=None):
+    """A backward pass's (dx, dgamma, dbeta): dx of `x_shape`, the others of `p_shape` (or a
+    `keepdims` shape). `shape_hint(name, shape)` may name a wrong parameter-gradient shape."""
+    x_shape, p_shape = tuple(x_shape), tuple(p_shape)
+    if isinstance(result, np.ndarray) and result.shape == x_shape:
+        return None, Feedback(
+            False, "you returned one array; return all three gradients as (dx, dgamma, dbeta)."
+        )
+    parts, failed = items(result, GRADIENTS)
+    if failed is not None:
+        return None, failed
+    shapes = [np.shape(p) if _real(p) is not None else None for p in parts]
+    if shapes[0] != x_shape and x_shape in shapes[1:]:
+        return None, Feedback(
+            False,
+            f"your item {shapes.index(x_shape)} has dx's shape {x_shape}: return the three in "
+            "the order (dx, dgamma, dbeta).",
+        )
+    got = []
+    for k, (name, part) in enumerate(zip(GRADIENTS, parts, strict=True)):
+        allowed = (x_shape,) if k == 0 else (p_shape, *map(tuple, keepdims))
+        hint = None
+        if k and shape_hint is not None and shapes[k] is not None and shapes[k] not in allowed:
+            hint = shape_hint(name, shapes[k])
+        if hint is not None:
+            return None, Feedback(False, hint)
+        arr, failed = array(part, allowed[0], f"your {name}", keepdims=allowed[1:])
+        if failed is not None:
+            return None, failed
+        got.append(arr)
+    return got, None
+
+
+def judge_gradients(got, want, variants, success):
+    """The verdict on parsed (dx, dgamma, dbeta): dx, then a swap of dgamma and dbeta, then each
+    parameter gradient, each with its named mistakes `variants[name]`, then all three."""
+    for k, name in enumerate(GRADIENTS):
+        if k == 1 and close(got[1], want[2]) and close(got[2], want[1]):
+            return Feedback(False, "dgamma and dbeta are swapped: return (dx, dgamma, dbeta).")
+        feedback = judge(got[k], want[k], variants.get(name, ()), name, f"your {name}")
+        if not feedback:
+            return feedback
+    return judge(tuple(got), tuple(want), (), success, "your gradients", GRADIENTS)

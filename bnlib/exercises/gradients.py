@@ -69,41 +69,6 @@ def _backward_variants(dout, x, gamma, eps):
     ]
 
 
-def _three(result, n, d):
-    """(dx, dgamma, dbeta) arrays from a learner's result, or (None, Feedback)."""
-    if isinstance(result, np.ndarray) and result.shape == (n, d):
-        return None, Feedback(
-            False,
-            "you returned one array; return all three gradients as a tuple (dx, dgamma, dbeta).",
-        )
-    parts, failed = A.items(result, ("dx", "dgamma", "dbeta"))
-    if failed is not None:
-        return None, failed
-    shapes = [np.shape(p) if A._real(p) is not None else None for p in parts]
-    if shapes[0] != (n, d) and (n, d) in shapes[1:]:
-        return None, Feedback(
-            False,
-            f"your item {shapes.index((n, d))} has dx's shape ({n}, {d}): return the three in "
-            "the order (dx, dgamma, dbeta).",
-        )
-    got = []
-    for name, part, shape in zip(
-        ("dx", "dgamma", "dbeta"), parts, ((n, d), (d,), (d,)), strict=True
-    ):
-        if name != "dx" and np.shape(part) == (n,) and A._real(part) is not None:
-            return None, Feedback(
-                False,
-                f"your {name} has shape ({n},), one value per example: sum over the batch, "
-                f"axis=0, for one value per feature, shape ({d},).",
-            )
-        keep = () if name == "dx" else ((1, d),)
-        arr, failed = A.array(part, shape, f"your {name}", keepdims=keep)
-        if failed is not None:
-            return None, failed
-        got.append(arr)
-    return got, None
-
-
 def _backward_case(fn, seed, n, eps):
     """The feedback on one batch."""
     rng = np.random.default_rng(seed)
@@ -113,7 +78,18 @@ def _backward_case(fn, seed, n, eps):
     result, failed = A.call(fn, (dout, x, gamma, eps), "(dout, x, gamma, eps)")
     if failed is not None:
         return failed
-    got, failed = _three(result, n, 3)
+    got, failed = A.gradients(
+        result,
+        (n, 3),
+        (3,),
+        ((1, 3),),
+        lambda name, shape: (
+            f"your {name} has shape {shape}, one value per example: sum over the batch, axis=0, "
+            "for one value per feature, shape (3,)."
+            if shape == (n,)
+            else None
+        ),
+    )
     if failed is not None:
         return failed
     out, cache = batchnorm_forward(x, gamma, np.zeros(3), eps)
@@ -128,11 +104,6 @@ def _backward_case(fn, seed, n, eps):
         for other in COMMON_EPS
         if other != eps
     ]
-    feedback = A.judge(got[0], dx, variants, "dx", "your dx")
-    if not feedback:
-        return feedback
-    if A.close(got[1], dbeta) and A.close(got[2], dgamma):
-        return Feedback(False, "dgamma and dbeta are swapped: return (dx, dgamma, dbeta).")
     dgamma_variants = [
         (
             dout.sum(0),
@@ -146,24 +117,16 @@ def _backward_case(fn, seed, n, eps):
         ((dout * x_hat).mean(0), "your dgamma is a mean; sum over the batch, axis=0."),
         ((dout * x_hat * gamma).sum(0), "dgamma = sum(dout * x_hat): no gamma in it."),
     ]
-    feedback = A.judge(got[1], dgamma, dgamma_variants, "dgamma", "your dgamma")
-    if not feedback:
-        return feedback
     dbeta_variants = [
         (dout.mean(0), "your dbeta is the mean of dout; beta is added to every row: sum it."),
         ((dout * gamma).sum(0), "dbeta = sum(dout, axis=0): beta is not scaled by gamma."),
     ]
-    feedback = A.judge(got[2], dbeta, dbeta_variants, "dbeta", "your dbeta")
-    if not feedback:
-        return feedback
-    return A.judge(
-        tuple(got),
+    return A.judge_gradients(
+        got,
         (dx, dgamma, dbeta),
-        (),
+        {"dx": variants, "dgamma": dgamma_variants, "dbeta": dbeta_variants},
         "matches bnlib.batchnorm_backward (dx, dgamma, dbeta) on two batches with two values of "
         "eps; note that each column of dx sums to 0",
-        "your gradients",
-        ("dx", "dgamma", "dbeta"),
     )
 
 

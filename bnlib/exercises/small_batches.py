@@ -131,39 +131,21 @@ def _groupnorm_case(fn, seed, g, eps):
     result, failed = A.call(fn, (dout, x, gamma, g, eps), "(dout, x, gamma, num_groups, eps)")
     if failed is not None:
         return failed
-    if isinstance(result, np.ndarray) and result.shape == x.shape:
-        return Feedback(
-            False, "you returned one array; return all three gradients (dx, dgamma, dbeta)."
+
+    def shape_hint(name, shape):
+        if shape in ((g,), (n, g)):
+            return (
+                f"your {name} has shape {shape}, one value per group: gamma and beta are per "
+                f"CHANNEL in group norm (shape (C,) = ({c},)); only the statistics are per group."
+            )
+        return (
+            f"your {name} has shape {shape}: sum over every axis but the channels, "
+            f"axis=(0, 2, 3), for shape (C,) = ({c},)."
         )
-    parts, failed = A.items(result, ("dx", "dgamma", "dbeta"))
+
+    got, failed = A.gradients(result, x.shape, (c,), ((1, c, 1, 1),), shape_hint)
     if failed is not None:
         return failed
-    shapes = [np.shape(p) if A._real(p) is not None else None for p in parts]
-    if shapes[0] != x.shape and x.shape in shapes[1:]:
-        return Feedback(False, "return the three in the order (dx, dgamma, dbeta).")
-    for name, shape in zip(("dgamma", "dbeta"), shapes[1:], strict=True):
-        if shape in ((g,), (n, g)):
-            return Feedback(
-                False,
-                f"your {name} has shape {shape}, one value per group: gamma and beta are per "
-                f"CHANNEL in group norm (shape (C,) = ({c},)); only the statistics are per group.",
-            )
-        if shape is not None and shape not in ((c,), (1, c, 1, 1)):
-            return Feedback(
-                False,
-                f"your {name} has shape {shape}: sum over every axis but the channels, "
-                f"axis=(0, 2, 3), for shape (C,) = ({c},).",
-            )
-    got = []
-    for name, part, shape in zip(
-        ("dx", "dgamma", "dbeta"), parts, (x.shape, (c,), (c,)), strict=True
-    ):
-        arr, failed = A.array(
-            part, shape, f"your {name}", keepdims=() if name == "dx" else ((1, c, 1, 1),)
-        )
-        if failed is not None:
-            return failed
-        got.append(arr)
     out, cache = groupnorm_forward(x, gamma, np.zeros(c), g, eps)
     dx, dgamma, dbeta = groupnorm_backward(dout, cache)
     x_hat = out / gamma[:, None, None]
@@ -198,43 +180,22 @@ def _groupnorm_case(fn, seed, g, eps):
         for other in COMMON_EPS
         if other != eps
     ]
-    feedback = A.judge(got[0], dx, variants, "dx", "your dx")
-    if not feedback:
-        return feedback
-    if A.close(got[1], dbeta) and A.close(got[2], dgamma):
-        return Feedback(False, "dgamma and dbeta are swapped: return (dx, dgamma, dbeta).")
-    feedback = A.judge(
-        got[1],
-        dgamma,
-        [
-            (
-                dout.sum(axis=(0, 2, 3)),
-                "your dgamma is sum(dout): gamma multiplies x_hat, so dgamma = sum(dout * "
-                "x_hat, axis=(0, 2, 3)).",
-            )
-        ],
-        "dgamma",
-        "your dgamma",
-    )
-    if not feedback:
-        return feedback
-    feedback = A.judge(
-        got[2],
-        dbeta,
-        [((dout * x_hat).sum(axis=(0, 2, 3)), "your dbeta is dgamma's formula: sum(dout) only.")],
-        "dbeta",
-        "your dbeta",
-    )
-    if not feedback:
-        return feedback
-    return A.judge(
-        tuple(got),
+    dgamma_variants = [
+        (
+            dout.sum(axis=(0, 2, 3)),
+            "your dgamma is sum(dout): gamma multiplies x_hat, so dgamma = sum(dout * x_hat, "
+            "axis=(0, 2, 3)).",
+        )
+    ]
+    dbeta_variants = [
+        ((dout * x_hat).sum(axis=(0, 2, 3)), "your dbeta is dgamma's formula: sum(dout) only.")
+    ]
+    return A.judge_gradients(
+        got,
         (dx, dgamma, dbeta),
-        (),
+        {"dx": variants, "dgamma": dgamma_variants, "dbeta": dbeta_variants},
         "matches bnlib.groupnorm_backward (dx, dgamma, dbeta) with 2 and 3 groups and two values "
         "of eps",
-        "your gradients",
-        ("dx", "dgamma", "dbeta"),
     )
 
 
