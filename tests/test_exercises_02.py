@@ -30,7 +30,33 @@ IDENTITY = [
         "shape (3,)",
     ),
     Case("NaN", (lambda x, e: (right(x, e)[0] * np.nan, x.mean(0)),), False, "NaN"),
-    Case("(gamma, 'beta')", (lambda x, e: (right(x, e)[0], "beta"),), False, "arrays of numbers"),
+    Case(
+        "(gamma, 'beta')", (lambda x, e: (right(x, e)[0], "beta"),), False, "array of real numbers"
+    ),
+    Case(
+        "right, keepdims (1, D)",
+        (lambda x, e: (np.sqrt(x.var(0, keepdims=True) + e), x.mean(0, keepdims=True)),),
+        True,
+    ),
+    Case("right, np.stack([g, b])", (lambda x, e: np.stack(right(x, e)),), True),
+    Case(
+        "right, computed in float32",
+        (
+            lambda x, e: tuple(
+                v.astype(np.float32) for v in right(x.astype(np.float32), np.float32(e))
+            ),
+        ),
+        True,
+    ),
+    Case(
+        "(D, 1)", (lambda x, e: tuple(v[:, None] for v in right(x, e)),), False, "has shape (3, 1)"
+    ),
+    Case(
+        "beta + eps",
+        (lambda x, e: (right(x, e)[0], x.mean(0) + e),),
+        False,
+        "your beta is the right one plus",
+    ),
     Case("three values", (lambda x, e: (*right(x, e), 0),), False, "pair"),
     Case("returns None", (lambda x, e: ...,), False, "returned None"),
     Case("raises", (lambda x, e: 1 / 0,), False, "ZeroDivisionError"),
@@ -43,6 +69,10 @@ STEERED = [
     Case("right, numpy numbers", (np.float32(0.8), np.float64(1.5)), True),
     Case("the default", (1.0, 0.0), False, "increase beta"),
     Case("too far on", (1.0, 4.0), False, "decrease beta"),
+    Case("mean right, output std 0.032", (0.2, 1.4), False, "output std must be at least 0.05"),
+    Case("mean right, output std 0.040", (0.25, 1.4), False, "output std must be at least 0.05"),
+    Case("mean right, output std 0.035", (0.22, 1.38), False, "output std must be at least 0.05"),
+    Case("5.4% saturated", (1.5, 1.8), False, "5.4%"),
     Case("too wide", (3.0, 3.0), False, "Reduce gamma"),
     Case("dead unit, gamma 0", (0.0, 1.5), False, "barely varies"),
     Case("dead unit, gamma 1e-6", (1e-6, 1.5), False, "barely varies"),

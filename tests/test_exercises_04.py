@@ -17,6 +17,18 @@ def by_sorting(inputs):
     return s[:, [round(f * (s.shape[1] - 1)) for f in (0.15, 0.5, 0.85)]]
 
 
+def by_sorting_weibull(inputs):
+    """Rank p (N + 1) on the sorted rows, interpolated (Excel's PERCENTILE.EXC, SPSS, Minitab)."""
+    s = np.sort(inputs, axis=1)
+    n = s.shape[1]
+    out = []
+    for p in (0.15, 0.5, 0.85):
+        r = p * (n + 1) - 1  # 0-based rank
+        lo = int(np.floor(r))
+        out.append(s[:, lo] + (r - lo) * (s[:, lo + 1] - s[:, lo]))
+    return np.stack(out, axis=1)
+
+
 PERCENTILES = [
     Case("right", (pct(),), True, "15th, 50th and 85th"),
     Case("np.quantile with fractions", (lambda v: np.quantile(v, [0.15, 0.5, 0.85], 1).T,), True),
@@ -63,6 +75,21 @@ PERCENTILES = [
     Case("off a little", (lambda v: pct()(v) + 0.01,), False, "you gave"),
     Case("NaN inside", (lambda v: np.where(v[:, :3] > 0, np.nan, 0.0),), False, "NaN"),
     Case("returns None", (lambda v: None,), False, "returned None"),
+    *[
+        Case(f"method={m}", (pct(method=m),), True)
+        for m in (
+            "weibull",
+            "interpolated_inverted_cdf",
+            "median_unbiased",
+            "normal_unbiased",
+            "hazen",
+            "nearest",
+        )
+    ],
+    Case("by sorting, rank p(N + 1)", (by_sorting_weibull,), True),
+    Case("complex", (lambda v: pct()(v) + 0j,), False, "real numbers"),
+    Case("object array of None", (lambda v: np.full((7, 3), None),), False, "real numbers"),
+    Case("eps added", (lambda v: pct()(v) + 1e-5,), False, "did you add eps"),
     Case("wrong signature", (lambda a, b: a,), False, "(inputs)"),
 ]
 
@@ -89,14 +116,16 @@ RATES = [
     Case("right, as a set of floats", ({10.0, 100.0}, SWEEP), True),
     Case("right, numpy array", (np.array([100.0, 10.0]), SWEEP), True),
     Case("right on another sweep", ([1, 10, 100], MIXED), True),
-    Case("hard-coded on another sweep", ([10, 100], MIXED), False, "also [1.0]"),
-    Case("one missing", ([10], SWEEP), False, "also [100.0]"),
+    Case("hard-coded on another sweep", ([10, 100], MIXED), False, "Also [1.0]"),
+    Case("one missing", ([10], SWEEP), False, "Also [100.0]"),
     Case("one too many", ([1, 10, 100], SWEEP), False, "not [1.0]"),
     Case("the rates with BN", ([100], SWEEP), False, "*with* BN"),
     Case("not a swept rate", ([5, 100], SWEEP), False, "choose among"),
     Case("negative", ([-10], SWEEP), False, "choose among"),
-    Case("empty", ([], SWEEP), False, "also [10.0, 100.0]"),
+    Case("empty", ([], SWEEP), False, "Also [10.0, 100.0]"),
     Case("a string", ("10, 100", SWEEP), False, "list of numbers"),
+    Case("strings in a list", (["10", "100"], SWEEP), False, "real number"),
+    Case("the rates with BN, one missing", ([100], SWEEP), False, "Also [10.0]"),
     Case("no sweep", ([10, 100], {"lr": 10}), False, "pass the sweep result"),
 ]
 
@@ -148,8 +177,14 @@ ICS = [
     ics_case("layer 1's gradient", False, "layer 1's gradients", "layer 1"),
     ics_case("sum instead of mean", False, "*mean*", "sum"),
     ics_case("off", False, "expected", post=lambda o: (o[0] * 1.1, o[1])),
-    ics_case("three numbers", False, "got shape (3,)", post=lambda o: (*o, 0.0)),
-    ics_case("NaN", False, "not finite", post=lambda o: (np.nan, o[1])),
+    ics_case("three numbers", False, "has shape (3,)", post=lambda o: (*o, 0.0)),
+    ics_case("NaN", False, "NaN", post=lambda o: (np.nan, o[1])),
+    Case(
+        "lr hard-coded",
+        (lambda W1, W2, x, y, lr: ics(W1, W2, x, y, 0.5),),
+        False,
+        "ignores its lr argument",
+    ),
     ics_case("hard-coded", False, "expected", post=lambda o: (0.05, 0.99)),
     Case("wrong signature", (lambda W1, W2: 0,), False, "(W1, W2, x, y, lr)"),
 ]

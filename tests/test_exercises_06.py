@@ -37,7 +37,19 @@ STATISTICS = [
     Case("axis=None", (lambda a: stats(a, axis=None),), False, "shape ()"),
     Case("only the mean", (lambda a: a.mean(0),), False, "pair (mean, var)"),
     Case("returns None", (lambda a: None,), False, "returned None"),
-    Case("off a little", (lambda a: (a.mean(0) + 1e-3, a.var(0)),), False, "timestep"),
+    Case("off a little", (lambda a: (a.mean(0) * 1.001, a.var(0)),), False, "timestep"),
+    Case(
+        "var + eps",
+        (lambda a: (a.mean(0), a.var(0) + 1e-5),),
+        False,
+        "your var is the right one plus",
+    ),
+    Case(
+        "(T, H, 1)",
+        (lambda a: tuple(s[..., None] for s in stats(a)),),
+        False,
+        "has shape (5, 3, 1)",
+    ),
     Case("hard-coded first batch", (lambda a: FIRST,), False, "shape"),
     Case("NaN variance", (lambda a: (a.mean(0), a.var(0) * np.nan),), False, "NaN"),
     Case("wrong signature", (lambda a, b: stats(a),), False, "arguments (a)"),
@@ -54,7 +66,9 @@ EVAL_ROW = [
     Case("row 0", (0, 12, 8), False, "first timestep"),
     Case("hard-coded 7, another T_max", (7, 30, 20), False, "rows run from 0 to"),
     Case("other setting", (19, 30, 20), True),
-    Case("negative", (-1, 12, 8), False, "rows run from 0"),
+    Case("-1, numpy's last row", (-1, 12, 8), True, "numpy's last row"),
+    Case("-1 within T_max", (-1, 3, 8), False, "statistics of its own"),
+    Case("negative", (-2, 12, 8), False, "rows run from 0"),
 ]
 
 SLOPE = [
@@ -64,6 +78,9 @@ SLOPE = [
     Case("one term only", (tanh_slope(1.0), 1.0), False, "ONE normalized term"),
     Case("slope at gamma", (1 - np.tanh(1.0) ** 2, 1.0), False, "slope at one point"),
     Case("slope at 0", (1.0, 1.0), False, "slope at one point"),
+    Case("slope at 0, gamma 0.1", (1.0, 0.1), False, "slope at one point"),
+    Case("06's measured slope at gamma 0.7", (0.63, 0.7), False, "idealised model"),
+    Case("idealised at gamma 0.7", (0.609, 0.7), True),
     Case("variance 2 gamma", (tanh_slope(1.0), 0.5), False, "not gamma"),
     Case("rough", (tanh_slope(2.0) * 1.06, 1.0), False, "close"),
     Case("hard-coded gamma 1 answer", (tanh_slope(2.0), 0.3), False, "is off"),

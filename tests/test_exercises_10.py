@@ -15,6 +15,8 @@ CHOICE_CASES += [
 ]
 CHOICE_CASES += [
     Case("upper case with a bracket", ("placement", "B)"), True),
+    Case("in brackets", ("placement", "(b)"), True),
+    Case("with spaces", ("placement", " b "), True),
     Case("not a letter", ("placement", "e"), False, "one of the letters"),
     Case("...", ("placement", ...), False, "replace the ..."),
     Case("unknown question", ("nope", "a"), False, "no such question"),
@@ -28,7 +30,14 @@ NUMBER_CASES += [
 ]
 NUMBER_CASES += [
     Case("numpy float", ("running_mean_update", np.float32(2.1)), True),
-    Case("a string", ("running_mean_update", "2.1"), False, "give a number"),
+    Case("a string", ("running_mean_update", "2.1"), False, "real number"),
+    Case("a 0-d array", ("running_mean_update", np.array(2.1)), True),
+    Case(
+        "flipped, unbiased",
+        ("running_var_update", 0.1 * 1.0 + 0.9 * 2.5),
+        False,
+        "weight on the new",
+    ),
     Case("far off", ("running_mean_update", 7.0), False, "is not it"),
     Case("unknown question", ("nope", 1.0), False, "no such question"),
 ]

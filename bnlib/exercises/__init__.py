@@ -14,7 +14,13 @@ from .optimization import check_depth_threshold, check_effective_lr, check_equil
 from .practice import BUGS, FIXES, REVIEW_QUESTIONS, SCRIPTS, check_bug
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
 from .review import CHOICES, NUMBERS, ask, check_choice, check_number
-from .small_batches import SITUATIONS, check_group_statistics, check_norm_choice, check_renorm_r_d
+from .small_batches import (
+    SITUATIONS,
+    check_group_statistics,
+    check_groupnorm_backward,
+    check_norm_choice,
+    check_renorm_r_d,
+)
 
 __all__ = [
     "BUGS",
@@ -35,6 +41,7 @@ __all__ = [
     "check_eval_row",
     "check_fold",
     "check_group_statistics",
+    "check_groupnorm_backward",
     "check_ics_by_hand",
     "check_identity_params",
     "check_momentum_choice",

@@ -7,7 +7,8 @@ from ..engine.layers import Linear
 from ..engine.model import Sequential
 from ..experiments.sweep import SweepResult
 from ..probes.ics import internal_covariate_shift
-from ._feedback import Feedback, _call
+from . import _answers as A
+from ._feedback import Feedback
 
 Q = (15, 50, 85)
 
@@ -53,42 +54,65 @@ def _percentile_mistakes(inputs):
     ]
 
 
+# Every percentile definition numpy knows (Hyndman and Fan's nine and four discontinuous ones):
+# a learner's answer may follow any of them, or a hand-sorted rank between them.
+METHODS = (
+    "linear",
+    "lower",
+    "higher",
+    "nearest",
+    "midpoint",
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "median_unbiased",
+    "normal_unbiased",
+)
+
+
 def _check_percentile_answer(fn, inputs):
-    result, failed = _call(fn, (inputs,), "(inputs)")
+    result, failed = A.call(fn, (inputs,), "(inputs)")
     if failed is not None:
         return failed
-    if result is None or result is Ellipsis:
+    if A.missing(result):
         return Feedback(False, "your function returned None: return the (T, 3) array.")
-    try:
-        answer = np.asarray(result, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Feedback(
-            False, f"your function returned {type(result).__name__}; expected a (T, 3) array."
-        )
     t, n = inputs.shape
-    for variant, hint in _percentile_mistakes(inputs):
-        if variant.shape == answer.shape and np.allclose(answer, variant, rtol=1e-6, atol=1e-9):
-            return Feedback(False, hint)
-    if answer.shape != (t, 3):
-        across = "" if answer.shape != (3, n) else " You took them over the steps (axis 0)."
-        return Feedback(
-            False,
-            f"your output has shape {answer.shape}; expected ({t}, 3): one "
-            f"row per training step, one column per percentile.{across}",
-        )
-    if not np.all(np.isfinite(answer)):
-        return Feedback(False, "your output holds NaN or inf.")
-    # Any usual definition (interpolated, nearest, lower, higher, midpoint) lies in [lower, higher].
-    low = np.percentile(inputs, Q, axis=1, method="lower").T
-    high = np.percentile(inputs, Q, axis=1, method="higher").T
-    inside = (answer >= low - 1e-4) & (answer <= high + 1e-4)
+    raw = A._real(result)
+    if raw is not None:
+        for variant, hint in _percentile_mistakes(inputs):
+            if A.close(raw, variant):
+                return Feedback(False, hint)
+        if raw.shape == (3, n):
+            return Feedback(
+                False,
+                f"your output has shape {raw.shape}: you took the percentiles over the steps "
+                f"(axis 0). Expected ({t}, 3): one row per training step, one column per "
+                "percentile.",
+            )
+    answer, failed = A.array(result, (t, 3))
+    if failed is not None:
+        if "shape" in failed.message and raw is not None:
+            failed.message += " One row per training step, one column per percentile."
+        return failed
+    defined = np.stack([np.percentile(inputs, Q, axis=1, method=m).T for m in METHODS])
+    for each in defined:
+        c = A.offset(answer, each)
+        if c is not None:
+            return Feedback(False, A.eps_hint(c))
+    tol = A.RTOL * A.scale(defined[0])
+    low, high = defined.min(0) - tol, defined.max(0) + tol
+    inside = (answer >= low) & (answer <= high)
     if not inside.all():
         i, j = np.argwhere(~inside)[0]
-        want = np.percentile(inputs, Q, axis=1).T[i, j]
+        gave, want = A.distinct(answer[i, j], defined[0][i, j])
         return Feedback(
             False,
-            f"step {i}, {Q[j]}th percentile: you gave {answer[i, j]:.4f}, "
-            f"expected {want:.4f}. Sort each row, or use np.percentile on axis 1.",
+            f"step {i}, {Q[j]}th percentile: you gave {gave}, expected {want} (any standard "
+            f"definition, between {low[i, j]:.4f} and {high[i, j]:.4f}, is accepted). Use "
+            "np.percentile on axis 1.",
         )
     return None
 
@@ -106,19 +130,24 @@ def check_percentiles(fn):
 
 
 def _as_rates(answer):
-    if answer is None or answer is Ellipsis:
+    if A.missing(answer):
         return None, Feedback(False, "replace the ... with your list of learning rates.")
-    if isinstance(answer, (str, bytes, dict)):
-        return None, Feedback(False, f"give a list of numbers, like [0.5, 5]; got {answer!r:.40}.")
     if isinstance(answer, (set, frozenset)):
         answer = sorted(answer, key=repr)
-    try:
-        rates = np.atleast_1d(np.asarray(answer, dtype=np.float64))
-    except (TypeError, ValueError):
+    if isinstance(answer, (list, tuple)) and not answer:
+        return np.zeros(0), None
+    flat = isinstance(answer, (list, tuple)) or (
+        isinstance(answer, np.ndarray) and answer.ndim == 1
+    )
+    if not flat:
         return None, Feedback(False, f"give a list of numbers, like [0.5, 5]; got {answer!r:.40}.")
-    if rates.ndim != 1 or not np.all(np.isfinite(rates)):
-        return None, Feedback(False, "give a flat list of finite learning rates.")
-    return rates, None
+    rates = []
+    for item in answer:
+        rate, failed = A.number(item, "each rate")
+        if failed is not None:
+            return None, Feedback(False, f"give a list of numbers, like [0.5, 5]; {failed.message}")
+        rates.append(rate)
+    return np.array(rates), None
 
 
 def check_diverging_rates(answer, result):
@@ -150,10 +179,15 @@ def check_diverging_rates(answer, result):
             f"without BN every seed diverged at {sorted(want)}; with BN only "
             f"at {sorted(bn) or 'none'}.",
         )
-    if got == bn and got != want:
-        return Feedback(False, "those are the rates where the network *with* BN diverged.")
+    also = f"Also {sorted(want - got)}: look for the x on the diverged row." if want - got else ""
+    if got == bn:
+        return Feedback(
+            False,
+            "those are the rates where the network *with* BN diverged; the question is about "
+            f"the network without BN. {also}".strip(),
+        )
     if got < want:
-        return Feedback(False, f"also {sorted(want - got)}: look for the x on the diverged row.")
+        return Feedback(False, also)
     return Feedback(
         False,
         f"not {sorted(got - want)}: at that rate some seed trained (a point "
@@ -221,29 +255,35 @@ def check_ics_by_hand(fn):
     layer 2 in the network logits = x W1 W2 (no biases), mean softmax cross-entropy."""
     for seed in (0, 1):
         W1, W2, x, y, lr = _toy(seed)
-        result, failed = _call(fn, (W1, W2, x, y, lr), "(W1, W2, x, y, lr)")
+        result, failed = A.call(fn, (W1, W2, x, y, lr), "(W1, W2, x, y, lr)")
         if failed is not None:
             return failed
-        if result is None or result is Ellipsis:
+        if A.missing(result):
             return Feedback(False, "your function returned None: return the pair (l2, cosine).")
-        try:
-            got = np.asarray(result, dtype=np.float64)
-        except (TypeError, ValueError):
-            return Feedback(False, "return two numbers, (l2, cosine).")
-        if got.shape != (2,):
-            return Feedback(False, f"return two numbers, (l2, cosine); got shape {got.shape}.")
-        if not np.all(np.isfinite(got)):
-            return Feedback(False, "your numbers are not finite (NaN or inf).")
+        got, failed = A.array(result, (2,), "your (l2, cosine)")
+        if failed is not None:
+            return failed
         l2, cos = (v[0] for v in internal_covariate_shift(_toy_model(W1, W2), x, y, lr))
-        if np.allclose(got, (l2, cos), rtol=1e-5, atol=1e-9):
-            continue
-        for variant, hint in _ics_mistakes(W1, W2, x, y, lr):
-            if np.allclose(got, variant, rtol=1e-5, atol=1e-9):
-                return Feedback(False, hint)
-        return Feedback(
-            False,
-            f"you gave l2 = {got[0]:.5g}, cosine = {got[1]:.5g}; expected {l2:.5g} and {cos:.5g}.",
+        variants = [(np.array(v), hint) for v, hint in _ics_mistakes(W1, W2, x, y, lr)] + [
+            (
+                np.array(_shift(d2, _grads(W1 - other * d1, W2, x, y)[1])),
+                f"your function ignores its lr argument: it gave the shift for lr = {other:g}, "
+                f"called with lr = {lr:g}. Use the lr it is given.",
+            )
+            for d1, d2 in [_grads(W1, W2, x, y)]
+            for other in (0.5, 1.5, 0.1, 0.01, 1.0)
+            if other != lr
+        ]
+        feedback = A.judge(
+            tuple(got),
+            (l2, cos),
+            [(tuple(v), hint) for v, hint in variants],
+            "right",
+            "your (l2, cosine)",
+            ("l2", "cosine"),
         )
+        if not feedback:
+            return feedback
     return Feedback(
         True, f"matches bnlib.internal_covariate_shift (last toy: l2 {l2:.4f}, cosine {cos:.4f})."
     )

@@ -3,7 +3,9 @@
 import numpy as np
 
 from ..norms.batchnorm import batchnorm_backward, batchnorm_forward
-from ._feedback import Feedback, _as_answer, _as_number, _call, _judge, _setting
+from . import _answers as A
+from ._feedback import Feedback
+from .normalization import COMMON_EPS
 
 
 def _backward_variants(dout, x, gamma, eps):
@@ -68,45 +70,74 @@ def _backward_variants(dout, x, gamma, eps):
 
 
 def _backward_case(fn, seed, n, eps):
-    """The feedback on one batch: (Feedback, result)."""
+    """The feedback on one batch."""
     rng = np.random.default_rng(seed)
     # The last feature's variance (about 1e-4 or 4e-4) is close to eps, so eps mistakes show.
     x = rng.normal([3.0, -1.0, 0.0], [2.0, 0.5, 0.01 * seed / 2], size=(n, 3))
     dout, gamma = rng.normal(size=(n, 3)), np.array([1.5, 0.5, -2.0])
-    result, failed = _call(fn, (dout, x, gamma, eps), "(dout, x, gamma, eps)")
+    result, failed = A.call(fn, (dout, x, gamma, eps), "(dout, x, gamma, eps)")
     if failed is not None:
-        return failed, None
-    _, cache = batchnorm_forward(x, gamma, 0.0, eps)
-    reference, _, _ = batchnorm_backward(dout, cache)
-    feedback = _judge(
+        return failed
+    got, failed = A.gradients(
         result,
-        reference,
-        _backward_variants(dout, x, gamma, eps),
-        "matches bnlib.batchnorm_backward on two batches with two values of eps; note that each "
-        "column of dx sums to 0",
-        name="your dx",
+        (n, 3),
+        (3,),
+        ((1, 3),),
+        lambda name, shape: (
+            f"your {name} has shape {shape}, one value per example: sum over the batch, axis=0, "
+            "for one value per feature, shape (3,)."
+            if shape == (n,)
+            else None
+        ),
     )
-    return feedback, (dout, x, gamma, result)
+    if failed is not None:
+        return failed
+    out, cache = batchnorm_forward(x, gamma, np.zeros(3), eps)
+    dx, dgamma, dbeta = batchnorm_backward(dout, cache)
+    x_hat = out / gamma
+    variants = _backward_variants(dout, x, gamma, eps) + [
+        (
+            batchnorm_backward(dout, batchnorm_forward(x, gamma, np.zeros(3), other)[1])[0],
+            f"your function ignores its eps argument: called with eps = {eps:g}, it returned "
+            f"the dx for eps = {other:g}. Use the eps it is given.",
+        )
+        for other in COMMON_EPS
+        if other != eps
+    ]
+    dgamma_variants = [
+        (
+            dout.sum(0),
+            "your dgamma is sum(dout): gamma multiplies x_hat, so dgamma = sum(dout * x_hat, "
+            "axis=0).",
+        ),
+        (
+            (dout * x).sum(0),
+            "your dgamma uses x; gamma multiplies x_hat, so dgamma = sum(dout * x_hat, axis=0).",
+        ),
+        ((dout * x_hat).mean(0), "your dgamma is a mean; sum over the batch, axis=0."),
+        ((dout * x_hat * gamma).sum(0), "dgamma = sum(dout * x_hat): no gamma in it."),
+    ]
+    dbeta_variants = [
+        (dout.mean(0), "your dbeta is the mean of dout; beta is added to every row: sum it."),
+        ((dout * gamma).sum(0), "dbeta = sum(dout, axis=0): beta is not scaled by gamma."),
+    ]
+    return A.judge_gradients(
+        got,
+        (dx, dgamma, dbeta),
+        {"dx": variants, "dgamma": dgamma_variants, "dbeta": dbeta_variants},
+        "matches bnlib.batchnorm_backward (dx, dgamma, dbeta) on two batches with two values of "
+        "eps; note that each column of dx sums to 0",
+    )
 
 
 def check_batchnorm_backward(fn):
-    """Check a learner's fn(dout, x, gamma, eps) -> dx (or (dx, ...)) for x of shape (N, D)."""
-    first, _ = _backward_case(fn, seed=4, n=6, eps=1e-5)
+    """Check a learner's fn(dout, x, gamma, eps) -> (dx, dgamma, dbeta) for x of shape (N, D)."""
+    first = _backward_case(fn, seed=4, n=6, eps=1e-5)
     if not first:
         return first
-    second, saved = _backward_case(fn, seed=2, n=9, eps=1e-3)
-    if second or saved is None:
+    second = _backward_case(fn, seed=2, n=9, eps=1e-3)
+    if second or "eps argument" in second.message:
         return second
-    dout, x, gamma, result = saved
-    _, cache = batchnorm_forward(x, gamma, 0.0, 1e-5)
-    with_first_eps, _, _ = batchnorm_backward(dout, cache)
-    answer, _ = _as_answer(result, x.shape)
-    if answer is not None and np.allclose(answer, with_first_eps, rtol=1e-6, atol=1e-8):
-        return Feedback(
-            False,
-            "your function ignores its eps argument: called with eps = 1e-3, it returned the "
-            "dx for eps = 1e-5. Use the eps it is given.",
-        )
     second.message = (
         "right on the first batch (6 x 3, eps = 1e-5) but not on a second (9 x 3, eps = 1e-3): "
         f"is something fixed that should come from the arguments? {second.message}"
@@ -117,10 +148,10 @@ def check_batchnorm_backward(fn):
 def check_scaled_gradient(answer, scale, norm):
     """Check a prediction of ||dL/dW|| after W (followed by BN) is multiplied by `scale`,
     given ||dL/dW|| = `norm` before."""
-    (scale, norm), failed = _setting((scale, norm), ("scale", "norm"))
+    (scale, norm), failed = A.setting((scale, norm), ("scale", "norm"))
     if failed is not None:
         return failed
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
     want = norm / scale

@@ -3,15 +3,11 @@
 import numpy as np
 
 from ..norms.batchnorm import batchnorm_forward
-from ._feedback import (
-    Feedback,
-    _as_answer,
-    _as_array,
-    _as_number,
-    _call,
-    _judge,
-    _setting,
-)
+from . import _answers as A
+from ._feedback import Feedback
+
+# eps values a learner may hard-code instead of using the argument
+COMMON_EPS = (1e-5, 1e-3, 1e-4, 1e-8, 1e-2)
 
 
 def _bn_variants(x, gamma, beta, eps):
@@ -94,35 +90,37 @@ def _forward_inputs(case):
 
 def _judge_forward(fn, case):
     x, gamma, beta, eps = _forward_inputs(case)
-    result, failed = _call(fn, (x, gamma, beta, eps), "(x, gamma, beta, eps)")
+    result, failed = A.call(fn, (x, gamma, beta, eps), "(x, gamma, beta, eps)")
     if failed is not None:
-        return failed, result
+        return failed
+    answer, failed = A.output(result, x.shape)
+    if failed is not None:
+        return failed
     reference, _ = batchnorm_forward(x, gamma, beta, eps)
+    variants = _bn_variants(x, gamma, beta, eps) + [
+        (
+            batchnorm_forward(x, gamma, beta, other)[0],
+            f"your function ignores its eps argument: it gave the output for eps = {other:g} "
+            f"when called with eps = {eps:g}. Use the eps it is given.",
+        )
+        for other in COMMON_EPS
+        if other != eps
+    ]
     success = (
         "matches bnlib.batchnorm_forward on two batches (8 x 3 and 11 x 4) with features on very "
         "different scales and two values of eps"
     )
-    return _judge(result, reference, _bn_variants(x, gamma, beta, eps), success), result
+    return A.judge(answer, reference, variants, success)
 
 
 def check_batchnorm_forward(fn):
     """Check a learner's fn(x, gamma, beta, eps) -> out (or (out, ...)) for x of shape (N, D)."""
-    first, _ = _judge_forward(fn, _FORWARD_CASES[0])
+    first = _judge_forward(fn, _FORWARD_CASES[0])
     if not first:
         return first
-    second, result = _judge_forward(fn, _FORWARD_CASES[1])
-    if second:
+    second = _judge_forward(fn, _FORWARD_CASES[1])
+    if second or "eps argument" in second.message:
         return second
-    x, gamma, beta, eps = _forward_inputs(_FORWARD_CASES[1])
-    answer, _ = _as_answer(result, x.shape)
-    if answer is not None:
-        with_first_eps, _ = batchnorm_forward(x, gamma, beta, _FORWARD_CASES[0][-1])
-        if np.allclose(answer, with_first_eps, rtol=1e-6, atol=1e-8):
-            return Feedback(
-                False,
-                "your function ignores its eps argument: it gave the output for eps = 1e-4 "
-                "when called with eps = 0.01. Use the eps it is given.",
-            )
     return Feedback(
         False,
         "right on the first batch (8 x 3, eps = 1e-4) but not on a second (11 x 4, eps = "
@@ -130,83 +128,80 @@ def check_batchnorm_forward(fn):
     )
 
 
-def _pair(result, channels):
-    """(mean, var) arrays from what a learner returned, or (None, message)."""
-    if isinstance(result, np.ndarray) and result.ndim >= 1 and result.shape[0] == 2:
-        result = tuple(result)  # a stacked array of the two
-    if isinstance(result, list):
-        result = tuple(result)
-    if not (isinstance(result, tuple) and len(result) == 2):
-        return None, "return a pair (mean, var), each of shape (C,)."
-    pair = []
-    for name, value in zip(("mean", "var"), result, strict=True):
-        arr = _as_array(value)
-        if arr is None:
-            return None, f"your {name} is {type(value).__name__}; return an array of numbers."
-        if arr.size == channels and arr.ndim == 4:  # keepdims=True: (1, C, 1, 1) is fine
-            arr = arr.reshape(channels)
-        if not np.isfinite(arr).all():
-            return None, f"your {name} holds NaN or infinite values."
-        pair.append(arr)
-    return tuple(pair), None
+def _channel_pair(result, x):
+    """The learner's (mean, var) as a (2, C) array, or (None, Feedback) naming what is off."""
+    n, c = x.shape[:2]
+    if isinstance(result, np.ndarray) and result.ndim == 1:
+        return None, Feedback(
+            False,
+            f"you returned one array of shape {result.shape}; return a pair (mean, var), each "
+            f"of shape (C,) = ({c},): one mean and one variance per channel, axis=(0, 2, 3).",
+        )
+    parts, failed = A.items(result, ("mean", "var"))
+    if failed is not None:
+        return None, failed
+    got = []
+    for name, part in zip(("mean", "var"), parts, strict=True):
+        shape = np.shape(part) if A._real(part) is not None else None
+        if shape == (n,):
+            return None, Feedback(
+                False,
+                f"your {name} has one value per image; batch norm wants one per channel, "
+                "pooling the batch AND every pixel: axis=(0, 2, 3).",
+            )
+        if shape is not None and shape[:1] == (n,) and len(shape) > 1 and shape != (c,):
+            return None, Feedback(
+                False,
+                f"your {name} has shape {shape}, one value per image and more: pool the batch "
+                f"axis too. Expected (C,) = ({c},): axis=(0, 2, 3).",
+            )
+        arr, failed = A.array(part, (c,), f"your {name}", keepdims=((1, c, 1, 1),))
+        if failed is not None:
+            failed.message += " Average over axis=(0, 2, 3) (keepdims=True is fine)."
+            return None, failed
+        got.append(arr)
+    return np.stack(got), None
 
 
 def _judge_channels(fn, x):
-    n, c = x.shape[:2]
-    result, failed = _call(fn, (x,), "(x)")
+    result, failed = A.call(fn, (x,), "(x)")
     if failed is not None:
         return failed
-    if result is None or result is Ellipsis:
-        return Feedback(
-            False, "your function returned None: fill in its body and return mean, var."
-        )
-    pair, problem = _pair(result, c)
-    if problem is not None:
-        return Feedback(False, problem)
-    mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
+    got, failed = _channel_pair(result, x)
+    if failed is not None:
+        return failed
     m = x[:, 0].size  # values per channel
-    got_mean, got_var = pair
-    if got_mean.shape == got_var.shape == (c,):
-        if np.allclose(got_mean, var) and np.allclose(got_var, mean):
-            return Feedback(False, "mean and var are swapped: return (mean, var), in that order.")
-    for name, got, want in zip(("mean", "var"), pair, (mean, var), strict=True):
-        if got.shape == (n,):
-            return Feedback(
-                False,
-                f"your {name} has one value per image; batch norm wants one "
-                "per channel, pooling the batch AND every pixel: axis=(0, 2, 3).",
-            )
-        if got.shape[:1] == (n,) and got.shape != (c,):
-            return Feedback(
-                False,
-                f"your {name} has shape {got.shape}, one value per image and more: pool the "
-                f"batch axis too. Expected (C,) = ({c},): axis=(0, 2, 3).",
-            )
-        if got.shape != (c,):
-            return Feedback(
-                False,
-                f"your {name} has shape {got.shape}; expected (C,) = ({c},): average over "
-                "axis=(0, 2, 3).",
-            )
-        if np.allclose(got, want):
-            continue
-        if name == "var" and np.allclose(got, want * m / (m - 1)):
-            hint = "you used ddof=1; normalizing uses the biased variance (np.var's default)"
-        elif name == "var" and np.allclose(got, np.sqrt(want)):
-            hint = "that is the standard deviation; BN's statistic is the variance (square it)"
-        elif np.allclose(
-            got, (x.mean(axis=(2, 3)) if name == "mean" else x.var(axis=(2, 3))).mean(0)
-        ):
-            hint = (
-                "you averaged per-image statistics: for the variance that misses the spread "
-                "between images; pool all N*H*W values at once"
-            )
-        else:
-            hint = "check the axes: (0, 2, 3) are N, H and W"
-        return Feedback(
-            False, f"your {name} is {np.round(got, 3)}, expected {np.round(want, 3)} ({hint})."
-        )
-    return Feedback(True, "one mean and one variance per channel, pooled over N, H and W.")
+    mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
+    per_image = (x.mean(axis=(2, 3)).mean(0), x.var(axis=(2, 3)).mean(0))
+    variants = [
+        (np.stack([var, mean]), "mean and var are swapped: return (mean, var), in that order."),
+        (
+            np.stack([mean, var * m / (m - 1)]),
+            "your var used ddof=1; normalizing uses the biased variance (np.var's default).",
+        ),
+        (
+            np.stack([mean, np.sqrt(var)]),
+            "your var is the standard deviation; BN's statistic is the variance (square it).",
+        ),
+        (
+            np.stack(per_image),
+            "you averaged per-image statistics: for the variance that misses the spread between "
+            "images; pool all N*H*W values at once.",
+        ),
+        (
+            np.stack([mean, (x**2).mean(axis=(0, 2, 3))]),
+            "your var is E[x^2], not centred: subtract the mean first, E[(x - mean)^2] "
+            "(np.var does).",
+        ),
+    ]
+    return A.judge(
+        tuple(got),
+        (mean, var),
+        [(tuple(v), hint) for v, hint in variants],
+        "one mean and one variance per channel, pooled over N, H and W",
+        "your (mean, var)",
+        parts=("mean", "var"),
+    )
 
 
 def check_channel_statistics(fn):
@@ -227,27 +222,49 @@ def check_channel_statistics(fn):
 
 def check_output_variance(answer, var, eps):
     """Check a predicted output variance of a feature with batch variance `var` after BN."""
-    (var, eps), failed = _setting((var, eps), ("var", "eps"))
+    (var, eps), failed = A.setting((var, eps), ("var", "eps"))
     if failed is not None:
         return failed
     want = var / (var + eps)
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
-    if np.isclose(got, want, rtol=1e-3):
+    if A.close(got, want, rtol=1e-3):  # a number the learner types: 3 significant digits
         return Feedback(
             True,
             f"var / (var + eps) = {want:.4f}: eps shrinks the output variance "
             "most for features whose own variance is small.",
         )
-    if np.isclose(got, 1.0):
+    squared = var / (var + eps**2)
+    also = (
+        " (Squaring eps gives nearly 1 too: eps enters once, inside sqrt(var + eps).)"
+        if A.close(squared, 1.0, rtol=1e-3)
+        else ""
+    )
+    named = [
+        (
+            1.0,
+            "not quite 1: x_hat = (x - mu) / sqrt(var + eps), so its variance is var / (var + "
+            f"eps) = {var:g} / {var + eps:g}, below 1 when eps is not negligible.{also}",
+        ),
+        (np.sqrt(want), "that is the output's standard deviation; square it."),
+        (
+            squared,
+            "you squared eps: x_hat divides by sqrt(var + eps), so its variance is "
+            "var / (var + eps), with eps itself.",
+        ),
+        (
+            var / (np.sqrt(var) + eps) ** 2,
+            "eps sits inside the square root: the variance of x_hat is var / (var + eps).",
+        ),
+    ]
+    for value, hint in named:
+        if A.close(got, value, rtol=1e-3):
+            return Feedback(False, hint)
+    if abs(got - want) <= 0.05 * want:
         return Feedback(
             False,
-            "not quite 1: x_hat = (x - mu) / sqrt(var + eps), so its variance "
-            f"is var / (var + eps) = {var:g} / {var + eps:g}, below 1 when eps is not negligible.",
+            f"close ({got:.4g}), but not {want:.4g}: compute it to 3 significant digits, "
+            "var / (var + eps).",
         )
-    if np.isclose(got, np.sqrt(want), rtol=1e-3):
-        return Feedback(False, "that is the output's standard deviation; square it.")
-    if np.isclose(got, want, rtol=0.05):
-        return Feedback(False, f"close ({got:.4g}), but compute it exactly: var / (var + eps).")
     return Feedback(False, f"{got:.4g} is off; the variance of x_hat is var / (var + eps).")

@@ -2,16 +2,8 @@
 
 import numpy as np
 
-from ._feedback import (
-    TOLERANCE,
-    Feedback,
-    _as_answer,
-    _as_number,
-    _call,
-    _diagnose,
-    _distinct,
-    _setting,
-)
+from . import _answers as A
+from ._feedback import Feedback
 
 
 def _stats_variants(a):
@@ -41,26 +33,18 @@ def _stats_variants(a):
     ]
 
 
-def _shape(item):
-    """np.shape(item), or None for a ragged list."""
-    try:
-        return np.shape(item)
-    except ValueError:
-        return None
-
-
 def _timestep_pair(result, a):
     """The learner's (mean, var) as a (2, T, H) array, or (None, Feedback) saying what is off."""
     n, T, H = a.shape
-    if result is None or result is Ellipsis:
-        return None, Feedback(False, "your function returned None: return mean, var.")
-    if not (isinstance(result, tuple) and len(result) == 2):
+    if isinstance(result, np.ndarray) and result.ndim < 3:
         return None, Feedback(False, f"return a pair (mean, var), each of shape (T, H) = {(T, H)}.")
+    parts, failed = A.items(result, ("mean", "var"))
+    if failed is not None:
+        failed.message += f" Each of shape (T, H) = {(T, H)}."
+        return None, failed
     got = []
-    for name, item in zip(("mean", "var"), result, strict=True):
-        shape = _shape(item)
-        if shape == (1, T, H):  # keepdims=True is fine
-            item, shape = item[0], (T, H)
+    for name, item in zip(("mean", "var"), parts, strict=True):
+        shape = np.shape(item) if A._real(item) is not None else None
         if shape == (H,):
             return None, Feedback(
                 False,
@@ -74,10 +58,9 @@ def _timestep_pair(result, a):
                 f"your {name} has shape {shape}, one value per sequence: you averaged over "
                 "time (axis=1). Batch norm averages over the batch, axis=0.",
             )
-        arr, problem = _as_answer(item, (T, H))
-        if problem is not None:
-            problem = problem.replace("your output", f"your {name}")
-            return None, Feedback(False, problem.replace("the shape of x", "(T, H)"))
+        arr, failed = A.array(item, (T, H), f"your {name}", keepdims=((1, T, H),))
+        if failed is not None:
+            return None, failed
         got.append(arr)
     return np.stack(got), None
 
@@ -90,26 +73,31 @@ def check_timestep_statistics(fn):
         rng.normal(-2.0, 0.3, size=(6, 4, 2)) * np.linspace(1, 4, 4)[:, None],
     ]
     for a in batches:
-        result, failed = _call(fn, (a,), "(a)")
+        result, failed = A.call(fn, (a,), "(a)")
         if failed is not None:
             return failed
         got, failed = _timestep_pair(result, a)
         if failed is not None:
             return failed
-        dtypes = [np.asarray(r).dtype for r in result]
-        tol = TOLERANCE[np.dtype("f4")] if np.dtype("f4") in dtypes else TOLERANCE[np.dtype("f8")]
         reference = np.stack([a.mean(0), a.var(0)])
         variants = [(np.stack(v), hint) for v, hint in _stats_variants(a)]
-        problem = _diagnose(got, reference, variants, *tol)
-        if problem is not None and "worst entry" in problem:
+        feedback = A.judge(
+            tuple(got),
+            tuple(reference),
+            [(tuple(v), hint) for v, hint in variants],
+            "right",
+            "your (mean, var)",
+            ("mean", "var"),
+        )
+        if not feedback and "differs" in feedback.message:
             k, t, j = np.unravel_index(np.argmax(np.abs(got - reference)), got.shape)
-            gave, want = _distinct(got[k, t, j], reference[k, t, j])
-            problem = (
+            gave, want = A.distinct(got[k, t, j], reference[k, t, j])
+            feedback.message = (
                 f"your {('mean', 'var')[k]} at timestep {t}, unit {j} is {gave}; expected "
                 f"{want} (average over axis=0, the batch, with np.var's biased default)."
             )
-        if problem is not None:
-            return Feedback(False, problem)
+        if not feedback:
+            return feedback
     return Feedback(
         True,
         "one mean and one variance per timestep and unit, over the batch only: what "
@@ -125,10 +113,22 @@ def check_eval_row(answer, t, T_max):
         return Feedback(
             False, f"the checker needs ints t >= 0 and T_max >= 1; got {t!r}, {T_max!r}."
         )
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
     want = min(t, T_max - 1)
+    if got == -1 and t >= T_max - 1:
+        return Feedback(
+            True,
+            f"row -1 is numpy's last row, row T_max - 1 = {T_max - 1}: every timestep beyond "
+            "the longest training sequence reuses T_max's statistics.",
+        )
+    if got == -1:
+        return Feedback(
+            False,
+            f"row -1 is numpy's last row, T_max - 1 = {T_max - 1}; timestep {t} has statistics "
+            f"of its own, row {t}.",
+        )
     if got == want:
         if t < T_max:
             return Feedback(True, f"row {want}: timestep {t} has statistics of its own.")
@@ -164,34 +164,50 @@ def _mean_tanh_slope(var):
     return float(np.sum(weights * (1 - np.tanh(np.sqrt(var) * nodes) ** 2)) / np.sqrt(2 * np.pi))
 
 
+# The mean slope notebook 06 measured in its network at gamma_init = 0.7, section 3.
+MEASURED_SLOPE = {0.7: 0.63}
+
+
 def check_tanh_slope(answer, gamma_init):
     """Check the mean slope E[tanh'(z)] at initialization for z = gamma_init * (x_hat + h_hat),
-    the sum of two independent normalized terms (b = 0), so z ~ Normal(0, 2 gamma_init^2)."""
-    (gamma,), failed = _setting((gamma_init,), ("gamma_init",))
+    the sum of two independent normalized terms (b = 0), so z ~ Normal(0, 2 gamma_init^2).
+    Judged within 5% of the slope's distance from 1 or from 0, whichever is smaller, so the naive
+    answer 1 (the slope at z = 0) fails even for a small gamma_init."""
+    (gamma,), failed = A.setting((gamma_init,), ("gamma_init",))
     if failed is not None:
         return failed
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
     want = _mean_tanh_slope(2 * gamma**2)
+    tol = 0.05 * min(want, 1 - want)
     verdict = "tanh is saturated for many units" if want < 0.8 else "tanh is nearly linear"
-    if np.isclose(got, want, rtol=0.02, atol=0):
+    if abs(got - want) <= tol:
         return Feedback(True, f"about {want:.3f}: {verdict} at gamma_init = {gamma:g}.")
-    if np.isclose(got, _mean_tanh_slope(gamma**2), rtol=0.02, atol=0):
+    measured = MEASURED_SLOPE.get(round(gamma, 6))
+    if measured is not None and abs(got - measured) <= 0.005:
+        return Feedback(
+            False,
+            f"{measured} is the mean slope notebook 06 measured in its network at gamma_init = "
+            f"{gamma:g}; the idealised model asked for here gives {want:.3f}. The two differ "
+            "because the network's x_hat and h_hat are not exactly independent standard "
+            "normals. Average 1 - tanh(z)^2 over z ~ Normal(0, 2 gamma^2).",
+        )
+    if abs(got - _mean_tanh_slope(gamma**2)) <= tol:
         return Feedback(
             False,
             "that is the slope for ONE normalized term; z adds two independent ones "
             "(gamma x_hat + gamma h_hat), so its variance is 2 gamma^2.",
         )
-    if np.isclose(got, 1 - np.tanh(gamma) ** 2, rtol=0.02) or np.isclose(got, 1.0):
+    if abs(got - (1 - np.tanh(gamma) ** 2)) <= tol or abs(got - 1.0) <= tol:
         return Feedback(
             False,
-            "that is the slope at one point; average 1 - tanh(z)^2 over z ~ Normal(0, "
-            "2 gamma^2) (sample many z, or integrate).",
+            "that is the slope at one point (1 at z = 0, or at z = gamma); average 1 - "
+            "tanh(z)^2 over z ~ Normal(0, 2 gamma^2) (sample many z, or integrate).",
         )
-    if np.isclose(got, _mean_tanh_slope(2 * gamma), rtol=0.02):
+    if abs(got - _mean_tanh_slope(2 * gamma)) <= tol:
         return Feedback(False, "the variance of gamma * x_hat is gamma^2, not gamma.")
-    if np.isclose(got, want, rtol=0.1):
+    if abs(got - want) <= 0.1 * want:
         return Feedback(False, f"close ({got:.4g}); average over more samples of z.")
     return Feedback(
         False,
