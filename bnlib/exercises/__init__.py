@@ -11,7 +11,7 @@ from .gradients import check_batchnorm_backward, check_scaled_gradient
 from .inference import check_fold, check_momentum_choice, check_running_update
 from .normalization import check_batchnorm_forward, check_channel_statistics, check_output_variance
 from .optimization import check_depth_threshold, check_effective_lr, check_equilibrium_angle
-from .practice import BUGS, FIXES, REVIEW_QUESTIONS, SCRIPTS, check_bug
+from .practice import BUGS, FIXES, SCRIPTS, check_bug
 from .recurrent import check_eval_row, check_tanh_slope, check_timestep_statistics
 from .review import CHOICES, NUMBERS, ask, check_choice, check_number
 from .small_batches import (
@@ -25,7 +25,6 @@ from .small_batches import (
 __all__ = [
     "BUGS",
     "FIXES",
-    "REVIEW_QUESTIONS",
     "SCRIPTS",
     "check_bug",
     "CHOICES",
@@ -58,7 +57,6 @@ __all__ = [
 ]
 
 __all__ += [
-    "REVIEW_QUESTIONS",
     "check_depth_threshold",
     "check_effective_lr",
     "check_equilibrium_angle",

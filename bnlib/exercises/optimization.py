@@ -1,13 +1,12 @@
-"""Exercise checkers for notebook 09 (batch norm and the optimizer), and its review questions.
+"""Exercise checkers for notebook 09 (batch norm and the optimizer).
 
-`REVIEW_QUESTIONS` holds this notebook's self-tests in the review's format (`review.Choice`
-and `review.Number`), for the review notebook to add to its banks.
+Its questions for the review (notebook 10) live with the others in review.json.
 """
 
 import numpy as np
 
-from ._feedback import Feedback, _as_number, _setting
-from .review import Choice, Number
+from . import _answers as A
+from ._feedback import Feedback
 
 
 def _near(got, value):
@@ -17,10 +16,10 @@ def _near(got, value):
 def check_equilibrium_angle(answer, lr, weight_decay):
     """Check a prediction of the angle (radians) BN-preceded weights turn per step once
     plain SGD with this lr and weight decay has reached its equilibrium."""
-    (lr, weight_decay), failed = _setting((lr, weight_decay), ("lr", "weight_decay"))
+    (lr, weight_decay), failed = A.setting((lr, weight_decay), ("lr", "weight_decay"))
     if failed is not None:
         return failed
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
     want = np.sqrt(2 * lr * weight_decay)
@@ -62,10 +61,10 @@ def check_equilibrium_angle(answer, lr, weight_decay):
 def check_effective_lr(answer, lr, norm, growth):
     """Check the effective learning rate lr / ||W||^2 after ||W|| (= `norm` at the start)
     has grown by the factor `growth` under plain SGD with this lr."""
-    (lr, norm, growth), failed = _setting((lr, norm, growth), ("lr", "norm", "growth"))
+    (lr, norm, growth), failed = A.setting((lr, norm, growth), ("lr", "norm", "growth"))
     if failed is not None:
         return failed
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
     want = lr / (growth * norm) ** 2
@@ -104,12 +103,12 @@ def check_effective_lr(answer, lr, norm, growth):
 def check_depth_threshold(answer, rate, ratio):
     """Check the fewest extra hidden layers that make the first layer's gradient at least
     `ratio` times larger, when each layer multiplies it by `rate` (> 1)."""
-    (rate, ratio), failed = _setting((rate, ratio), ("rate", "ratio"))
+    (rate, ratio), failed = A.setting((rate, ratio), ("rate", "ratio"))
     if failed is not None:
         return failed
     if rate <= 1 or ratio <= 1:
         return Feedback(False, f"the checker needs rate > 1 and ratio > 1; got {rate}, {ratio}.")
-    got, failed = _as_number(answer)
+    got, failed = A.number(answer)
     if failed is not None:
         return failed
     exact = np.log(ratio) / np.log(rate)
@@ -148,94 +147,3 @@ def check_depth_threshold(answer, rate, ratio):
         if value != want and got == value:
             return Feedback(False, hint)
     return Feedback(False, f"{got:g} is off. Hint: the smallest n with rate^n >= ratio.")
-
-
-REVIEW_QUESTIONS = {
-    "decay_with_bn": Choice(
-        "A weight matrix W is followed by batch norm, so the loss does not change when W is "
-        "scaled. What does weight decay on W do?",
-        {
-            "a": "nothing: the function cannot depend on ||W||, so neither can training",
-            "b": "it regularizes the function, as L2 does in a network without BN",
-            "c": "it keeps ||W|| from growing, which sets the effective learning rate "
-            "lr / ||W||^2: W ends up turning about sqrt(2 lr lambda) radians a step",
-            "d": "it makes the gradient larger in every direction",
-        },
-        "c",
-        {
-            "a": "the function does not depend on ||W||, but the step does: the same lr moves "
-            "the direction of W by lr / ||W||^2 (notebook 09, section 1).",
-            "b": "the function class is the same for every ||W||; decay changes the schedule, "
-            "not the function (notebook 09, section 2).",
-            "c": "measured in notebook 09, section 2: the angle per step settled at 88-97% of "
-            "sqrt(2 lr lambda) in runs 4 to 20 times 1/(lr lambda) steps long.",
-            "d": "the gradient of a scale-invariant loss shrinks as 1/||W||; decay keeps ||W|| "
-            "small, which keeps the *relative* step large, not the gradient larger in "
-            "every direction.",
-        },
-    ),
-    "exclude_gamma": Choice(
-        "Why do common recipes exclude BN's gamma and beta from weight decay?",
-        {
-            "a": "gamma and beta have no gradient",
-            "b": "decay on gamma and beta changes the function: it shrinks gamma, the scale of "
-            "every normalized unit, and the network fits the data less well",
-            "c": "gamma and beta are too few parameters to matter",
-            "d": "decay on gamma makes the network scale-invariant",
-        },
-        "b",
-        {
-            "a": "they are trained by gradient descent like any other parameter (notebook 02).",
-            "b": "notebook 09, section 2: decaying gamma and beta too shrank the mean |gamma| "
-            "from 1.23 to 0.38 and raised the training loss from 0.21-0.30 to 0.42-0.47 "
-            "(3 seeds).",
-            "c": "there are few of them, but each scales a whole unit's output: small in "
-            "number, large in effect.",
-            "d": "the weights before BN are scale-invariant already; gamma sets the output "
-            "scale, which the loss does depend on.",
-        },
-    ),
-    "deep_bn_init": Choice(
-        "A 32-layer fully connected ReLU network with batch norm after every Linear layer "
-        "and no skip connections is initialized. What happens to the first layer's gradient?",
-        {
-            "a": "it is about the same as in a 2-layer network: BN keeps every layer's scale",
-            "b": "it vanishes, as in an unnormalized network",
-            "c": "it explodes: about 1.2 times larger per extra layer, far larger at depth 32",
-            "d": "it is exactly zero",
-        },
-        "c",
-        {
-            "a": "BN keeps the forward activations' scale, not the backward gradients' "
-            "(Yang et al. 2019; notebook 09, section 3).",
-            "b": "without BN a well-initialized net keeps its gradients roughly flat; with BN "
-            "they grow (notebook 09, section 3).",
-            "c": "notebook 09, section 3 measured 1.18-1.20 per layer (3 seeds), 195 times "
-            "larger at depth 32 than at 2; a residual net with gamma 0 in each branch's last "
-            "BN stays flat.",
-            "d": "the gradient is nonzero; it is very large.",
-        },
-    ),
-    "equilibrium_angle": Number(
-        "Plain SGD, lr = 0.1, weight decay 5e-4 on weights followed by BN. At equilibrium, "
-        "about how many radians does W turn per step?",
-        0.01,
-        "sqrt(2 x 0.1 x 5e-4) = 0.01 rad: decay and gradient growth balance there.",
-        (
-            (1e-4, "that is 2 lr lambda; take its square root."),
-            (np.sqrt(0.1 * 5e-4), "the factor 2 is missing under the root."),
-            (np.degrees(0.01), "that is in degrees; the question asks for radians."),
-        ),
-    ),
-    "effective_lr_after_growth": Number(
-        "BN-preceded weights start with ||W|| = 2 and lr = 0.4. Plain SGD has doubled ||W||. "
-        "What is the effective learning rate lr / ||W||^2 now?",
-        0.025,
-        "0.4 / 4^2 = 0.025: a quarter of the 0.1 at the start.",
-        (
-            (0.1, "that is the effective rate at the start; ||W|| is now 4."),
-            (0.05, "square the norm: 0.4 / 4^2."),
-            (0.4, "0.4 is the nominal rate; the step that moves the direction is lr / ||W||^2."),
-        ),
-    ),
-}

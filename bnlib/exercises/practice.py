@@ -2,12 +2,11 @@
 
 `SCRIPTS` holds the scripts (each an otherwise reasonable bnlib training or evaluation loop with
 one bug), `BUGS` the names a learner may give and `FIXES` the fixes. `check_bug(script, bug,
-fix=None)` explains every wrong name for that script. `REVIEW_QUESTIONS` are this notebook's
-questions for the review (notebook 10), in the format of `review.CHOICES` / `review.NUMBERS`.
+fix=None)` explains every wrong name for that script. This notebook's questions for the review
+(notebook 10) live with the others in review.json.
 """
 
 from ._feedback import Feedback
-from .review import Choice, Number
 
 BUGS = {
     "train_mode_eval": "the model is evaluated in training mode",
@@ -189,59 +188,3 @@ def check_bug(script, bug, fix=None):
                 f"{_EFFECT[key]}",
             )
     return Feedback(True, f"{key}: {_EFFECT[key]} Fix: {FIXES[right_fix]}.")
-
-
-REVIEW_QUESTIONS = {
-    "keras_momentum_port": Choice(
-        "A Keras BatchNormalization layer was built with momentum=0.99. Which momentum makes a "
-        "PyTorch (or bnlib) BatchNorm1d keep the same running averages?",
-        {"a": "0.99", "b": "0.01", "c": "0.1, PyTorch's default", "d": "0.9"},
-        "b",
-        {
-            "a": "Keras' momentum is the weight on the OLD value, PyTorch's the weight on the "
-            "NEW batch: 0.99 in PyTorch nearly replaces the statistics by each batch's "
-            "(notebook 08, section 1).",
-            "b": "1 - 0.99 = 0.01, the weight on the new batch; the variance and eps need care "
-            "too: Keras stores the biased variance and uses eps = 1e-3 (notebook 08, section 1).",
-            "c": "0.1 averages ten times faster than Keras' 0.99 (notebook 08, section 1).",
-            "d": "0.9 is CS231n's momentum on the old value; as a PyTorch momentum it keeps 10% "
-            "of the old value (notebook 08, section 1).",
-        },
-    ),
-    "no_grad_vs_eval": Choice(
-        "In bnlib (and PyTorch), which call stops a batch-norm layer from updating its running "
-        "statistics during a forward pass?",
-        {
-            "a": "not calling backward on that pass (PyTorch: torch.no_grad())",
-            "b": "model.eval()",
-            "c": "not calling optimizer.step()",
-            "d": "any of the three",
-        },
-        "b",
-        {
-            "a": "the running statistics are updated in the forward pass, whether or not a "
-            "backward pass follows; d2l's from-scratch version infers the mode from gradient "
-            "tracking, the frameworks do not (notebook 08, mistake 3).",
-            "b": "only the mode switch does: in eval mode the layer reads its running "
-            "statistics and never writes them (notebook 08, mistakes 2 and 3).",
-            "c": "the optimizer updates gamma and beta; the running statistics were already "
-            "written by the forward pass (notebook 08, mistake 2).",
-            "d": "only (b) does; (a) and (c) leave the forward pass's update in place "
-            "(notebook 08, mistake 3).",
-        },
-    ),
-    "validation_share": Number(
-        "A batch-norm layer with PyTorch's momentum 0.1 sees 11 validation batches in training "
-        "mode, with no optimizer step. What share of its running mean now comes from those 11 "
-        "batches?",
-        1 - 0.9**11,
-        "1 - 0.9^11 = 0.686: each batch keeps 90% of what was there before, so after 11 of "
-        "them only 0.9^11 = 31% of the training-time statistics remains (notebook 08, "
-        "mistake 2).",
-        (
-            (0.1, "that is one batch's share; 11 batches compound: 1 - 0.9^11."),
-            (1.1, "11 x 0.1 double-counts: each update shrinks the earlier ones too."),
-            (0.9**11, "0.9^11 is what is left of the training-time statistics; give the rest."),
-        ),
-    ),
-}
