@@ -49,7 +49,7 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 <script>MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX"], preferredFont: "STIX",
   webFont: "STIX-Web", imageFont: null}});</script>
 {% endblock %}
-{% block extra_css %}<link rel="stylesheet" href="site.css">{% endblock %}
+{% block html_head_css %}<link rel="stylesheet" href="site.css">{% endblock %}
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
 <a class="skip-link" href="#content">Skip to content</a>
