@@ -60,6 +60,8 @@ def test_every_static_slider_moves_by_keyboard(name, mode, site_page, built_site
             expect(label).to_have_count(1)
             alt = move_by_keyboard(page, panel, slider)
             assert len(alt) > 60, f"panel {k + 1}: frame without a description"
+    # MathJax probes for TeX fonts the offline copy does not ship, and falls back to STIX.
+    failed = [url for url in failed if url.startswith(("http", "file")) and "/mathjax/" not in url]
     assert not failed, f"requests failed: {failed}"
 
 
