@@ -28,12 +28,13 @@ PRESSES = 3
 # Armed before a real key press: resolves with the ms from the key event to the new frame
 # loaded, decoded and painted (the next animation frame), or null if the frame did not change.
 ARM_SWAP = """(slider) => {
-    const img = slider.closest('.bn-panel').querySelector('img.bn-frame');
-    const old = img.src;
+    const panel = slider.closest('.bn-panel');
+    const old = panel.querySelector('img.bn-frame').src;
     window.__swap = new Promise(resolve => {
         slider.addEventListener('keydown', event => {
             const start = performance.now();
             requestAnimationFrame(async () => {
+                const img = panel.querySelector('img.bn-frame');  // a prefetched element, maybe
                 if (img.src === old) return resolve(null);
                 if (!img.complete) {
                     await new Promise(r => img.addEventListener('load', r, {once: true}));
@@ -76,7 +77,10 @@ def site_numbers(browser, site):
             for r in transferred
             if r.url.startswith("file://")
         )
-        page.wait_for_timeout(300)  # the neighbours' prefetch
+        # Moves measured once the page is idle: MathJax has typeset the page (seconds of main
+        # thread on a long page) and the first neighbours are prefetched.
+        page.evaluate("() => new Promise(r => window.MathJax ? MathJax.Hub.Queue(r) : r())")
+        page.wait_for_timeout(300)
         sliders = page.locator(".bn-panel input[type=range]")
         for k in range(sliders.count()):
             slider = sliders.nth(k)
@@ -90,7 +94,7 @@ def site_numbers(browser, site):
                 ms = page.evaluate("() => window.__swap")
                 if ms is not None:
                     swaps.append(ms)
-                page.wait_for_timeout(60)  # a learner's pace: the next prefetch has started
+                page.wait_for_timeout(200)  # a learner looks at each frame; prefetches finish
         context.close()
     return swaps, sizes
 

@@ -1,7 +1,7 @@
 // Static slider panels of the web edition (tools/build_site.py writes the markup and data).
 // Each range input walks through the values a frame was precomputed for; a move swaps in that
-// frame's image, readout (a polite live region) and description, and prefetches the frames one
-// step away on every slider, so the next move is served from the browser's cache.
+// frame's image, readout (a polite live region) and description, and prefetches (and decodes)
+// the frames one step away on every slider, so the next move shows an image already in memory.
 (function () {
   "use strict";
 
@@ -36,7 +36,8 @@
           if (fetched[index]) return;
           var img = new Image();
           img.src = url(index);
-          fetched[index] = img;  // kept, so the decoded image stays in memory
+          img.decode().catch(function () {});  // decoded now, not when it is shown
+          fetched[index] = img;
         });
       });
     }
@@ -45,7 +46,18 @@
       var pos = positions();
       var index = frameIndex(pos);
       var frame = data.frames[index];
-      image.src = url(index);
+      var next = fetched[index];
+      if (next && next !== image && next.complete && next.naturalWidth) {
+        // The prefetched image is loaded and decoded: show that element itself.
+        ["class", "width", "height"].forEach(function (name) {
+          next.setAttribute(name, image.getAttribute(name));
+        });
+        fetched[Number(panel.getAttribute("data-frame"))] = image;
+        image.replaceWith(next);
+        image = next;
+      } else {
+        image.src = url(index);
+      }
       image.alt = frame[1];
       readout.innerHTML = frame[0];
       description.textContent = frame[1];
