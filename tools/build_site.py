@@ -238,6 +238,35 @@ def title_of(nb, path):
     return path.stem
 
 
+TEX = {
+    r"\mu": "μ",
+    r"\sigma": "σ",
+    r"\gamma": "γ",
+    r"\beta": "β",
+    r"\epsilon": "ε",
+    r"\hat": "",
+    "^2": "²",
+    "{": "",
+    "}": "",
+}
+
+
+def plain(text):
+    """A title with its inline TeX ($\\mu$, $\\sigma^2$) as plain Unicode, for link text.
+
+    >>> plain(r"which $\\mu$ and $\\sigma^2$")
+    'which μ and σ²'
+    """
+
+    def untex(match):
+        tex = match.group(1)
+        for command, letter in TEX.items():
+            tex = tex.replace(command, letter)
+        return tex.replace("\\", "")
+
+    return re.sub(r"\$([^$]+)\$", untex, text)
+
+
 def time_needed(nb):
     """The time the first cell states ("Time: about 30 minutes"), or an empty string."""
     first = nb.cells[0].source if nb.cells and nb.cells[0].cell_type == "markdown" else ""
@@ -324,7 +353,7 @@ def build(out, source=ROOT / "notebooks", readme=ROOT / "README.md", cache=ROOT 
     )
     pages = [f"{path.stem}.html" for path in paths]
     books = [nbformat.read(path, as_version=4) for path in paths]
-    titles = [title_of(nb, path) for nb, path in zip(books, paths, strict=True)]
+    titles = [plain(title_of(nb, path)) for nb, path in zip(books, paths, strict=True)]
     able_to = readme_table(readme) if readme.exists() else {}
     rows = []
     for index, (path, nb) in enumerate(zip(paths, books, strict=True)):
