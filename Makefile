@@ -95,15 +95,17 @@ notebooks: $(VENV)/.dev-installed
 	$(PYTEST) $(NBVAL) notebooks
 
 browser: $(VENV)/.dev-installed
-	@echo "== browser tests (JupyterLab in headless Chromium: run every notebook, move every slider)"
+	@echo "== browser tests (headless Chromium: every notebook in JupyterLab, every slider moved; the web edition's sliders and axe-core)"
 	$(PYTEST) tests/browser -m browser
 
-# The static edition: every executed notebook as a page in site/, figures embedded, an index.
+# The web edition: every executed notebook as a page in site/, figures described, slider panels
+# live from frames exported by executing the notebooks (cached in build/frames), an index.
 html: $(VENV)/.dev-installed
 	$(PY) tools/build_site.py --out site
 
 bench: $(VENV)/.dev-installed
 	@echo "== benchmarks (budgets printed; a MISS is reported, not fatal)"
+	$(PY) tools/build_site.py --out site
 	MPLBACKEND=Agg $(PY) -m benchmarks.run
 
 clean:

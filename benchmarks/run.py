@@ -2,16 +2,18 @@
 
 Budgets are printed next to each number with PASS or MISS; a MISS does not fail the run (the
 numbers depend on the machine and its load), but a notebook that raises does, unless --strict
-is given, which also fails on any MISS. --quick is a smoke run with tiny sweeps and no notebooks.
+is given, which also fails on any MISS. --quick is a smoke run with tiny sweeps, no notebooks
+and no browser. The web table needs the built site (`make bench` builds it first; the frame
+cache makes that quick).
 """
 
 import argparse
 import time
 
-from . import engine, kernels, notebooks, sliders
+from . import engine, kernels, notebooks, sliders, web
 from ._report import load, machine
 
-TABLES = ("notebooks", "sliders", "kernels", "engine")
+TABLES = ("notebooks", "sliders", "kernels", "engine", "web")
 
 
 def tables(only, quick):
@@ -25,12 +27,16 @@ def tables(only, quick):
         yield kernels.table(repeat=2 if quick else 7, min_time=0.0 if quick else 0.02, cases=cases)
     if "engine" in only:
         yield engine.table(steps=20 if quick else 1000, batch_sizes=(60,) if quick else (60, 128))
+    if "web" in only and not quick:
+        yield web.table()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=TABLES, default=TABLES)
-    parser.add_argument("--quick", action="store_true", help="smoke run: tiny sweeps, no notebooks")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: tiny sweeps, no notebooks, no browser"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 on any MISS")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")

@@ -22,7 +22,7 @@ def sweep_values(slider, points=9):
     """Values to visit: extremes first, then `points` evenly spaced, then back to the default."""
     from bnlib.widgets import slider_values
 
-    values = slider_values(slider, points, max_options=points)
+    values = slider_values(slider, points=points)
     return [values[0], values[-1], *values, slider.value]
 
 

@@ -1,4 +1,5 @@
-"""The static HTML edition (`make html`): a page per notebook with its figures, and an index."""
+"""The web edition (`make html`): a page per notebook with its described figures and live static
+slider panels, and an index. (tests/browser/test_web_edition.py drives it in Chromium.)"""
 
 import json
 import re
@@ -55,13 +56,46 @@ def test_page_embeds_every_stored_figure(site, notebook):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_page_replaces_slider_panels_by_a_note_and_loads_nothing_remote(site, notebook):
+def test_page_turns_slider_panels_into_static_panels_and_loads_nothing_remote(site, notebook):
     page = (site / f"{notebook.stem}.html").read_text()
     panels = sum(WIDGET_VIEW in output.get("data", {}) for _, output in outputs(notebook))
+    assert page.count('class="bn-panel"') == panels
     assert page.count('<p class="static-note">') == panels
     assert WIDGET_VIEW not in page
+    for k in range(1, panels + 1):
+        frames = site / "frames" / notebook.stem / f"panel{k}"
+        data = re.search(rf'id="panel{k}".*?class="bn-panel-data"[^>]*>(.*?)</script>', page, re.S)
+        data = json.loads(data.group(1).replace("<\\/", "</"))
+        count = 1
+        for size in data["sizes"]:
+            count *= size
+        assert len(data["frames"]) == count == len(list(frames.glob("*.png")))
+        assert page.count(f'id="panel{k}-s') == len(data["sizes"])
     assert not re.search(r"""<script[^>]+src=["']?https?:""", page)
     assert 'src="mathjax/MathJax.js' in page
     for other in NOTEBOOKS:
         assert f'href="{other.name}' not in page, "a link to a notebook, not to its page"
     assert (site / "mathjax" / "MathJax.js").is_file()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_page_structure_language_skip_link_one_h1_and_described_images(site, notebook):
+    page = (site / f"{notebook.stem}.html").read_text()
+    assert '<html lang="en">' in page
+    assert '<a class="skip-link" href="#content">Skip to content</a>' in page
+    assert '<main id="content"' in page
+    assert len(re.findall(r"<h1[ >]", page)) == 1
+    for img in re.findall(r"<img[^>]*>", page):
+        alt = re.search(r'alt="([^"]*)"', img)
+        assert alt and len(alt.group(1)) > 60, f"image without a description: {img[:120]}"
+
+
+def test_index_lists_objectives_and_time_of_every_notebook(site):
+    index = (site / "index.html").read_text()
+    assert '<html lang="en">' in index and index.count("<h1>") == 1
+    rows = re.findall(r"<tr><td>.*?</tr>", index, re.S)
+    assert len(rows) == len(NOTEBOOKS)
+    for row in rows:
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        assert len(re.sub("<[^>]+>", "", cells[2]).strip()) > 20, row
+        assert "minutes" in cells[3] or "hour" in cells[3], row

@@ -77,7 +77,7 @@ def test_every_panel_redraws_for_every_slider_value(name):
     for slider_name, slider in panel.sliders.items():
         default = slider.value
         seen = {bytes(panel.image.value)}
-        for value in widgets.slider_values(slider):
+        for value in widgets.slider_values(slider, points=9):
             slider.value = value  # triggers a synchronous redraw; must never raise
             seen.add(bytes(panel.image.value))
             assert panel.readout.value or panel.describe is None

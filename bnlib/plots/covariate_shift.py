@@ -5,16 +5,20 @@ import numpy as np
 from matplotlib.ticker import StrMethodFormatter
 
 from .._numerics import SATURATED_AT
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, ends, fmt
 
 RUN_COLORS = {"no BN": ORANGE, "BN": BLUE, "noisy BN": GREEN}
-
-
-LINESTYLES = ("-", "--", ":")
+RUN_STYLES = {"no BN": ("--", "s"), "BN": ("-", "o"), "noisy BN": ("-.", "^")}
 
 
 def _color(label, k=0):
     return RUN_COLORS.get(label, (GREY, BLUE, GREEN, ORANGE)[k % 4])
+
+
+def _look(label, k=0):
+    """Colour, line style and marker of a run, so runs differ by more than colour."""
+    ls, marker = RUN_STYLES.get(label, (("-", "--", "-.", ":")[k % 4], "os^D"[k % 4]))
+    return {"color": _color(label, k), "ls": ls, "marker": marker}
 
 
 def percentile_figure(histories, name="percentiles", unit=0, axes=None):
@@ -23,7 +27,7 @@ def percentile_figure(histories, name="percentiles", unit=0, axes=None):
     input, `History.records[name][:, unit]` (from `activation_input_percentiles`)."""
     axs = _axes(axes, 1 + len(histories), width=3.6)
     for k, (label, h) in enumerate(histories.items()):
-        axs[0].plot(h.eval_steps, h.test_accuracy, color=_color(label, k), label=label)
+        axs[0].plot(h.eval_steps, h.test_accuracy, ms=3, label=label, **_look(label, k))
     axs[0].set(title="(a) test accuracy", xlabel="training step", ylim=(0, 1.02))
     axs[0].legend(fontsize=8, frameon=False, loc="lower right")
     low = min(h.records[name][:, unit].min() for h in histories.values())
@@ -43,7 +47,20 @@ def percentile_figure(histories, name="percentiles", unit=0, axes=None):
     for ax in axs:  # one step axis for every panel, so the runs line up
         ax.set_xlim(0, last)
         ax.grid(alpha=0.3)
-    return axs
+    parts = []
+    for label, h in histories.items():
+        p = h.records[name][:, unit]
+        parts.append(
+            f"{label}: test accuracy {ends(h.eval_steps, h.test_accuracy)}; the sigmoid's input "
+            f"median moves from {fmt(p[0, 1])} to {fmt(p[-1, 1])}, its 15-85th percentile band "
+            f"from {fmt(p[0, 0])}..{fmt(p[0, 2])} to {fmt(p[-1, 0])}..{fmt(p[-1, 2])}"
+        )
+    text = (
+        "Panel (a): test accuracy against training step for each run; then one panel per run "
+        f"with the 15th, 50th and 85th percentiles of the input to sigmoid {unit} of the last "
+        "hidden layer over training. " + "; ".join(parts) + "."
+    )
+    return describe(axs, text)
 
 
 def _sweep_panel(ax, result, vary, label_of):
@@ -54,7 +71,8 @@ def _sweep_panel(ax, result, vary, label_of):
     for n, (label, ks) in enumerate(groups.items()):
         ks = sorted(ks, key=lambda k: result.settings[k][vary])
         x = np.array([result.settings[k][vary] for k in ks])
-        color = _color(label, n)
+        look = _look(label, n)
+        color = look["color"]
         shift = x * (1.06 if n % 2 else 1 / 1.06)  # side by side, not on top of each other
         ok = ~np.isnan(mean[ks])
         ax.errorbar(
@@ -62,7 +80,8 @@ def _sweep_panel(ax, result, vary, label_of):
             mean[ks][ok],
             yerr=[mean[ks][ok] - low[ks][ok], high[ks][ok] - mean[ks][ok]],
             color=color,
-            marker="o",
+            marker=look["marker"],
+            ls=look["ls"],
             ms=4,
             capsize=3,
             label=f"{label} (mean, min-max of {len(result.seeds)} seeds)",
@@ -89,6 +108,21 @@ def _sweep_panel(ax, result, vary, label_of):
     ax.set_xticks([], minor=True)
     ax.set_yticklabels(["diverged", "chance", "0.25", "0.5", "0.75", "1"])
     ax.grid(alpha=0.3, which="both")
+    parts = []
+    for label, ks in groups.items():
+        ks = sorted(ks, key=lambda k: result.settings[k][vary])
+        points = []
+        for k in ks:
+            n_div = int(result.diverged[k].sum())
+            value = "diverged" if np.isnan(mean[k]) else fmt(mean[k])
+            extra = (
+                f" ({n_div} of {len(result.seeds)} seeds diverged)"
+                if n_div and value != "diverged"
+                else ""
+            )
+            points.append(f"{result.settings[k][vary]:g}: {value}{extra}")
+        parts.append(f"{label}: " + ", ".join(points))
+    return "; ".join(parts)
 
 
 def sweep_accuracy(lr_result, scale_result, axes=None):
@@ -101,8 +135,8 @@ def sweep_accuracy(lr_result, scale_result, axes=None):
     def label_of(s):
         return "noisy BN" if s["noisy_bn"] else ("BN" if s["batchnorm"] else "no BN")
 
-    _sweep_panel(ax0, lr_result, "lr", label_of)
-    _sweep_panel(ax1, scale_result, "init_scale", label_of)
+    left = _sweep_panel(ax0, lr_result, "lr", label_of)
+    right = _sweep_panel(ax1, scale_result, "init_scale", label_of)
     scale = lr_result.settings[0]["init_scale"]
     lr = scale_result.settings[0]["lr"]
     ax0.set(
@@ -112,7 +146,13 @@ def sweep_accuracy(lr_result, scale_result, axes=None):
     )
     ax1.set(title=f"initial weight scale (lr {lr:g})", xlabel="init scale")
     ax0.legend(fontsize=7, frameon=False, loc="center right")
-    return np.array([ax0, ax1])
+    text = (
+        f"Mean test accuracy over {len(lr_result.seeds)} seeds after {lr_result.steps} steps "
+        "(bars: min-max; diverged seeds left out of the mean). Left, against the learning rate "
+        f"at init scale {scale:g}: {left}. Right, against the initial weight scale at lr "
+        f"{lr:g}: {right}."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def ics_over_training(histories, name="ics", axes=None):
@@ -122,14 +162,18 @@ def ics_over_training(histories, name="ics", axes=None):
     ax0, ax1 = _axes(axes, 2, width=4.4)
     for k, (label, h) in enumerate(histories.items()):
         values = h.records[name]  # (R, 3, L - 1): l2, cosine, relative
-        color = _color(label, k)
+        look = _look(label, k)
         for ax, row in ((ax0, values[:, 2]), (ax1, values[:, 1])):
             ax.fill_between(
-                h.record_steps, row.min(axis=1), row.max(axis=1), color=color, alpha=0.2, lw=0
+                h.record_steps,
+                row.min(axis=1),
+                row.max(axis=1),
+                color=look["color"],
+                alpha=0.2,
+                lw=0,
             )
-            ax.plot(
-                h.record_steps, row.mean(axis=1), color=color, ls=LINESTYLES[k % 3], label=label
-            )
+            ax.plot(h.record_steps, row.mean(axis=1), label=label, ms=3,
+                    markevery=max(1, len(h.record_steps) // 10), **look)  # fmt: skip
     layers = values.shape[2] + 1
     ax0.set(
         yscale="log",
@@ -141,7 +185,22 @@ def ics_over_training(histories, name="ics", axes=None):
     for ax in (ax0, ax1):
         ax.legend(fontsize=8, frameon=False)
         ax.grid(alpha=0.3, which="both")
-    return np.array([ax0, ax1])
+    parts = []
+    for label, h in histories.items():
+        later = h.records[name][h.record_steps > 0].mean(axis=2)  # (R', 3): layers' mean
+        if len(later):
+            parts.append(
+                f"{label}: median over training ||G - G'|| / ||G|| "
+                f"{fmt(np.median(later[:, 2]))}, cos(G, G') {fmt(np.median(later[:, 1]))}"
+            )
+    text = (
+        "Santurkar et al.'s covariate-shift measure against training step, the mean over the "
+        "weight layers with a band spanning them: left the scale-free ||G - G'|| / ||G|| (log "
+        "scale, lower is less shift), right cos(G, G') (1 is no shift). After step 0, "
+        + "; ".join(parts)
+        + "."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def layer_inputs(view, axes=None):
@@ -176,4 +235,14 @@ def layer_inputs(view, axes=None):
     for ax in axs:  # tick labels of one width: the frozen layout of a panel never clips them
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:.2f}"))
     axs[0].set_ylabel("fraction of inputs per bin")
-    return axs
+    parts = [
+        f"{label} mean {view.mean[label]:+.2f}, std {view.std[label]:.2f}, "
+        f"{100 * view.saturated[label]:.1f}% saturated"
+        for label in view.fractions
+    ]
+    text = (
+        f"Histograms of what hidden layer {view.layer}'s sigmoids receive at step {view.step}, "
+        "one panel per run, over the step-0 histogram in grey; the shaded ends are the "
+        f"saturated range |y| > {SATURATED_AT}. " + "; ".join(parts) + "."
+    )
+    return describe(axs, text)

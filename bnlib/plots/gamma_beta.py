@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._numerics import SATURATED_AT, sigmoid
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, fmt, style
 
 Y_EDGES = np.linspace(-8, 8, 65)
 S_EDGES = np.linspace(0, 1, 21)
@@ -57,7 +57,21 @@ def sigmoid_regime(view, axes=None):
         ylabel="fraction of the batch (bins of 0.05)",
         title=f"output: mean {view.out_mean:.2f}, std {view.out_std:.2f}",
     )
-    return np.array([ax0, ax1])
+    if view.constant:
+        regime = f"every input is {view.beta:.2f}, so every output is {fmt(view.out_mean)}"
+    else:
+        regime = (
+            f"a straight line explains {100 * view.linearity:.1f}% of the output's variance, "
+            f"{100 * view.saturated:.1f}% of inputs are saturated (|y| > {SATURATED_AT})"
+        )
+    text = (
+        f"Left: histogram of the sigmoid input y = gamma x_hat + beta for gamma {view.gamma:.2f}, "
+        f"beta {view.beta:.2f}, drawn under the sigmoid curve and its dashed tangent at 0; "
+        f"{regime}. Right: histogram of the sigmoid output, mean {view.out_mean:.3f}, std "
+        f"{view.out_std:.3f}. Small gamma keeps inputs on the near-linear middle; large gamma "
+        "or beta pushes them into the flat, saturated ends."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def learned_gamma_beta(history, task, frozen_loss, axes=None):
@@ -66,11 +80,13 @@ def learned_gamma_beta(history, task, frozen_loss, axes=None):
     with the loss of the same layer with gamma = 1 and beta = 0."""
     ax0, ax1 = _axes(axes, 2)
     steps = history.record_steps
-    colors = (BLUE, GREEN, ORANGE, GREY)
     for j in range(task.scale.size):
-        c = colors[j % len(colors)]
-        ax0.plot(steps, history.records["gamma"][:, j], color=c, label=rf"$\gamma_{j + 1}$")
-        ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", label=rf"$\beta_{j + 1}$")
+        c, marker = style(j)["color"], style(j)["marker"]
+        every = max(1, len(steps) // 8)
+        ax0.plot(steps, history.records["gamma"][:, j], color=c, marker=marker, markevery=every,
+                 ms=4, label=rf"$\gamma_{j + 1}$")  # fmt: skip
+        ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", marker=marker,
+                 markevery=every, ms=4, mfc="white", label=rf"$\beta_{j + 1}$")  # fmt: skip
         for value in (task.scale[j], task.shift[j]):
             ax0.axhline(value, color=c, lw=0.8, ls="--", alpha=0.6)
     ax0.set(title="learned values (dashed: what the task needs)", xlabel="gradient step")
@@ -79,4 +95,16 @@ def learned_gamma_beta(history, task, frozen_loss, axes=None):
     ax1.axhline(frozen_loss, color=ORANGE, ls="--", label=r"fixed $\gamma = 1, \beta = 0$")
     ax1.set(title="mean squared error", xlabel="gradient step")
     ax1.legend(fontsize=7, frameon=False)
-    return np.array([ax0, ax1])
+    gamma, beta = history.records["gamma"][-1], history.records["beta"][-1]
+    pairs = "; ".join(
+        f"gamma {j + 1} {fmt(gamma[j])} (task {fmt(task.scale[j])}), beta {j + 1} "
+        f"{fmt(beta[j])} (task {fmt(task.shift[j])})"
+        for j in range(task.scale.size)
+    )
+    text = (
+        f"Left: gamma (solid) and beta (dotted) against gradient step, with the task's values "
+        f"dashed; after {steps[-1]} steps: {pairs}. Right: mean squared error on a log scale, "
+        f"from {fmt(history.loss[0])} to {fmt(history.loss[-1])} while learning gamma and beta, "
+        f"against {fmt(frozen_loss)} with gamma = 1, beta = 0 fixed."
+    )
+    return describe(np.array([ax0, ax1]), text)

@@ -2,22 +2,22 @@
 
 import numpy as np
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes
-
-COLORS = (ORANGE, BLUE, GREEN, GREY)
+from ._common import BLUE, ORANGE, _axes, describe, ends, fmt, style
 
 
 def scale_invariance(scales, results, axes=None):
     """Loss and ||dW|| against the factor a that multiplies W; `results` maps a label to
     (losses, grad_norms) from `gradflow.weight_scale_sweep`. A dashed 1/a line for reference."""
     ax0, ax1 = _axes(axes, 2)
+    parts = []
     for k, (label, (losses, norms)) in enumerate(results.items()):
-        color = COLORS[k % len(COLORS)]
-        ax0.semilogx(scales, losses, "o-", color=color, label=label)
-        ax1.loglog(scales, norms, "o-", color=color, label=label)
+        look = style(k)
+        ax0.semilogx(scales, losses, label=label, **look)
+        ax1.loglog(scales, norms, label=label, **look)
+        parts.append(f"{label}: loss {ends(scales, losses)}, gradient norm {ends(scales, norms)}")
     middle = len(scales) // 2
     anchor = list(results.values())[-1][1][middle] * scales[middle]
-    ax1.loglog(scales, anchor / np.asarray(scales), "k--", lw=1, label=r"$\propto 1/a$")
+    ax1.loglog(scales, anchor / np.asarray(scales), "k:", lw=1, label=r"$\propto 1/a$")
     # The loss axis spans at least 0.5, so a change in the third decimal does not look large.
     low = min(np.min(losses) for losses, _ in results.values())
     high = max(np.max(losses) for losses, _ in results.values())
@@ -28,7 +28,13 @@ def scale_invariance(scales, results, axes=None):
     for ax in (ax0, ax1):
         ax.legend(fontsize=8, frameon=False)
         ax.grid(alpha=0.3, which="both")
-    return np.array([ax0, ax1])
+    text = (
+        "Left: loss on one minibatch against the factor a multiplying one layer's weights (log "
+        "scale); right: that layer's gradient norm against a (log-log), with a dotted 1/a line. "
+        + "; ".join(parts)
+        + ". A flat loss and a gradient on the 1/a line mean the layer is scale invariant."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def landscape(summaries, axes=None):
@@ -36,18 +42,32 @@ def landscape(summaries, axes=None):
     the range of the loss along the gradient, the largest gradient change, and the effective
     beta-smoothness."""
     ax0, ax1, ax2 = _axes(axes, 3, width=3.8)
+    parts = []
     for k, (label, s) in enumerate(summaries.items()):
-        color = COLORS[k % len(COLORS)]
-        ax0.fill_between(s.steps, s.loss_low, s.loss_high, color=color, alpha=0.35, label=label)
-        ax1.semilogy(s.steps, s.grad_change, "o-", color=color, ms=3, label=label)
-        ax2.semilogy(s.steps, s.beta_smoothness, "o-", color=color, ms=3, label=label)
+        look = style(k)
+        ax0.fill_between(s.steps, s.loss_low, s.loss_high, color=look["color"], alpha=0.35,
+                         hatch=("", "//", "\\\\", "..")[k % 4], label=label)  # fmt: skip
+        ax1.semilogy(s.steps, s.grad_change, ms=3, label=label, **look)
+        ax2.semilogy(s.steps, s.beta_smoothness, ms=3, label=label, **look)
+        later = s.steps > 0
+        parts.append(
+            f"{label}: loss band width median {fmt(np.median((s.loss_high - s.loss_low)[later]))}, "
+            f"gradient change median {fmt(np.median(s.grad_change[later]))}, "
+            f"beta-smoothness median {fmt(np.median(s.beta_smoothness[later]))}"
+        )
     ax0.set(yscale="log", title="loss along the gradient (band)", xlabel="training step")
     ax1.set(title="largest gradient change", xlabel="training step")
     ax2.set(title=r"effective $\beta$-smoothness", xlabel="training step")
     for ax in (ax0, ax1, ax2):
         ax.legend(fontsize=8, frameon=False)
         ax.grid(alpha=0.3, which="both")
-    return np.array([ax0, ax1, ax2])
+    text = (
+        "Three panels against training step, one band or line per run: the range of the loss "
+        "when stepping along the gradient, the largest change of the gradient, and the "
+        "effective beta-smoothness (after step 0): " + "; ".join(parts) + ". Lower means a "
+        "smoother, more predictable loss landscape."
+    )
+    return describe(np.array([ax0, ax1, ax2]), text)
 
 
 def gradient_flow(at_init, over_training=None, axes=None):
@@ -58,8 +78,10 @@ def gradient_flow(at_init, over_training=None, axes=None):
     ncols = 1 if over_training is None else 2
     axs = _axes(axes, ncols, width=4.6)
     styles = {}  # one line style and one marker per label pair, so the legend tells them apart
+    parts = []
     for label, norms in at_init.items():
-        color = BLUE if "BN" in label.replace("no BN", "") else ORANGE
+        bn = "BN" in label.replace("no BN", "")
+        color = BLUE if bn else ORANGE  # and filled markers with BN, open ones without
         key = label.split(",")[-1]
         k = styles.setdefault(key, len(styles))
         layers = np.arange(1, len(norms) + 1)
@@ -69,8 +91,10 @@ def gradient_flow(at_init, over_training=None, axes=None):
             marker="os^D"[k % 4],
             color=color,
             ls=("-", "--", ":", "-.")[k % 4],
+            mfc=color if bn else "none",
             label=label,
         )
+        parts.append(f"{label}: {', '.join(fmt(v, 2) for v in norms)}")
     axs[0].set(
         title="gradient norm per layer, at initialization",
         xlabel="layer (1 = first, next to the input)",
@@ -78,11 +102,21 @@ def gradient_flow(at_init, over_training=None, axes=None):
     )
     axs[0].legend(fontsize=7, frameon=False, handlelength=3.5)
     axs[0].grid(alpha=0.3, which="both")
+    text = "Gradient norm of each layer's weights at initialization, layer 1 first: " + (
+        "; ".join(parts) + "."
+    )
     if over_training is not None:
+        ratio_parts = []
         for k, (label, (steps, ratios)) in enumerate(over_training.items()):
-            axs[1].semilogy(steps, ratios, "o-", color=COLORS[k % len(COLORS)], ms=3, label=label)
+            axs[1].semilogy(steps, ratios, ms=3, label=label, **style(k))
+            ratio_parts.append(f"{label}: {ends(steps, ratios)}")
         axs[1].axhline(1.0, color="k", lw=0.8)
         axs[1].set(title="first-layer / last-layer gradient norm", xlabel="training step")
         axs[1].legend(fontsize=8, frameon=False)
         axs[1].grid(alpha=0.3, which="both")
-    return axs
+        text += (
+            " Right: first-layer over last-layer gradient norm against training step: "
+            + "; ".join(ratio_parts)
+            + " (1 means both layers get equal gradients)."
+        )
+    return describe(axs, text)

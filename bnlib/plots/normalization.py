@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _hist, _reset
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _hist, _reset, describe, fmt, style
 
 
 def before_after(x, out, axes=None):
@@ -14,7 +14,21 @@ def before_after(x, out, axes=None):
         ax.axvline(0, color=GREY, lw=0.8)
         ax.set(title=title, xlabel="feature 0", ylabel="feature 1")
     ax1.set(xlim=(-4, 4), ylim=(-4, 4), aspect="equal")
-    return np.array([ax0, ax1])
+    x, out = np.asarray(x), np.asarray(out)
+    r = np.corrcoef(x[:, 0], x[:, 1])[0, 1]
+    r_out = np.corrcoef(out[:, 0], out[:, 1])[0, 1]
+
+    def stats(a):
+        return ", ".join(f"feature {j} mean {fmt(a[:, j].mean())}, std {fmt(a[:, j].std())}"
+                         for j in (0, 1))  # fmt: skip
+
+    text = (
+        f"Two scatter plots of the same {len(x)} points, feature 1 against feature 0. Before: "
+        f"{stats(x)}. After normalizing: {stats(out)}. The cloud is moved to the origin and "
+        f"rescaled on each axis, but its shape is kept: correlation {fmt(r)} before, "
+        f"{fmt(r_out)} after."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def batch_spread(spread, axes=None):
@@ -53,7 +67,17 @@ def batch_spread(spread, axes=None):
         ax.set_ylim(0, 1.3 * top_count)
         ax.legend(loc=f"upper {corner}", fontsize=7, frameon=False)
     ax1.set_xlabel(f"batch size m = {m}, {spread.batch_means.size} batches")
-    return np.array([ax0, ax1, ax2])
+    text = (
+        f"Three histograms over {spread.batch_means.size} batches of size {m} from a "
+        f"distribution with mean {mu:g} and variance {sd**2:g}. Batch means spread by "
+        f"±{fmt(spread.batch_means.std())} (sigma / sqrt(m) = {fmt(sd / np.sqrt(m))}); batch "
+        f"variances average {fmt(spread.batch_vars.mean())} (expected (m-1)/m sigma² = "
+        f"{fmt(spread.expected_batch_var)}, true {sd**2:g}); one example's normalized value "
+        f"spreads by ±{fmt(spread.x_hat_example.std())} around "
+        f"{fmt(spread.x_hat_example.mean())} (ideal {fmt(spread.x_hat_ideal)}). "
+        "Smaller batches widen all three."
+    )
+    return describe(np.array([ax0, ax1, ax2]), text)
 
 
 def epsilon_effect(effect, axes=None):
@@ -92,7 +116,16 @@ def epsilon_effect(effect, axes=None):
         xlim=(effect.eps_grid[0], effect.eps_grid[-1]),
     )
     ax1.legend(loc="lower left", fontsize=7, frameon=False)
-    return np.array([ax0, ax1])
+    text = (
+        f"Left: histogram of a feature with std {effect.feature_std:.1e} normalized with eps "
+        f"{effect.eps:.1e}, over the same feature normalized with eps = 0 (variance 1); its "
+        f"variance is {fmt(effect.output_var, 4)}. Right: output variance var / (var + eps) "
+        f"against eps on a log scale, solid for this feature (variance "
+        f"{effect.feature_std**2:.1e}), dashed for a unit-variance one; the marker at eps "
+        f"{effect.eps:.1e} sits at {fmt(effect.output_var, 4)}. The output variance falls "
+        "from 1 towards 0 once eps is comparable to the feature's own variance."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def channel_stats(x, out, ax=None):
@@ -105,13 +138,21 @@ def channel_stats(x, out, ax=None):
         (out.mean(axis=(0, 2, 3)), "mean after"),
         (out.std(axis=(0, 2, 3)), "std after"),
     ]
-    # A marker on top of each bar, so a bar of height 0 (the means after) is still visible.
-    for k, ((values, label), marker) in enumerate(zip(stats, "osDv", strict=True)):
+    # Colour, hatch and a marker on top of each bar, so neither colour alone carries the series
+    # and a bar of height 0 (the means after) is still visible.
+    hatches = ("", "//", "..", "xx")
+    for k, (values, label) in enumerate(stats):
+        look = style(k)
         at = channels + (k - 1.5) * 0.2
-        bars = ax.bar(at, values, width=0.2)
-        color = bars.patches[0].get_facecolor()
-        ax.plot(at, values, marker, color=color, mec="k", ms=5, label=label)
+        ax.bar(at, values, width=0.2, color=look["color"], hatch=hatches[k], edgecolor="white")
+        ax.plot(at, values, look["marker"], color=look["color"], mec="k", ms=5, label=label)
     ax.axhline(0, color=GREY, lw=0.8)
     ax.set(xticks=channels, xlabel="channel", title="per-channel statistics over (N, H, W)")
     ax.legend(fontsize=7, frameon=False)
-    return ax
+    parts = [f"{label} " + ", ".join(fmt(v) for v in values) for values, label in stats]
+    text = (
+        f"Bars per channel (channels 0 to {x.shape[1] - 1}) of the mean and std over (N, H, W), "
+        "before and after normalizing: " + "; ".join(parts) + ". After normalizing every "
+        "channel has mean about 0 and std about 1, whatever its brightness and contrast before."
+    )
+    return describe(ax, text)

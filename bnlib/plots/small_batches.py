@@ -3,9 +3,15 @@
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+from ._common import BLUE, GREEN, GREY, ORANGE, PURPLE, _axes, _reset, describe, fmt
 
-METHOD_COLORS = {"batch": BLUE, "renorm": ORANGE, "layer": GREEN, "group": "#9467bd"}
+METHOD_COLORS = {"batch": BLUE, "renorm": ORANGE, "layer": GREEN, "group": PURPLE}
+METHOD_LOOKS = {
+    "batch": ("-", "o"),
+    "renorm": ("--", "s"),
+    "layer": ("-.", "^"),
+    "group": (":", "D"),
+}
 LABELS = {
     "batch": "batch norm",
     "renorm": "batch renorm",
@@ -21,19 +27,25 @@ def error_vs_batch_size(sweep, ax=None):
     (ax,) = _axes(ax, 1, width=5.6, height=3.6)
     mean, low, high = (100 * a for a in sweep.summary())
     b = sweep.batch_sizes
+    parts = []
     for m, norm in enumerate(sweep.norms):
         color = METHOD_COLORS.get(norm, GREY)
-        ax.plot(b, mean[m], marker="o", color=color, label=LABELS.get(norm, norm))
+        ls, marker = METHOD_LOOKS.get(norm, ("-", "o"))
+        ax.plot(b, mean[m], marker=marker, ls=ls, color=color, label=LABELS.get(norm, norm))
         ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
+        values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, mean[m], strict=True))
+        parts.append(f"{LABELS.get(norm, norm)}: {values}")
     top = 1.3 * np.nanmax(high)
     if "batch" in sweep.norms:
         train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
         off = train_mode > top
         note = f" ({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
+        values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, train_mode, strict=True))
+        parts.append(f"batch norm scored in train mode (dotted): {values}")
         ax.plot(
             b,
             np.minimum(train_mode, top),
-            ls="--",
+            ls=":",
             color=BLUE,
             alpha=0.7,
             label="batch norm, scored in train mode" + (note if off.any() else ""),
@@ -50,7 +62,13 @@ def error_vs_batch_size(sweep, ax=None):
     ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
-    return ax
+    text = (
+        f"Test error (%) against batch size per step, the batch shrinking to the right, "
+        f"{sweep.epochs} epochs, the mean over {len(sweep.seeds)} seeds (band: min-max). "
+        + "; ".join(parts)
+        + "."
+    )
+    return describe(ax, text)
 
 
 def small_batch_outputs(view, axes=None):
@@ -79,8 +97,9 @@ def small_batch_outputs(view, axes=None):
         xlabel="normalized output (5-95% of batches; box 25-75%)",
     )
     ax0.legend(loc="lower right", fontsize=7, frameon=False)
-    for curve, color, name in zip(view.curves, colors, names, strict=True):
-        ax1.semilogx(view.eps_grid, curve, color=color, label=name)
+    for curve, color, name, (ls, _) in zip(view.curves, colors, names, METHOD_LOOKS.values(),
+                                           strict=True):  # fmt: skip
+        ax1.semilogx(view.eps_grid, curve, color=color, ls=ls, label=name)
     k = int(np.searchsorted(view.eps_grid, view.eps))
     ax1.plot(np.full(4, view.eps), view.curves[:, k], "o", color="k", ms=4)
     ax1.set(
@@ -92,4 +111,17 @@ def small_batch_outputs(view, axes=None):
     ax1.set_xticks(10.0 ** np.arange(-8, 1, 2))
     ax1.xaxis.set_minor_locator(NullLocator())  # log-axis minor ticks cost a third of a redraw
     ax1.legend(loc="lower left", fontsize=7, frameon=False)
-    return np.array([ax0, ax1])
+    parts = [
+        f"{name} median {fmt(np.median(out), 2)}, 5-95% range {fmt(np.percentile(out, 5), 2)} "
+        f"to {fmt(np.percentile(out, 95), 2)}, keeps {fmt(100 * view.curves[j, k], 3)}% of "
+        "its variance"
+        for j, (name, out) in enumerate(zip(names, view.outputs, strict=True))
+    ]
+    text = (
+        f"Batch size {view.batch_size}, eps {view.eps:.1e}. Left: one example's feature 0 after "
+        f"each method, across {view.outputs.shape[1]} batches (line 5-95%, box 25-75%, dot "
+        f"median; dashed line: the value with population statistics, {fmt(view.ideal, 3)}). "
+        "Right: against eps, the share var / (var + eps) of the variance each method divides "
+        "by, with this eps marked. " + "; ".join(parts) + "."
+    )
+    return describe(np.array([ax0, ax1]), text)

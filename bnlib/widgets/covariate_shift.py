@@ -31,4 +31,5 @@ def covariate_shift_panel(runs=None, name="histograms"):
         ncols=len(runs),
         figsize=(4.2 * len(runs), 3.2),
         describe=describe_layer_input_view,
+        try_values={"step": [s for s in steps if s <= 500], "layer": (1, n_layers)},
     )

@@ -20,4 +20,5 @@ def gamma_beta_panel(seed=0):
         ncols=2,
         figsize=(9, 3.2),
         describe=describe_sigmoid_view,
+        try_values={"gamma": (0.0, 0.3, 1.0, 3.0, 5.0), "beta": (0.0, 2.0, 5.0)},
     )

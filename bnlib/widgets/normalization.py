@@ -52,4 +52,5 @@ def epsilon_panel(seed=0):
         ncols=2,
         figsize=(9, 3.2),
         describe=describe_epsilon_view,
+        try_values={"eps": (1e-8, 1e-5, 1e-4, 1e-3), "feature_std": (1e-4, 1e-2)},
     )

@@ -24,4 +24,5 @@ def small_batch_panel(n_batches=300, seed=0):
         ncols=2,
         figsize=(10, 3.4),
         describe=describe_small_batch_view,
+        try_values={"batch_size": (1, 2, 128), "eps": (1e-4, 1e-3, 1e-2, 1.0)},
     )

@@ -6,12 +6,16 @@ a temporary directory and a copy of notebooks/, so a run never touches the check
 learner's own Jupyter setup.
 """
 
+import contextlib
+import functools
+import http.server
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -43,6 +47,26 @@ TEST_SETTINGS = {
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 SERVER_START_TIMEOUT = 120
+LAB_LATENCY_BUDGET_MS = 150
+LAB_LATENCIES = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def lab_latencies(request):
+    """JupyterLab slider moves of this session: ms from key press to new figure (polled)."""
+    return request.config.stash.setdefault(LAB_LATENCIES, [])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report the JupyterLab slider latency the browser tests measured (timings, not a test)."""
+    if latencies := terminalreporter.config.stash.get(LAB_LATENCIES, []):
+        ordered = sorted(latencies)
+        median = ordered[len(ordered) // 2]
+        terminalreporter.write_line(
+            f"JupyterLab slider latency, key press -> new figure (polled every 50 ms): median "
+            f"{median:.0f} ms over {len(ordered)} moves, worst {ordered[-1]:.0f} ms (budget: "
+            f"median < {LAB_LATENCY_BUDGET_MS} ms on a quiet machine)"
+        )
 
 
 def find_chromium():
@@ -107,9 +131,9 @@ class LabServer:
             self.api("DELETE", f"sessions/{session['id']}")
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    home = tmp_path_factory.mktemp("jupyterlab")
+@contextlib.contextmanager
+def lab_server(home):
+    """A JupyterLab server with its folders and a copy of notebooks/ under `home`."""
     root = home / "root"
     shutil.copytree(
         ROOT / "notebooks",
@@ -155,13 +179,15 @@ def lab(tmp_path_factory):
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited ({process.returncode}):\n{log.read_text()}")
+                raise RuntimeError(f"JupyterLab exited ({process.returncode}):\n{log.read_text()}")
             try:
                 server.api("GET", "status")
                 break
             except (urllib.error.URLError, ConnectionError):
                 if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start in {SERVER_START_TIMEOUT} s")
+                    raise RuntimeError(
+                        f"JupyterLab did not start in {SERVER_START_TIMEOUT} s"
+                    ) from None
                 time.sleep(0.5)
         yield server
     finally:
@@ -171,6 +197,15 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    try:
+        with lab_server(tmp_path_factory.mktemp("jupyterlab")) as server:
+            yield server
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
@@ -189,3 +224,43 @@ def page(browser, lab):
     yield page
     context.close()
     lab.shutdown_kernels()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The web edition, built once per session into a temporary folder (`make html`'s builder;
+    its frame cache in build/frames makes a rebuild with unchanged notebooks quick)."""
+    out = tmp_path_factory.mktemp("web") / "site"
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_site
+    finally:
+        sys.path.pop(0)
+    build_site.build(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site served over HTTP on a free loopback port, from a thread."""
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        """No request log on the test output."""
+
+
+@pytest.fixture
+def site_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    yield page
+    context.close()

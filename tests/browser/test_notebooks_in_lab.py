@@ -43,6 +43,31 @@ RUN_FINISHED = f"""() => {{
         && (failed || ({EXECUTION_COUNTS})().every(n => n !== null));
 }}"""
 NOTEBOOK_JSON = "() => window.jupyterapp.shell.currentWidget.context.model.toJSON()"
+# Armed before a real key press on a noUiSlider handle: resolves when the panel's image shows
+# a new, decoded PNG with [ms as seen by polling every 50 ms, exact ms from the key event].
+ARM_LAB = """([handle, img]) => {
+    const old = img.src;
+    window.__press = new Promise(resolve => {
+        handle.addEventListener('keydown', () => {
+            const start = performance.now();
+            let exact = null;
+            const observer = new MutationObserver(async () => {
+                if (img.src === old || exact !== null) return;
+                exact = -1;
+                await img.decode().catch(() => {});
+                exact = performance.now() - start;
+            });
+            observer.observe(img, {attributes: true, attributeFilter: ['src']});
+            const poll = setInterval(() => {
+                if (exact !== null && exact >= 0) {
+                    clearInterval(poll);
+                    observer.disconnect();
+                    resolve([performance.now() - start, exact]);
+                }
+            }, 50);
+        }, {once: true, capture: true});
+    });
+}"""
 
 
 def source(cell):
@@ -101,23 +126,29 @@ def screenshot_whole_notebook(page, path):
     page.screenshot(path=path)
 
 
-def move(handle, image):
+def move(handle, image, latencies):
     """One keyboard step on a slider handle (back, if it sits at its maximum); the panel's
-    image must then be replaced by a new, decodable PNG."""
+    image must then be replaced by a new, decodable PNG. Returns the ms from the key press to
+    the new figure, polled every 50 ms, also appended to `latencies` (the session's report)."""
     value = handle.get_attribute("aria-valuenow")
     at_max = float(value) >= float(handle.get_attribute("aria-valuemax"))
     old_src = image.get_attribute("src")
     handle.focus()
+    handle.page.evaluate(ARM_LAB, [handle.element_handle(), image.element_handle()])
     handle.press("ArrowLeft" if at_max else "ArrowRight")
     expect(handle).not_to_have_attribute("aria-valuenow", value)
     expect(image).not_to_have_attribute("src", old_src, timeout=REDRAW_TIMEOUT_MS)
-    image.evaluate("img => img.decode()")
+    polled_ms, _ = handle.page.evaluate("() => window.__press")
+    latencies.append(polled_ms)
     assert image.evaluate("img => img.naturalWidth") > 0
+    return polled_ms
 
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_notebook_runs_and_every_slider_redraws_its_figure(notebook, page, lab, artifacts):
+def test_notebook_runs_and_every_slider_redraws_its_figure(
+    notebook, page, lab, artifacts, lab_latencies
+):
     stored = json.loads(notebook.read_text())
     run_all(page, lab, notebook)
 
@@ -141,5 +172,5 @@ def test_notebook_runs_and_every_slider_redraws_its_figure(notebook, page, lab, 
         handles = panel.locator(".widget-slider .noUi-handle")
         assert handles.count() > 0
         for h in range(handles.count()):
-            move(handles.nth(h), image)
+            move(handles.nth(h), image, lab_latencies)
         panel.screenshot(path=artifacts / f"{notebook.stem}-panel{k + 1}.png")

@@ -1,0 +1,77 @@
+"""Static frames for the web edition: each panel's precomputed slider values, and the export."""
+
+import json
+
+import ipywidgets as w
+import pytest
+
+from bnlib import widgets
+from bnlib.widgets import _panel
+from bnlib.widgets._panel import EXPORT_FRAMES, slider_values, value_label
+
+FRAME_BUDGET = 200  # frames per panel: a page's panel must stay small enough to build and ship
+
+
+@pytest.mark.parametrize("name", sorted(widgets.PANELS))
+def test_every_panel_precomputes_extremes_default_and_prose_values(name):
+    panel = widgets.PANELS[name]()
+    grid = panel.frame_values()
+    assert list(grid) == list(panel.sliders)
+    frames = 1
+    for slider_name, values in grid.items():
+        slider = panel.sliders[slider_name]
+        assert slider.value in values, f"{name}.{slider_name}: default missing"
+        if hasattr(slider, "options"):
+            options = list(slider._options_values)
+            assert options[0] in values and options[-1] in values
+        else:
+            low, high = (
+                (slider.base**slider.min, slider.base**slider.max)
+                if hasattr(slider, "base")
+                else (slider.min, slider.max)
+            )
+            assert values[0] == pytest.approx(low) and values[-1] == pytest.approx(high)
+        for wanted in panel.try_values.get(slider_name, ()):
+            assert any(v == pytest.approx(wanted) for v in values), f"{slider_name}={wanted}"
+        assert values == sorted(values) and len(set(values)) == len(values)
+        frames *= len(values)
+    assert 2 <= frames <= FRAME_BUDGET
+
+
+def test_slider_values_snap_prose_values_to_the_slider_steps():
+    slider = w.FloatSlider(value=0.0, min=-5.0, max=5.0, step=0.1)
+    assert slider_values(slider, [2.04, 9.0], points=3) == [-5.0, 0.0, 2.0, 5.0]
+    selection = w.SelectionSlider(options=list(range(100)), value=37)
+    values = slider_values(selection, [61], points=5)
+    assert values[0] == 0 and values[-1] == 99 and 37 in values and 61 in values
+
+
+def test_value_label_is_what_the_slider_shows():
+    log = w.FloatLogSlider(value=1e-5, min=-8, max=0, readout_format=".1e")
+    assert value_label(log, 1e-5) == "1.0e-05"
+    assert value_label(w.SelectionSlider(options=[("one", 1), ("two", 2)]), 2) == "two"
+    assert value_label(w.IntSlider(value=3, max=5), 3) == "3"
+
+
+def test_panel_exports_a_frame_per_combination_when_the_switch_is_set(tmp_path, monkeypatch):
+    monkeypatch.setenv(EXPORT_FRAMES, str(tmp_path))
+    monkeypatch.setattr(_panel.SliderPanel, "exported", 0)
+    panel = widgets.batch_size_panel()
+    manifest = json.loads((tmp_path / "panel1" / "panel.json").read_text())
+    (slider,) = manifest["sliders"]
+    assert slider["values"] == [str(v) for v in panel.frame_values()["batch_size"]]
+    assert slider["values"][slider["default"]] == "8"
+    assert len(manifest["frames"]) == len(slider["values"])
+    pngs = {(tmp_path / "panel1" / f"{k}.png").read_bytes() for k in range(len(slider["values"]))}
+    assert len(pngs) == len(slider["values"]) and all(p[:4] == b"\x89PNG" for p in pngs)
+    first, last = manifest["frames"][0], manifest["frames"][-1]
+    assert first["readout"].startswith("batch size 1:") and "size 256" in last["description"]
+    assert panel.values() == {"batch_size": 8}  # left showing its own value
+    assert "size 8" in panel.readout.value
+
+
+def test_no_export_without_the_switch(tmp_path, monkeypatch):
+    monkeypatch.delenv(EXPORT_FRAMES, raising=False)
+    monkeypatch.chdir(tmp_path)
+    widgets.batch_size_panel()
+    assert not list(tmp_path.iterdir())
