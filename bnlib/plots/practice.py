@@ -69,12 +69,13 @@ def seed_ranges(labels, values, xlabel, ax=None, title=None):
     ax.grid(axis="x", alpha=0.3)
     means = values.mean(axis=1)
     rows_text = "; ".join(
-        f"{label} {fmt(v.mean())} (range {fmt(v.min())}-{fmt(v.max())})"
+        f"{label}: {fmt(v.mean())} (range {fmt(v.min())}-{fmt(v.max())})"
         for label, v in zip(labels, values, strict=True)
     )
     text = (
         f"{title + ': ' if title else ''}{xlabel} for {len(labels)} settings, the mean of "
         f"{values.shape[1]} seeds as a marker and their min-max range as a bar: {rows_text}. "
-        f"Highest: {labels[int(np.argmax(means))]}; lowest: {labels[int(np.argmin(means))]}."
+        f"Highest mean: {labels[int(np.argmax(means))]}; lowest mean: "
+        f"{labels[int(np.argmin(means))]}."
     )
-    return describe(ax, text)
+    return describe(ax, text[0].upper() + text[1:])
