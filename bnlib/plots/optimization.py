@@ -417,5 +417,7 @@ def _weight_decay_text(view):
         f"{fmt(100 * view.late_angle.mean() / view.predicted, 2)}% of it."
     )
     if view.settle < last:
-        return text + f" The dotted line marks 1/(lr λ) = {fmt(view.settle)} steps."
-    return text + f" The time scale 1/(lr λ) = {fmt(view.settle)} steps is longer than the run."
+        return text + f" The dotted line marks 1/(lr λ) = {view.settle:g} steps."
+    return text + (
+        f" The time scale 1/(lr λ) is {view.settle:g} steps; the run is {last + 1} steps long."
+    )
