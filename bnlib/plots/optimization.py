@@ -308,8 +308,10 @@ def gradient_histograms(study, axes=None):
     text = (
         "Histograms (log density) of the gradient each hidden tanh layer's output receives at "
         f"initialization, one line per layer, one panel per network ({', '.join(study.labels)})"
-        f", on a shared range of ±{edge:.1e}. A narrower histogram is a smaller gradient; the "
-        "standard deviation per layer: " + "; ".join(rows) + "."
+        f", on a shared range of ±{edge:.1e} (values beyond it fall in the end bins). A "
+        "narrower histogram is a smaller gradient; the standard deviation per layer: "
+        + "; ".join(rows)
+        + "."
     )
     return describe(axes, text)
 
