@@ -41,7 +41,7 @@ def conventions(traces, target=None, ylabel="running statistic", ax=None):
         ax.axhline(target, color=GREY, ls=(0, (1, 3)), lw=1.5, label="population value")
     ax.set(xlabel="batches seen", ylabel=ylabel)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # clear of the lines
-    head = f"{ylabel.capitalize()} against batches seen, one line per convention"
+    head = f"{ylabel[:1].upper()}{ylabel[1:]} against batches seen, one line per convention"
     if target is not None:
         head += f"; the population value is {fmt(target)} (dotted line)"
     return describe(ax, f"{head}. " + "; ".join(parts) + ".")
