@@ -4,11 +4,19 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..views.optimization import WINDOW, moving_average
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset
+from ._common import BLUE, GREY, ORANGE, PALETTE, _axes, _reset, describe, fmt, style
 
-COLORS = (BLUE, ORANGE, GREEN, "#9467bd", "#8c564b", GREY, "#d62728")
-STYLES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
-MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+# Seven distinct line styles to go with the palette's seven colours and markers (`style(k)`):
+# up to seven layers or settings are told apart by line style and marker as well as colour.
+LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
+COLORS = PALETTE
+MARKERS = tuple(style(k)["marker"] for k in range(len(PALETTE)))
+
+
+def _spread(values):
+    """ "mean (min-max)" of a 1-D array of seeds' values, for a description."""
+    values = np.asarray(values, dtype=float)
+    return f"{fmt(values.mean())} ({fmt(values.min())}-{fmt(values.max())})"
 
 
 def _band(ax, x, runs, k, label, every=None):
@@ -19,7 +27,7 @@ def _band(ax, x, runs, k, label, every=None):
         x,
         mean,
         color=COLORS[k % 7],
-        ls=STYLES[k % 7],
+        ls=LINESTYLES[k % 7],
         marker=MARKERS[k % 7],
         markevery=every or max(len(x) // 8, 1),
         ms=4,
@@ -43,7 +51,26 @@ def effective_lr_curves(study, axes=None):
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8, frameon=False)
-    return np.array([ax0, ax1])
+    parts = []
+    for a, lr in enumerate(study.lrs):
+        norms = study.norms[a, b, :, :, 1]
+        start, end = lr / norms[:, 0] ** 2, lr / norms[:, -1] ** 2
+        parts.append(
+            f"lr {lr:g}: ||W|| {_spread(norms[:, 0])} at step 0, {_spread(norms[:, -1])} at step "
+            f"{study.steps - 1}; lr / ||W||² from {_spread(start)} to {_spread(end)}, "
+            f"{fmt(np.mean(start / end))} times smaller"
+        )
+    text = (
+        "Two panels against training step, plain SGD without weight decay, one line per "
+        f"learning rate (mean of {norms.shape[0]} seeds, band min-max). Left: ||W|| of the "
+        "second BN-preceded layer; right: the effective learning rate lr / ||W||² (log scale). "
+        + "; ".join(parts)
+        + "."
+    )
+    plain = study.norms[:, b, :, :, 1]
+    if np.diff(plain, axis=-1).min() >= -1e-6 * plain.max():  # never shrinks (to rounding)
+        text += " ||W|| never shrinks in any run, so the effective learning rate only falls."
+    return describe(np.array([ax0, ax1]), text)
 
 
 def equilibrium(study, axes=None):
@@ -90,7 +117,35 @@ def equilibrium(study, axes=None):
     ax1.legend(fontsize=7, frameon=False, ncol=2, loc="lower right")
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
-    return np.array([ax0, ax1])
+    return describe(np.array([ax0, ax1]), _equilibrium_text(study, decayed))
+
+
+def _equilibrium_text(study, decayed):
+    """The description of `equilibrium`: each decayed run's mean angle over the last quarter
+    of training against sqrt(2 lr lambda), next to its length in units of 1/(lr lambda)."""
+    quarter = max((study.steps - 1) // 4, 1)
+    rows, clocks, means = [], [], []
+    for a, lr in enumerate(study.lrs):
+        for b in decayed:
+            decay = study.decays[b]
+            late = study.angles[a, b, :, -quarter:, 1].mean(axis=1)
+            ratio = late / np.sqrt(2 * lr * decay)
+            clocks.append(study.steps * lr * decay)
+            means.append(ratio.mean())
+            rows.append(
+                f"lr {lr:g}, λ {decay:g}, run {fmt(clocks[-1])} × 1/(lr λ): {_spread(ratio)}"
+            )
+    longest, shortest = int(np.argmax(clocks)), int(np.argmin(clocks))
+    return (
+        f"Two panels for the {len(rows)} runs with weight decay (colour and marker: lr; line "
+        "style: λ; mean of the seeds, band min-max). Left: the angle W turns per step "
+        f"({WINDOW}-step mean, log scale) against training step, with the predicted "
+        "sqrt(2 lr λ) as thin lines. Right: measured / predicted against step × lr × λ, where "
+        "1 is the time scale 1/(lr λ). Measured / predicted over the last quarter of training, "
+        "mean (seeds' min-max): " + "; ".join(rows) + f". The longest run, "
+        f"{fmt(clocks[longest])} time scales, ends at {fmt(means[longest])} of the prediction; "
+        f"the shortest, {fmt(clocks[shortest])}, at {fmt(means[shortest])}."
+    )
 
 
 def seed_points(labels, values, titles, axes=None):
@@ -114,7 +169,28 @@ def seed_points(labels, values, titles, axes=None):
         ax.set_yticks(y, labels if ax is axes[0] else [""] * len(labels))
         ax.invert_yaxis()
         ax.grid(alpha=0.3, axis="x")
-    return axes
+    return describe(axes, _seed_points_text(labels, values, titles))
+
+
+def _seed_points_text(labels, values, titles):
+    """The description of `seed_points`: each panel's mean and seed range per setting."""
+    panels = []
+    for data, title in zip(values, titles, strict=True):
+        data = np.asarray(data, dtype=float)
+        rows = "; ".join(
+            f"{label}: {_spread(row)}" for label, row in zip(labels, data, strict=True)
+        )
+        means = data.mean(axis=1)
+        panels.append(
+            f"Panel {title}. {rows}. Highest mean: {labels[int(np.argmax(means))]}; lowest "
+            f"mean: {labels[int(np.argmin(means))]}."
+        )
+    n_seed = np.asarray(values[0]).shape[1]
+    return (
+        f"{len(titles)} panel{'s' if len(titles) > 1 else ''} of horizontal bars, one bar per "
+        f"setting at the mean of {n_seed} seeds, each seed a dot; given as mean (min-max). "
+        + " ".join(panels)
+    )
 
 
 def depth_gradients(study, axes=None):
@@ -135,7 +211,23 @@ def depth_gradients(study, axes=None):
     ax1.set_yticks(np.arange(len(study.settings)), study.settings, fontsize=8)
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
-    return np.array([ax0, ax1])
+    d0, d1 = study.depths[0], study.depths[-1]
+    rows = "; ".join(
+        f"{label}: {fmt(study.first[s, 0].mean())} at depth {d0}, {fmt(study.first[s, -1].mean())}"
+        f" at depth {d1}, x{_spread(rate[s])} per layer"
+        for s, label in enumerate(study.settings)
+    )
+    means = rate.mean(axis=1)
+    flat = int(np.argmin(np.abs(np.log(means))))
+    text = (
+        "Left: the first layer's gradient norm at initialization against the number of hidden "
+        f"layers ({d0} to {d1}, log-log), one line per setting (mean of {rate.shape[1]} seeds, "
+        "band min-max). Right: the growth factor per extra layer, seeds as dots, 1 (dashed) "
+        f"meaning flat. {rows}. Steepest growth: {study.settings[int(np.argmax(means))]}; "
+        f"closest to flat: {study.settings[flat]}; steepest decay: "
+        f"{study.settings[int(np.argmin(means))]}."
+    )
+    return describe(np.array([ax0, ax1]), text)
 
 
 def activation_histograms(study, axes=None):
@@ -154,7 +246,7 @@ def activation_histograms(study, axes=None):
                 counts,
                 where="post",
                 color=COLORS[k % 7],
-                ls=STYLES[k % 7],
+                ls=LINESTYLES[k % 7],
                 label=f"layer {k + 1}: {100 * sat:.0f}% saturated",
             )
         ax.set(
@@ -165,7 +257,17 @@ def activation_histograms(study, axes=None):
         )
         ax.legend(fontsize=7, frameon=False, loc="upper center")
         ax.grid(alpha=0.3)
-    return axes
+    rows = "; ".join(
+        f"{label}, layers 1 to {len(stats.saturated)}: "
+        + ", ".join(f"{fmt(100 * sat, 2)}%" for sat in stats.saturated)
+        for label, stats in zip(study.labels, study.init, strict=True)
+    )
+    text = (
+        "Histograms of each hidden layer's tanh output at initialization (-1 to 1), one line "
+        f"per layer, one panel per network ({', '.join(study.labels)}). Mass piled at -1 and 1 "
+        f"is saturation; the share of saturated units per layer: {rows}."
+    )
+    return describe(axes, text)
 
 
 def gradient_histograms(study, axes=None):
@@ -183,7 +285,7 @@ def gradient_histograms(study, axes=None):
                 counts,
                 where="post",
                 color=COLORS[k % 7],
-                ls=STYLES[k % 7],
+                ls=LINESTYLES[k % 7],
                 label=f"layer {k + 1}: std {grad.std():.1e}",
             )
         ax.set(
@@ -195,7 +297,23 @@ def gradient_histograms(study, axes=None):
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
         ax.legend(fontsize=7, frameon=False, loc="lower center")
         ax.grid(alpha=0.3)
-    return axes
+    rows = []
+    for label, stats in zip(study.labels, study.init, strict=True):
+        stds = [g.std() for g in stats.gradients]
+        rows.append(
+            f"{label}, layers 1 to {len(stds)}: "
+            + ", ".join(f"{s:.1e}" for s in stds)
+            + f" (first / last layer {fmt(stds[0] / stds[-1])})"
+        )
+    text = (
+        "Histograms (log density) of the gradient each hidden tanh layer's output receives at "
+        f"initialization, one line per layer, one panel per network ({', '.join(study.labels)})"
+        f", on a shared range of ±{edge:.1e} (values beyond it fall in the end bins). A "
+        "narrower histogram is a smaller gradient; the standard deviation per layer: "
+        + "; ".join(rows)
+        + "."
+    )
+    return describe(axes, text)
 
 
 def update_ratios(study, axes=None):
@@ -212,7 +330,7 @@ def update_ratios(study, axes=None):
                 study.steps,
                 np.log10(study.update_ratio[j, :, k]),
                 color=COLORS[k % 7],
-                ls=STYLES[k % 7],
+                ls=LINESTYLES[k % 7],
                 marker=MARKERS[k % 7],
                 markevery=6,
                 ms=3,
@@ -227,7 +345,20 @@ def update_ratios(study, axes=None):
         )
         ax.legend(fontsize=7, frameon=False, ncol=2)
         ax.grid(alpha=0.3)
-    return axes
+    late = study.steps >= study.steps[-1] * 2 / 3
+    rows = "; ".join(
+        f"{label}: "
+        + ", ".join(fmt(v, 2) for v in np.log10(study.update_ratio[j, late]).mean(axis=0))
+        for j, label in enumerate(study.labels)
+    )
+    text = (
+        "The log10 of each layer's update-to-data ratio ||lr dW|| / ||W|| against training step "
+        f"(0 to {study.steps[-1]}), one line per layer (the last is the output layer), one panel "
+        f"per network ({', '.join(study.labels)}); the grey band at -3 is the rule of thumb. "
+        f"Mean log10 ratio over steps {fmt(study.steps[late][0], 6)}-"
+        f"{fmt(study.steps[-1], 6)}, layer by layer: {rows}."
+    )
+    return describe(axes, text)
 
 
 def weight_decay_figure(view, axes=None):
@@ -266,4 +397,29 @@ def weight_decay_figure(view, axes=None):
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8, frameon=False, loc="upper right")
         ax.grid(alpha=0.3)
-    return np.array([ax0, ax1])
+    return describe(np.array([ax0, ax1]), _weight_decay_text(view))
+
+
+def _weight_decay_text(view):
+    """The description of `weight_decay_figure`, from the view alone (a few array reductions:
+    it is recomputed on every slider move)."""
+    n_seed, first, last = len(view.norms), view.steps[0], view.steps[-1]
+    text = (
+        f"Two panels against training step for lr {view.lr:g} and weight decay λ "
+        f"{view.weight_decay:g}, one line per seed ({n_seed}). Left: ||W|| of the second "
+        f"BN-preceded layer, {_spread(view.norms[:, 0])} at step {first} and "
+        f"{_spread(view.norms[:, -1])} at step {last}. Right: the angle W turns per step "
+        f"({WINDOW}-step mean, radians); over the last quarter of the run it averages "
+        f"{_spread(view.late_angle)} a step"
+    )
+    if view.predicted <= 0:
+        return text + ". Without decay there is no equilibrium angle to predict."
+    text += (
+        f", against the predicted sqrt(2 lr λ) = {fmt(view.predicted)} (dashed): "
+        f"{fmt(100 * view.late_angle.mean() / view.predicted, 2)}% of it."
+    )
+    if view.settle < last:
+        return text + f" The dotted line marks 1/(lr λ) = {view.settle:g} steps."
+    return text + (
+        f" The time scale 1/(lr λ) is {view.settle:g} steps; the run is {last + 1} steps long."
+    )
