@@ -9,10 +9,12 @@ BN layer's statistics and input). Imports `engine`, `norms` and `data`; never `e
 from .diagnose import Finding, diagnose_batchnorm
 from .gradcheck import numerical_gradient, rel_error
 from .gradflow import layer_gradient_norms, layer_input_gradient_norms, weight_scale_sweep
-from .ics import ics_recorder, internal_covariate_shift, layer_input_histograms
+from .ics import ics_medians, ics_recorder, internal_covariate_shift, layer_input_histograms
 from .landscape import (
+    LANDSCAPE_MEASURES,
     LandscapeProbe,
     LandscapeSummary,
+    landscape_medians,
     landscape_recorder,
     probe_landscape,
     summarize_landscape,
@@ -43,8 +45,11 @@ __all__ = [
     "bn_statistics",
     "grad_norms",
     "weight_norms",
+    "ics_medians",
     "ics_recorder",
     "internal_covariate_shift",
+    "LANDSCAPE_MEASURES",
+    "landscape_medians",
     "landscape_recorder",
     "layer_gradient_norms",
     "layer_input_gradient_norms",

@@ -125,6 +125,20 @@ def ics_recorder(lr, fresh_noise=False):
     return recorder
 
 
+def ics_medians(records):
+    """Medians over record steps of `ics_recorder`'s rows, with ||G|| added as a fourth row.
+
+    Input: records (R, 3, L - 1) (rows ||G - G'||, cos(G, G'), ||G - G'|| / ||G||).
+    Returns: (4, L - 1): the medians of those three rows and of ||G|| = row 0 / row 2.
+
+    >>> rows = np.array([[[0.2], [0.9], [0.5]], [[0.4], [0.7], [0.5]]])
+    >>> ics_medians(rows).ravel().round(3).tolist()
+    [0.3, 0.8, 0.5, 0.6]
+    """
+    records = np.asarray(records, dtype=np.float64)
+    return np.median(np.concatenate([records, records[:, :1] / records[:, 2:]], axis=1), axis=0)
+
+
 def layer_input_histograms(x, edges):
     """Recorder factory: histograms of what every activation layer receives, all units pooled.
 

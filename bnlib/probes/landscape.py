@@ -123,3 +123,32 @@ def summarize_landscape(history, name="landscape"):
         probes[:, 1].max(axis=1),
         (probes[:, 1] / probes[:, 2]).max(axis=1),
     )
+
+
+LANDSCAPE_MEASURES = ("loss range", "gradient change", "beta-smoothness", "||g||")
+
+
+def landscape_medians(history, step_sizes, name="landscape"):
+    """The medians over a run's record steps after step 0 of the four landscape measures
+    (`LANDSCAPE_MEASURES`): loss range, gradient change, beta-smoothness and ||g||, the last
+    being the distance moved at the smallest step size divided by that step size.
+
+    Inputs: history recorded with `landscape_recorder(step_sizes)` under `name`; step_sizes as
+    given to it (smallest first). Returns: (4,) array.
+
+    >>> from bnlib import load_digits, mlp, train
+    >>> digits, gen = load_digits(), np.random.default_rng(0)
+    >>> h = train(mlp([64, 16, 10], rng=gen), digits, 4, 32, 0.1, gen,
+    ...           record={"landscape": landscape_recorder([0.1, 1.0])}, record_every=2)
+    >>> landscape_medians(h, [0.1, 1.0]).shape
+    (4,)
+    """
+    summary = summarize_landscape(history, name)
+    g_norm = history.records[name][1:, 2, 0] / step_sizes[0]  # distance moved / step size
+    parts = [
+        (summary.loss_high - summary.loss_low)[1:],
+        summary.grad_change[1:],
+        summary.beta_smoothness[1:],
+        g_norm,
+    ]
+    return np.median(parts, axis=1)
