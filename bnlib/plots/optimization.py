@@ -230,6 +230,15 @@ def depth_gradients(study, axes=None):
     return describe(np.array([ax0, ax1]), text)
 
 
+def _layer_histograms(ax, values, bins, notes):
+    """One density step histogram per layer on `ax`, each with its colour and line style, the
+    legend reading "layer k: <note>"."""
+    for k, (layer_values, note) in enumerate(zip(values, notes, strict=True)):
+        counts, _ = np.histogram(layer_values, bins=bins, density=True)
+        ax.step(bins[:-1], counts, where="post", color=COLORS[k % 7], ls=LINESTYLES[k % 7],
+                label=f"layer {k + 1}: {note}")  # fmt: skip
+
+
 def activation_histograms(study, axes=None):
     """Histograms of each hidden layer's tanh output at initialization, without and with BN
     (a `DiagnosticsStudy`), with the saturated share of each layer in the legend."""
@@ -239,16 +248,8 @@ def activation_histograms(study, axes=None):
         np.histogram(a, bins=bins, density=True)[0].max() for s in study.init for a in s.activations
     )
     for ax, label, stats in zip(axes, study.labels, study.init, strict=True):
-        for k, (act, sat) in enumerate(zip(stats.activations, stats.saturated, strict=True)):
-            counts, _ = np.histogram(act, bins=bins, density=True)
-            ax.step(
-                bins[:-1],
-                counts,
-                where="post",
-                color=COLORS[k % 7],
-                ls=LINESTYLES[k % 7],
-                label=f"layer {k + 1}: {100 * sat:.0f}% saturated",
-            )
+        notes = [f"{100 * sat:.0f}% saturated" for sat in stats.saturated]
+        _layer_histograms(ax, stats.activations, bins, notes)
         ax.set(
             title=f"tanh outputs at init, {label}",
             xlabel="tanh output",
@@ -278,16 +279,9 @@ def gradient_histograms(study, axes=None):
     edge = max(np.percentile(np.abs(g), 99.5) for s in study.init for g in s.gradients)
     bins = np.linspace(-edge, edge, 41)
     for ax, label, stats in zip(axes, study.labels, study.init, strict=True):
-        for k, grad in enumerate(stats.gradients):
-            counts, _ = np.histogram(np.clip(grad, -edge, edge), bins=bins, density=True)
-            ax.step(
-                bins[:-1],
-                counts,
-                where="post",
-                color=COLORS[k % 7],
-                ls=LINESTYLES[k % 7],
-                label=f"layer {k + 1}: std {grad.std():.1e}",
-            )
+        clipped = [np.clip(grad, -edge, edge) for grad in stats.gradients]
+        notes = [f"std {grad.std():.1e}" for grad in stats.gradients]
+        _layer_histograms(ax, clipped, bins, notes)
         ax.set(
             title=f"gradients at init, {label}",
             xlabel="dL/d(tanh output)",
