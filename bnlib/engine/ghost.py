@@ -14,7 +14,6 @@ from ..norms.batchnorm import (
     normalize,
     normalize_backward,
 )
-from ..norms.running import update_running_stats
 from .layers import BatchNorm1d
 
 
@@ -62,15 +61,7 @@ class GhostBatchNorm1d(BatchNorm1d):
                 caches.append((lo, hi, cache))
             saved = ("ragged", caches)
         self.num_batches_tracked += 1
-        self.running_mean, self.running_var = update_running_stats(
-            self.running_mean,
-            self.running_var,
-            x.mean(axis=0),
-            x.var(axis=0),
-            n=x.shape[0],
-            momentum=self.momentum,
-            num_batches_tracked=self.num_batches_tracked,
-        )
+        self._update_running(x.mean(axis=0), x.var(axis=0), x.shape[0])
         self._cache = ("ghost", saved)
         return out
 
