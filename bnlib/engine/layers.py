@@ -6,6 +6,13 @@ running statistics, the cache between forward and backward, train/eval mode).
 Every layer has `forward(x) -> out`, `backward(dout) -> dx`, `train()`/`eval()`, and a tuple
 `param_names`: after `backward`, the gradient of parameter `p` is the attribute `d` + `p`
 (Linear: W, b -> dW, db; BatchNorm1d: gamma, beta -> dgamma, dbeta).
+
+Checks happen once, where data enters. A layer that keeps `_Layer`'s `forward` and `backward`
+checks the argument (`_check_forward`, `_check_backward`: a finite float array of the right
+shape) and then does the work in `_forward` / `_backward`. A `Sequential` checks what enters
+it, and calls the inner layers' `_forward` / `_backward` directly (their inputs are its own
+layers' outputs), which saves a scan for NaN per layer per step; a layer that overrides
+`forward` or `backward` is always called through it.
 """
 
 import numpy as np
@@ -14,6 +21,7 @@ from .._checks import (
     BackwardBeforeForwardError,
     check_batch,
     check_batch_of_many,
+    check_dout,
     check_eps,
     check_momentum,
     check_positive,
@@ -21,13 +29,8 @@ from .._checks import (
     check_rng,
 )
 from .._numerics import sigmoid
-from ..norms.batchnorm import (
-    batchnorm_backward,
-    batchnorm_forward,
-    batchnorm_inference_backward,
-    batchnorm_inference_forward,
-)
-from ..norms.running import update_running_stats
+from ..norms.batchnorm import inference_backward, inference_forward, train_backward, train_forward
+from ..norms.running import pytorch_update
 
 
 class _Layer:
@@ -46,6 +49,14 @@ class _Layer:
         """Switch to eval mode; returns self."""
         return self.train(False)
 
+    def forward(self, x):
+        """Check x, then compute the layer's output."""
+        return self._forward(self._check_forward(x))
+
+    def backward(self, dout):
+        """Check dout (shaped like the last output), then compute the gradient of the input."""
+        return self._backward(self._check_backward(dout))
+
     def _saved(self):
         if self._cache is None:
             name = type(self).__name__
@@ -53,8 +64,12 @@ class _Layer:
         return self._cache
 
     def _check_input(self, x, width):
-        x = check_batch(x, ndim=2, layout=f"(N, {width})")
-        if x.shape[1] != width:
+        """x must be a finite float batch (N, width); returns it as a float array."""
+        return self._check_width(check_batch(x, ndim=2, layout=f"(N, {width})"), width)
+
+    def _check_width(self, x, width):
+        """The shape part of `_check_input`, for an array already known to be finite."""
+        if x.ndim != 2 or x.shape[1] != width:
             raise ValueError(f"{type(self).__name__} wants x of shape (N, {width}); got {x.shape}")
         return x
 
@@ -87,46 +102,52 @@ class BatchNorm1d(_Layer):
         self.dgamma = self.dbeta = None
         self._cache = None
 
-    def forward(self, x):
+    def _check_forward(self, x):
+        return check_batch(x, ndim=2, layout=f"(N, {self.num_features})")
+
+    def _forward(self, x):
         """x (N, D) -> out (N, D); in training also updates the running statistics."""
-        x = check_batch(x, ndim=2, layout=f"(N, {self.num_features})")
-        if x.shape[1] != self.num_features:
+        if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(
                 f"x must have shape (N, {self.num_features}); got {x.shape} "
                 f"(this layer was built for {self.num_features} features)"
             )
         if not self.training:
-            out, cache = batchnorm_inference_forward(
+            out, cache = inference_forward(
                 x, self.gamma, self.beta, self.running_mean, self.running_var, self.eps
             )
             self._cache = ("eval", cache)
             return out
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
-        out, cache = batchnorm_forward(x, self.gamma, self.beta, self.eps)
+        out, cache = train_forward(x, self.gamma, self.beta, self.eps)
         self.num_batches_tracked += 1
         self._update_running(x.mean(axis=0), cache.var, n=x.shape[0])
         self._cache = ("train", cache)
         return out
 
     def _update_running(self, batch_mean, batch_var, n):
-        """Blend one batch's mean and biased variance into the running statistics."""
-        self.running_mean, self.running_var = update_running_stats(
+        """Blend one batch's mean and biased variance into the running statistics
+        (`update_running_stats` in PyTorch's convention; the layer checked its momentum)."""
+        self.running_mean, self.running_var = pytorch_update(
             self.running_mean,
             self.running_var,
             batch_mean,
             batch_var,
-            n=n,
-            momentum=self.momentum,
-            num_batches_tracked=self.num_batches_tracked,
+            n,
+            self.momentum,
+            self.num_batches_tracked,
         )
 
-    def backward(self, dout):
+    def _check_backward(self, dout):
+        return check_dout(dout, self._saved()[1].x_hat.shape)
+
+    def _backward(self, dout):
         """dout (N, D) -> dx (N, D); sets self.dgamma and self.dbeta (D,)."""
         mode, saved = self._saved()
         if mode == "train":
-            dx, self.dgamma, self.dbeta = batchnorm_backward(dout, saved)
+            dx, self.dgamma, self.dbeta = train_backward(dout, saved)
             return dx
-        dx, self.dgamma, self.dbeta = batchnorm_inference_backward(dout, saved)
+        dx, self.dgamma, self.dbeta = inference_backward(dout, saved)
         return dx
 
     def __repr__(self):
@@ -159,10 +180,12 @@ class Linear(_Layer):
         self.param_names = ("W", "b") if bias else ("W",)
         self.dW = self.db = None
 
-    def forward(self, x):
+    def _check_forward(self, x):
+        return check_batch(x, ndim=2, layout=f"(N, {self.in_features})")
+
+    def _forward(self, x):
         """x (N, D) -> out (N, H)."""
-        x = self._check_input(x, self.in_features)
-        self._cache = x
+        self._cache = self._check_width(x, self.in_features)
         out = x @ self.W
         return out if self.b is None else out + self.b
 
@@ -274,8 +297,8 @@ class NoisyBatchNorm(BatchNorm1d):
         self.per_example = per_example
         self._noise_scale = None
 
-    def forward(self, x):
-        out = super().forward(x)
+    def _forward(self, x):
+        out = super()._forward(x)
         if not self.training:
             self._noise_scale = None
             return out
@@ -283,10 +306,10 @@ class NoisyBatchNorm(BatchNorm1d):
         self._noise_scale = self.rng.uniform(1 - self.scale_noise, 1 + self.scale_noise, shape)
         return self._noise_scale * out + self.rng.normal(0.0, self.shift_noise, shape)
 
-    def backward(self, dout):
+    def _backward(self, dout):
         if self._noise_scale is not None:
-            dout = np.asarray(dout, dtype=np.float64) * self._noise_scale
-        return super().backward(dout)
+            dout = dout * self._noise_scale
+        return super()._backward(dout)
 
     def __repr__(self):
         return (

@@ -16,7 +16,7 @@ from .._checks import (
     check_positive_int,
     check_rng,
 )
-from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
+from .layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh, _Layer
 from .norm_layers import check_norm, make_norm
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
@@ -32,8 +32,13 @@ def softmax_cross_entropy(logits, y):
     (1.3863, array([-0.375,  0.125,  0.125,  0.125]))
     """
     logits = check_batch(logits, "logits", ndim=2, layout="(N, C)")
-    n, c = logits.shape
-    y = check_labels(y, n, classes=c)
+    return _cross_entropy(logits, check_labels(y, logits.shape[0], classes=logits.shape[1]))
+
+
+def _cross_entropy(logits, y):
+    """`softmax_cross_entropy` on logits a model produced and labels checked already. Logits
+    that are not finite give a loss that is not finite (what `train` calls divergence)."""
+    n = logits.shape[0]
     shifted = logits - logits.max(axis=1, keepdims=True)  # exp never overflows
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(n)
@@ -76,6 +81,14 @@ def modes_restored(model):
             layer.train(mode)
 
 
+def _unchecked(layer, method):
+    """The layer's `_forward` / `_backward` if its `forward` / `backward` is `_Layer`'s (check,
+    then call that), else its public method: a layer that overrides it always gets it called."""
+    if getattr(type(layer), method, None) is getattr(_Layer, method):
+        return getattr(layer, "_" + method)
+    return getattr(layer, method)
+
+
 class Sequential:
     """Layers applied in order; `backward` runs them in reverse.
 
@@ -88,22 +101,28 @@ class Sequential:
         self.layers = list(layers)
 
     def forward(self, x, upto=None):
-        """x (N, D) -> output; with `upto` = k, return the input of layer k instead."""
-        for layer in self.layers[:upto]:
-            x = layer.forward(x)
+        """x (N, D) -> output; with `upto` = k, return the input of layer k instead.
+
+        The first layer checks x; the others get their input from the layer before, unchecked
+        (see `bnlib.engine.layers`).
+        """
+        for k, layer in enumerate(self.layers[:upto]):
+            x = layer.forward(x) if k == 0 else _unchecked(layer, "forward")(x)
         return x
 
     def backward(self, dout, need_dx=True):
         """dout shaped like the output -> dx; every layer stores its parameter gradients.
 
-        With need_dx=False a first Linear layer skips dx (training never needs it).
+        With need_dx=False a first Linear layer skips dx (training never needs it). The last
+        layer checks dout; the gradients it passes down are not checked again.
         """
-        for layer in reversed(self.layers[1:]):
-            dout = layer.backward(dout)
-        first = self.layers[0]
-        if not need_dx and isinstance(first, Linear):
-            return first.backward(dout, need_dx=False)
-        return first.backward(dout)
+        last = len(self.layers) - 1
+        for k in range(last, -1, -1):
+            layer = self.layers[k]
+            if k == 0 and not need_dx and isinstance(layer, Linear):
+                return layer.backward(dout, need_dx=False)
+            dout = layer.backward(dout) if k == last else _unchecked(layer, "backward")(dout)
+        return dout
 
     def train(self, mode=True):
         for layer in self.layers:
@@ -214,7 +233,10 @@ def forward_backward(model, x, y):
     >>> round(forward_backward(model, np.ones((2, 4)), np.array([0, 2])), 4)
     1.0019
     """
-    loss, dlogits = softmax_cross_entropy(model.forward(x), y)
+    logits = model.forward(x)
+    y = check_labels(y, logits.shape[0], classes=logits.shape[1])
+    with np.errstate(invalid="ignore", over="ignore"):
+        loss, dlogits = _cross_entropy(logits, y)
     model.backward(dlogits, need_dx=False)
     return loss
 

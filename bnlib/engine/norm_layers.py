@@ -13,12 +13,13 @@ from .._checks import (
     check_batch,
     check_batch_of_many,
     check_choice,
+    check_dout,
     check_eps,
     check_positive_int,
     check_real,
 )
 from ..norms.groupnorm import check_groups, groupnorm_backward, groupnorm_forward
-from ..norms.layernorm import layernorm_backward, layernorm_forward
+from ..norms.layernorm import ln_backward, ln_forward
 from ..norms.renorm import batch_renorm_backward, batch_renorm_forward, renorm_limits
 from .layers import BatchNorm1d, _Layer
 
@@ -39,14 +40,20 @@ class LayerNorm(_Layer):
         self.gamma, self.beta = np.ones(self.num_features), np.zeros(self.num_features)
         self.dgamma = self.dbeta = None
 
-    def forward(self, x):
+    def _check_forward(self, x):
+        return check_batch(x, ndim=2, layout=f"(N, {self.num_features})")
+
+    def _forward(self, x):
         """x (N, D) -> out (N, D); the same in training and eval mode."""
-        x = self._check_input(x, self.num_features)
-        out, self._cache = layernorm_forward(x, self.gamma, self.beta, self.eps)
+        x = self._check_width(x, self.num_features)
+        out, self._cache = ln_forward(x, self.gamma, self.beta, self.eps)
         return out
 
-    def backward(self, dout):
-        dx, self.dgamma, self.dbeta = layernorm_backward(dout, self._saved())
+    def _check_backward(self, dout):
+        return check_dout(dout, self._saved().x_hat.shape)
+
+    def _backward(self, dout):
+        dx, self.dgamma, self.dbeta = ln_backward(dout, self._saved())
         return dx
 
     def __repr__(self):
@@ -114,11 +121,11 @@ class BatchRenorm1d(BatchNorm1d):
             raise ValueError(f"warmup and ramp must be >= 0 steps; got {warmup!r} and {ramp!r}")
         self.limits = (1.0, 0.0)
 
-    def forward(self, x):
+    def _forward(self, x):
         """x (N, D) -> out (N, D); in training also advances the schedule and the running stats."""
         if not self.training:
-            return super().forward(x)
-        x = self._check_input(x, self.num_features)
+            return super()._forward(x)
+        x = self._check_width(x, self.num_features)
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
         self.num_batches_tracked += 1
         self.limits = renorm_limits(
@@ -131,10 +138,10 @@ class BatchRenorm1d(BatchNorm1d):
         self._cache = ("renorm", cache)
         return out
 
-    def backward(self, dout):
+    def _backward(self, dout):
         mode, saved = self._saved()
         if mode != "renorm":
-            return super().backward(dout)
+            return super()._backward(dout)
         dx, self.dgamma, self.dbeta = batch_renorm_backward(dout, saved)
         return dx
 

@@ -32,13 +32,13 @@ from .._checks import (
 )
 from ..norms.batchnorm import (
     BatchNormCache,
-    batchnorm_backward,
-    batchnorm_forward,
-    batchnorm_inference_backward,
-    batchnorm_inference_forward,
+    inference_backward,
+    inference_forward,
+    train_backward,
+    train_forward,
 )
-from ..norms.layernorm import layernorm_backward, layernorm_forward
-from ..norms.running import update_running_stats
+from ..norms.layernorm import ln_backward, ln_forward
+from ..norms.running import pytorch_update
 from .layers import _Layer
 
 RNN_NORMS = ("batch", "layer", None)  # per-timestep batch norm, layer norm, or none
@@ -138,9 +138,13 @@ class RNN(_Layer):
             self.running_var_h[rows],
         )
 
-    def forward(self, x):
+    def _check_forward(self, x):
+        return _check_sequences(x, "x", self.input_size)
+
+    def _forward(self, x):
         """x (N, T, D) -> hs (N, T, H); batch norm in training also updates the running stats."""
-        x = _check_sequences(x, "x", self.input_size)
+        if x.ndim != 3 or x.shape[1] == 0 or x.shape[2] != self.input_size:
+            raise ValueError(f"x must have shape (N, T, {self.input_size}); got {x.shape}")
         (n, T, _), h = x.shape, self.hidden_size
         batch_stats = self.training and self.norm == "batch"
         if batch_stats:
@@ -165,14 +169,16 @@ class RNN(_Layer):
         self._cache = (x, hs, cache_x, caches_h)
         return hs
 
-    def backward(self, dhs):
+    def _check_backward(self, dhs):
+        return check_dout(dhs, self._saved()[1].shape)
+
+    def _backward(self, dhs):
         """dhs (N, T, H), the loss gradient for every hidden state -> dx (N, T, D).
 
         Backpropagation through time (and through every timestep's batch statistics); sets
         dWx, dWh, db, dgamma_x, dgamma_h and `dh`.
         """
         x, hs, cache_x, caches_h = self._saved()
-        dhs = check_dout(dhs, hs.shape)
         n, T, h = hs.shape
         self.dh, du_x = np.empty_like(hs), np.empty_like(hs)
         self.dWh, self.dgamma_h = np.zeros_like(self.Wh), np.zeros(h)
@@ -203,21 +209,21 @@ class RNN(_Layer):
             return a, None
         gamma = getattr(self, "gamma_" + part)
         if self.norm == "layer":
-            out, cache = layernorm_forward(a.reshape(-1, a.shape[-1]), gamma, 0.0, self.eps)
+            out, cache = ln_forward(a.reshape(-1, a.shape[-1]), gamma, 0.0, self.eps)
             return out.reshape(a.shape), cache
         if mean is None:
-            return batchnorm_forward(a, gamma, 0.0, self.eps)
-        return batchnorm_inference_forward(a, gamma, 0.0, mean, var, self.eps)
+            return train_forward(a, gamma, 0.0, self.eps)
+        return inference_forward(a, gamma, 0.0, mean, var, self.eps)
 
     def _normalize_backward(self, dout, cache):
         """Gradient through `_normalize`: (da, dgamma (H,); 0 without a norm)."""
         if self.norm is None:
             return dout, 0.0
         if self.norm == "layer":
-            da, dgamma, _ = layernorm_backward(dout.reshape(-1, dout.shape[-1]), cache)
+            da, dgamma, _ = ln_backward(dout.reshape(-1, dout.shape[-1]), cache)
             return da.reshape(dout.shape), dgamma
         training = isinstance(cache, BatchNormCache)  # else eval mode's running statistics
-        backward = batchnorm_backward if training else batchnorm_inference_backward
+        backward = train_backward if training else inference_backward
         da, dgamma, _ = backward(dout, cache)
         return da, dgamma
 
@@ -235,7 +241,7 @@ class RNN(_Layer):
             self.num_batches_tracked = np.concatenate([self.num_batches_tracked, [0] * extra])
         mean_x, mean_h = self.pre_x.mean(axis=0), self.pre_h.mean(axis=0)
         if self.pool_input:  # one row, over n * T values; counted by batches (t = 0 is in each)
-            self.running_mean_x[0], self.running_var_x[0] = update_running_stats(
+            self.running_mean_x[0], self.running_var_x[0] = pytorch_update(
                 self.running_mean_x[0], self.running_var_x[0], self.pre_x.mean(axis=(0, 1)),
                 cache_x.var, n * T, self.momentum, int(self.num_batches_tracked[0]) + 1,
             )  # fmt: skip
@@ -243,11 +249,11 @@ class RNN(_Layer):
             self.num_batches_tracked[t] += 1
             count = int(self.num_batches_tracked[t])
             if not self.pool_input:
-                self.running_mean_x[t], self.running_var_x[t] = update_running_stats(
+                self.running_mean_x[t], self.running_var_x[t] = pytorch_update(
                     self.running_mean_x[t], self.running_var_x[t], mean_x[t], cache_x.var[t],
                     n, self.momentum, count,
                 )  # fmt: skip
-            self.running_mean_h[t], self.running_var_h[t] = update_running_stats(
+            self.running_mean_h[t], self.running_var_h[t] = pytorch_update(
                 self.running_mean_h[t], self.running_var_h[t], mean_h[t], caches_h[t].var,
                 n, self.momentum, count,
             )  # fmt: skip
@@ -271,14 +277,21 @@ class LastStep(_Layer):
     array([0., 0., 1.])
     """
 
-    def forward(self, hs):
-        hs = _check_sequences(hs, "hs", "H")
+    def _check_forward(self, hs):
+        return _check_sequences(hs, "hs", "H")
+
+    def _forward(self, hs):
+        if hs.ndim != 3 or hs.shape[1] == 0:
+            raise ValueError(f"hs must have shape (N, T, H); got {hs.shape}")
         self._cache = hs.shape
         return hs[:, -1]
 
-    def backward(self, dout):
+    def _check_backward(self, dout):
         shape = self._saved()
-        dout = check_dout(dout, (shape[0], shape[2]))
+        return check_dout(dout, (shape[0], shape[2]))
+
+    def _backward(self, dout):
+        shape = self._saved()
         dhs = np.zeros(shape)
         dhs[:, -1] = dout
         return dhs

@@ -128,6 +128,19 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     beta = check_param(beta, "beta", features, x.dtype)
     eps = check_eps(eps)
     warn_if_one_sample(x.shape[0])
+    return train_forward(x, gamma, beta, eps)
+
+
+def train_forward(x, gamma, beta, eps):
+    """`batchnorm_forward` on arguments that were checked already (the layers' path).
+
+    x is a float array (N, *F) a layer has validated once; gamma and beta broadcast to F;
+    eps > 0. The same arithmetic, in the same order, as `batchnorm_forward`, without the scans
+    for NaN that a training loop would otherwise repeat at every layer of every step. A batch
+    whose variance overflows still raises `VarianceOverflowError`: that is a result (a network
+    diverging), not a check.
+    """
+    gamma, beta = np.asarray(gamma, dtype=x.dtype), np.asarray(beta, dtype=x.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         x_hat, xc, var, inv_std = normalize(x, eps)
     if not np.isfinite(var).all():
@@ -155,7 +168,11 @@ def batchnorm_backward(dout, cache):
     (True, 3.0)
     """
     cache = check_cache(cache, BatchNormCache, "batchnorm_forward")
-    dout = check_dout(dout, cache.x_hat.shape)
+    return train_backward(check_dout(dout, cache.x_hat.shape), cache)
+
+
+def train_backward(dout, cache):
+    """`batchnorm_backward` on a dout and cache that were checked already (the layers' path)."""
     features = dout.shape[1:]
     dx, dgamma, dbeta = normalize3_backward(
         _view3(dout),
@@ -238,7 +255,14 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, eps=1
     gamma, beta, running_mean, running_var = check_affine_and_running(
         gamma, beta, running_mean, running_var, features, x.dtype
     )
-    eps = check_eps(eps)
+    return inference_forward(x, gamma, beta, running_mean, running_var, check_eps(eps))
+
+
+def inference_forward(x, gamma, beta, running_mean, running_var, eps):
+    """`batchnorm_inference_forward` on arguments that were checked already (the layers' path)."""
+    gamma, beta = np.asarray(gamma, dtype=x.dtype), np.asarray(beta, dtype=x.dtype)
+    running_mean = np.asarray(running_mean, dtype=x.dtype)
+    running_var = np.asarray(running_var, dtype=x.dtype)
     inv_std = 1.0 / np.sqrt(running_var + eps)
     x_hat = (x - running_mean) * inv_std
     return gamma * x_hat + beta, InferenceCache(x_hat, inv_std, gamma, np.shape(beta))
@@ -257,7 +281,11 @@ def batchnorm_inference_backward(dout, cache):
     (array([1., 1.]), 3.0, 2.0)
     """
     cache = check_cache(cache, InferenceCache, "batchnorm_inference_forward")
-    dout = check_dout(dout, cache.x_hat.shape)
+    return inference_backward(check_dout(dout, cache.x_hat.shape), cache)
+
+
+def inference_backward(dout, cache):
+    """`batchnorm_inference_backward` on a dout and cache checked already (the layers' path)."""
     dgamma = sum_to_shape(np.sum(dout * cache.x_hat, axis=0), np.shape(cache.gamma))
     dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)
     return dout * (cache.gamma * cache.inv_std), dgamma, dbeta

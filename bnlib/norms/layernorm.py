@@ -34,7 +34,12 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     features = x.shape[1:]
     gamma = check_param(gamma, "gamma", features, x.dtype)
     beta = check_param(beta, "beta", features, x.dtype)
-    eps = check_eps(eps)
+    return ln_forward(x, gamma, beta, check_eps(eps))
+
+
+def ln_forward(x, gamma, beta, eps):
+    """`layernorm_forward` on arguments that were checked already (the layers' path)."""
+    gamma, beta = np.asarray(gamma, dtype=x.dtype), np.asarray(beta, dtype=x.dtype)
     x_hat_t, _, _, inv_std = normalize(x.T, eps)
     x_hat = x_hat_t.T
     return gamma * x_hat + beta, LayerNormCache(x_hat, inv_std, gamma, np.shape(beta))
@@ -52,7 +57,11 @@ def layernorm_backward(dout, cache):
     (True, [1.0, 1.0, 1.0])
     """
     cache = check_cache(cache, LayerNormCache, "layernorm_forward")
-    dout = check_dout(dout, cache.x_hat.shape)
+    return ln_backward(check_dout(dout, cache.x_hat.shape), cache)
+
+
+def ln_backward(dout, cache):
+    """`layernorm_backward` on a dout and cache that were checked already (the layers' path)."""
     dgamma = sum_to_shape(np.sum(dout * cache.x_hat, axis=0), np.shape(cache.gamma))
     dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)
     dx_t = normalize_backward((dout * cache.gamma).T, cache.x_hat.T, cache.inv_std)

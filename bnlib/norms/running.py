@@ -61,10 +61,18 @@ def update_running_stats(
     running_mean, running_var = as_float_array(running_mean), as_float_array(running_var)
     batch_mean, batch_var = as_float_array(batch_mean), as_float_array(batch_var)
     if convention == "pytorch":
-        w = 1.0 / num_batches_tracked if momentum is None else momentum
-        stored = batch_var * (n / (n - 1))
-    else:
-        w, stored = 1.0 - momentum, batch_var  # momentum is the weight on the old value
+        return pytorch_update(
+            running_mean, running_var, batch_mean, batch_var, n, momentum, num_batches_tracked
+        )
+    w = 1.0 - momentum  # momentum is the weight on the old value; the variance stays biased
+    return (1 - w) * running_mean + w * batch_mean, (1 - w) * running_var + w * batch_var
+
+
+def pytorch_update(running_mean, running_var, batch_mean, batch_var, n, momentum, count):
+    """`update_running_stats` in PyTorch's convention on arguments checked already (float
+    arrays, n >= 2, momentum in [0, 1] or None, count >= 1 batches): the layers' path."""
+    w = 1.0 / count if momentum is None else momentum
+    stored = batch_var * (n / (n - 1))
     return (1 - w) * running_mean + w * batch_mean, (1 - w) * running_var + w * stored
 
 
