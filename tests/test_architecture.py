@@ -1,9 +1,9 @@
 """bnlib's folders are layers: a module imports only from its own layer or the ones below.
 
-_checks/_numerics/_blas/data -> norms -> engine -> probes -> experiments -> views -> plots ->
-widgets; `exercises` sits above `views` but beside `plots`/`widgets`: it never imports widgets
-(nor ipywidgets), and neither does `views`. The package `__init__` re-exports the public names
-and is the only module allowed to import from every layer.
+_checks/_numerics/_blas/_parallel/data -> norms -> engine -> probes -> experiments -> views ->
+plots -> widgets; `exercises` sits above `views` but beside `plots`/`widgets`: it never imports
+widgets (nor ipywidgets), and neither does `views`. The package `__init__` re-exports the public
+names and is the only module allowed to import from every layer.
 """
 
 import ast
@@ -12,12 +12,12 @@ from pathlib import Path
 import bnlib
 
 PACKAGE = Path(bnlib.__file__).parent
-LAYERS = ["_checks", "_numerics", "_blas", "data"], ["norms"], ["engine"], ["probes"]
+LAYERS = ["_checks", "_numerics", "_blas", "_parallel", "data"], ["norms"], ["engine"], ["probes"]
 LAYERS += ["experiments"], ["views"], ["plots"], ["widgets"]
 LAYERS += (["exercises"],)
 # exercises rank above widgets only to keep the list linear; these imports stay forbidden:
 FORBIDDEN = {"exercises": {"widgets", "plots"}, "views": {"widgets", "plots"}}
-NO_IPYWIDGETS = ("_checks", "_numerics", "_blas", "data", "norms", "engine", "probes")
+NO_IPYWIDGETS = ("_checks", "_numerics", "_blas", "_parallel", "data", "norms", "engine", "probes")
 NO_IPYWIDGETS += ("experiments", "views", "plots", "exercises")
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

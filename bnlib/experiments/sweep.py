@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import check_positive_int, check_seeds
+from .._parallel import run_each
 from ..engine.model import mlp
 from ..engine.training import train
 from ..probes.recorders import weight_norms
@@ -102,23 +103,27 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
     shape = (len(settings), len(seeds))
     accuracy, start, end = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.inf)
     norms = np.full((2, *shape, len(sizes) - 1), np.nan)  # start, end
-    for k, s in enumerate(settings):
-        for j, seed in enumerate(seeds):
-            rng = np.random.default_rng(seed)
-            model = mlp(
-                sizes,
-                activation,
-                batchnorm=s["batchnorm"],
-                init_scale=s["init_scale"],
-                rng=rng,
-                noisy_bn=s["noisy_bn"],
-            )
-            norms[0, k, j] = weight_norms(model, None, None)
-            h = train(model, data, steps, batch_size, s["lr"], rng, eval_every=steps)
-            norms[1, k, j] = weight_norms(model, None, None)
-            if len(h.loss):
-                start[k, j] = h.loss[0]
-            if not h.diverged:
-                accuracy[k, j], end[k, j] = h.final_accuracy, h.loss[-min(10, steps) :].mean()
+
+    def run(i):  # run i = setting i // S, seed i % S; returns what the sweep keeps of it
+        s, rng = settings[i // len(seeds)], np.random.default_rng(seeds[i % len(seeds)])
+        model = mlp(
+            sizes,
+            activation,
+            batchnorm=s["batchnorm"],
+            init_scale=s["init_scale"],
+            rng=rng,
+            noisy_bn=s["noisy_bn"],
+        )
+        first = weight_norms(model, None, None)
+        h = train(model, data, steps, batch_size, s["lr"], rng, eval_every=steps)
+        return h, first, weight_norms(model, None, None)
+
+    for i, (h, first, last) in enumerate(run_each(run, accuracy.size)):  # one run per core
+        k, j = divmod(i, len(seeds))
+        norms[:, k, j] = first, last
+        if len(h.loss):
+            start[k, j] = h.loss[0]
+        if not h.diverged:
+            accuracy[k, j], end[k, j] = h.final_accuracy, h.loss[-min(10, steps) :].mean()
     seeds = np.array(seeds, dtype=int)
     return SweepResult(settings, seeds, steps, accuracy, start, end, norms[0], norms[1])
