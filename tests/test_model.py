@@ -165,3 +165,50 @@ def test_one_sgd_step_lowers_the_loss_on_its_batch():
     before = forward_backward(model, x, y)
     SGD(model, lr=0.1).step()
     assert softmax_cross_entropy(model.forward(x), y)[0] < before
+
+
+def test_a_sequential_checks_its_input_once_and_still_names_a_width_mismatch():
+    rng = np.random.default_rng(0)
+    model = Sequential([Linear(4, 3, rng=rng), BatchNorm1d(3), Sigmoid(), Linear(5, 2, rng=rng)])
+    with pytest.raises(ValueError, match="x must be finite"):
+        model.forward(np.full((6, 4), np.nan))  # what enters is checked
+    with pytest.raises(ValueError, match=r"Linear wants x of shape \(N, 5\); got \(6, 3\)"):
+        model.forward(np.ones((6, 4)))  # inner layers skip the NaN scan, not the shape check
+    alone = Sequential([BatchNorm1d(3)])
+    alone.forward(np.eye(3))
+    with pytest.raises(ValueError, match="dout must have the forward output's shape"):
+        alone.backward(np.ones((2, 3)))  # and so is the gradient that enters backward
+
+
+def test_a_layer_that_overrides_forward_is_called_through_it():
+    class Doubled(BatchNorm1d):  # a learner's subclass: its own forward and backward
+        def forward(self, x):
+            return 2.0 * super().forward(x)
+
+        def backward(self, dout):
+            return super().backward(2.0 * np.asarray(dout))
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 4))
+    plain = Sequential([Linear(4, 3, rng=np.random.default_rng(1)), BatchNorm1d(3)])
+    doubled = Sequential([Linear(4, 3, rng=np.random.default_rng(1)), Doubled(3)])
+    np.testing.assert_allclose(doubled.forward(x), 2.0 * plain.forward(x))
+    dout = rng.normal(size=(8, 3))
+    np.testing.assert_allclose(doubled.backward(dout), plain.backward(2.0 * dout))
+
+
+def test_training_steps_equal_the_layers_own_checked_calls():
+    """The unchecked inner path computes what each layer's public forward/backward does."""
+    x, y = np.random.default_rng(2).normal(size=(10, 4)), np.arange(10) % 3
+    fast = mlp([4, 6, 3], batchnorm=True, rng=np.random.default_rng(0))
+    slow = mlp([4, 6, 3], batchnorm=True, rng=np.random.default_rng(0))
+    loss = forward_backward(fast, x, y)
+    h = x
+    for layer in slow.layers:
+        h = layer.forward(h)
+    slow_loss, d = softmax_cross_entropy(h, y)
+    for layer in reversed(slow.layers):
+        d = layer.backward(d)
+    assert loss == slow_loss
+    for (a, name), (b, _) in zip(fast.parameters(), slow.parameters(), strict=True):
+        np.testing.assert_array_equal(getattr(a, "d" + name), getattr(b, "d" + name))
