@@ -1,8 +1,9 @@
 """bnlib: the numpy library behind the Batch Normalization course.
 
 The folders are its layers, bottom to top; a module imports only from its own layer or lower:
-- `_checks` (input validation), `_numerics` (the sigmoid, saturation), `_blas`, and `data`
-  (the shipped digits, seeded toy tasks, sequences);
+- `_checks` (input validation), `_numerics` (the sigmoid, saturation), `_blas`, `_parallel`
+  (independent runs on every core: `run_each`) and `data` (the shipped digits, seeded toy
+  tasks, sequences);
 - `norms`: the normalization math, pure functions (batch, spatial, layer, group norm, Batch
   Renorm, running statistics, eval-mode BN, folding);
 - `engine`: layers that hold parameters and call `norms`, models, SGD, the training loop, the RNN;
@@ -22,6 +23,7 @@ eps = 1e-5).
 
 from . import data, engine, experiments, norms, probes, views  # noqa: F401 (subpackages)
 from ._checks import BackwardBeforeForwardError
+from ._parallel import run_each
 from .data import load_digits, sigmoid_teacher
 from .data.sequences import digit_sequences, evidence_sequences, evidence_task, pad_sequences
 from .engine import *  # noqa: F403
@@ -40,7 +42,7 @@ _SUBPACKAGE_ONLY = {
 for _name in _SUBPACKAGE_ONLY:
     globals().pop(_name, None)
 
-__all__ = ["BackwardBeforeForwardError", "load_digits", "sigmoid_teacher"]
+__all__ = ["BackwardBeforeForwardError", "load_digits", "run_each", "sigmoid_teacher"]
 __all__ += ["digit_sequences", "evidence_sequences", "evidence_task", "pad_sequences"]
 __all__ += ["SweepResult", "batch_size_sweep", "sweep", "train_eval_gap"]
 __all__ += [n for n in engine.__all__ + norms.__all__ + probes.__all__ if n not in _SUBPACKAGE_ONLY]

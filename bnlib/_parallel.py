@@ -1,26 +1,28 @@
 """Independent runs on every core: the runs of a sweep share nothing, so they can run at once.
 
-`run_each(fn, n)` returns [fn(0), ..., fn(n - 1)], in that order, whether it computed them one
-after the other or in worker processes. Each run builds its own seeded generator, so the
+`run_each(fn, items)` returns [fn(item) for item in items], in that order, whether it computed
+them one after the other or in worker processes. Each run builds its own seeded generator, so the
 results are the same either way, to the last bit (a test checks it); only the wall time
 changes. On a 2-core machine a 57-run sweep takes a little over half as long.
 
 Workers are forked from the calling process (Linux only; elsewhere, and when forking is not
 available, the runs go one after the other), so `fn` may be a closure and needs no pickling; its
 results are sent back pickled. The number of workers is the number of cores this process may
-use, at most n; the environment variable BNLIB_WORKERS overrides it (BNLIB_WORKERS=1: no
+use, at most one per item; the environment variable BNLIB_WORKERS overrides it (BNLIB_WORKERS=1: no
 workers). A worker never starts workers of its own.
 """
 
+import gc
 import multiprocessing
 import os
 import sys
 
-_TASK = None  # the function the forked workers inherit; set only while a pool runs
+_TASK = None  # (fn, items) the forked workers inherit; set only while a pool runs
 
 
 def _call(i):
-    return _TASK(i)
+    fn, items = _TASK
+    return fn(items[i])
 
 
 def workers(n):
@@ -34,19 +36,24 @@ def workers(n):
     return max(1, min(n, cores))
 
 
-def run_each(fn, n):
-    """[fn(0), ..., fn(n - 1)], computed in up to `workers(n)` forked processes.
+def run_each(fn, items):
+    """[fn(item) for item in items], computed in up to `workers(len(items))` forked processes.
 
-    >>> run_each(lambda i: i * i, 4)
+    Use it for runs that share nothing: each builds its own model and seeded generator.
+
+    >>> run_each(lambda seed: seed * seed, [0, 1, 2, 3])
     [0, 1, 4, 9]
     """
     global _TASK
-    count = workers(n)
+    items = list(items)
+    count = workers(len(items))
     if count == 1:
-        return [fn(i) for i in range(n)]
-    _TASK = fn
+        return [fn(item) for item in items]
+    _TASK = fn, items
+    gc.freeze()  # the workers' garbage collector then leaves the inherited objects' pages shared
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            return pool.map(_call, range(n), chunksize=1)
+            return pool.map(_call, range(len(items)), chunksize=1)
     finally:
+        gc.unfreeze()
         _TASK = None

@@ -15,7 +15,7 @@ linux_only = pytest.mark.skipif(sys.platform != "linux", reason="workers are for
 def test_results_come_back_in_order_from_a_closure(monkeypatch):
     monkeypatch.setenv("BNLIB_WORKERS", "2")
     offset = 10  # a closure: forked workers inherit it, nothing is pickled but the results
-    assert run_each(lambda i: (i, i + offset), 7) == [(i, i + offset) for i in range(7)]
+    assert run_each(lambda i: (i, i + offset), range(7)) == [(i, i + offset) for i in range(7)]
 
 
 @linux_only
@@ -33,7 +33,7 @@ def test_runs_happen_in_other_processes_which_start_none_of_their_own(monkeypatc
     import os
 
     monkeypatch.setenv("BNLIB_WORKERS", "2")
-    seen = run_each(lambda i: (os.getpid(), workers(5)), 4)
+    seen = run_each(lambda i: (os.getpid(), workers(5)), range(4))
     assert all(pid != os.getpid() for pid, _ in seen)
     assert [nested for _, nested in seen] == [1, 1, 1, 1]
 
@@ -47,7 +47,7 @@ def test_an_error_in_a_run_reaches_the_caller(monkeypatch):
         return i
 
     with pytest.raises(ValueError, match="run 2 failed"):
-        run_each(run, 4)
+        run_each(run, range(4))
 
 
 def test_a_sweep_in_workers_equals_the_sweep_in_one_process(monkeypatch):

@@ -118,7 +118,7 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
         h = train(model, data, steps, batch_size, s["lr"], rng, eval_every=steps)
         return h, first, weight_norms(model, None, None)
 
-    for i, (h, first, last) in enumerate(run_each(run, accuracy.size)):  # one run per core
+    for i, (h, first, last) in enumerate(run_each(run, range(accuracy.size))):  # one run per core
         k, j = divmod(i, len(seeds))
         norms[:, k, j] = first, last
         if len(h.loss):
