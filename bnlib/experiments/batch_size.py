@@ -13,6 +13,7 @@ import numpy as np
 
 from .._blas import one_blas_thread
 from .._checks import check_choice, check_positive, check_positive_int, check_seeds
+from .._parallel import run_each
 from ..engine.inference import train_mode_accuracy
 from ..engine.layers import BatchNorm1d
 from ..engine.model import mlp
@@ -106,15 +107,25 @@ def batch_size_sweep(
     steps = np.array([epochs * n_train // b for b in batch_sizes])
     shape = (len(norms), len(batch_sizes), len(seeds))
     test_error, train_mode_error, train_loss = (np.full(shape, np.nan) for _ in range(3))
-    with one_blas_thread():  # train_mode_accuracy's small products, too
-        for m, norm in enumerate(norms):
-            for k, (b, n_steps) in enumerate(zip(batch_sizes, steps, strict=True)):
-                for j, seed in enumerate(seeds):
-                    kind = renorm_for(n_steps) if norm == "renorm" else norm
-                    run = _one_run(
-                        data, sizes, activation, kind, b, int(n_steps), lr_per_example, seed
-                    )
-                    test_error[m, k, j], train_mode_error[m, k, j], train_loss[m, k, j] = run
+
+    def run(index):  # one (norm, batch size, seed)
+        m, k, j = index
+        kind = renorm_for(steps[k]) if norms[m] == "renorm" else norms[m]
+        with one_blas_thread():  # train_mode_accuracy's small products, too
+            return _one_run(
+                data,
+                sizes,
+                activation,
+                kind,
+                batch_sizes[k],
+                int(steps[k]),
+                lr_per_example,
+                seeds[j],
+            )
+
+    runs = list(np.ndindex(shape))
+    for index, result in zip(runs, run_each(run, runs), strict=True):  # one run per core
+        test_error[index], train_mode_error[index], train_loss[index] = result
     return BatchSizeSweep(
         norms,
         np.array(batch_sizes),

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._blas import one_blas_thread
 from .._checks import check_positive, check_positive_int
+from .._parallel import run_each
 from ..engine.ghost import GhostBatchNorm1d
 from ..engine.layers import BatchNorm1d, Linear, ReLU
 from ..engine.model import SGD, Sequential, forward_backward, mlp
@@ -130,7 +131,9 @@ def weight_decay_study(
         raise ValueError(f"decays must be finite and >= 0; got {decays}")
     shape = (len(lrs), len(decays), len(seeds), steps)
     norms, angles, acc = np.empty(shape + (2,)), np.empty(shape + (2,)), np.empty(shape[:3])
-    for (a, lr), (b, decay), (k, seed) in _grid(lrs, decays, seeds):
+
+    def run(point):  # one (lr, decay, seed): ||W|| and the angle per step, final accuracy
+        (_, lr), (_, decay), (_, seed) = point
         gen = np.random.default_rng(seed)
         model = mlp(SIZES, activation="relu", batchnorm=True, rng=gen)
         invariant = scale_invariant_layers(model)
@@ -147,8 +150,12 @@ def weight_decay_study(
             weight_decay=decay,
             decay_filter=_only(invariant)(model),
         )
-        norms[a, b, k], angles[a, b, k] = h.records["path"][:, 0], h.records["path"][:, 1]
-        acc[a, b, k] = h.final_accuracy
+        return h.records["path"], h.final_accuracy
+
+    points = _grid(lrs, decays, seeds)
+    for ((a, _), (b, _), (k, _)), (path, final) in zip(points, run_each(run, points), strict=True):
+        norms[a, b, k], angles[a, b, k] = path[:, 0], path[:, 1]
+        acc[a, b, k] = final
     return WeightDecayStudy(lrs, decays, seeds, steps, norms, angles, acc)
 
 
@@ -282,14 +289,21 @@ def depth_study(
     depths, seeds = tuple(check_positive_int(d, "depth") for d in depths), _seeds(seeds)
     first = np.empty((len(settings), len(depths), len(seeds)))
     per_layer = {}
-    for (s, setting), (d, depth), (k, seed) in _grid(settings, depths, seeds):
+
+    def run(point):  # one (setting, depth, seed): ||dL/dW|| of every Linear layer
+        (_, setting), (_, depth), (_, seed) = point
         gen = np.random.default_rng(seed)
         idx = gen.choice(len(data[0]), batch_size, replace=False)
         model = depth_net(setting, depth, width, gen)
         with one_blas_thread():
             forward_backward(model, data[0][idx], data[1][idx])
         # parameters() lists the W inside residual branches too, in forward order.
-        norms = [np.linalg.norm(layer.dW) for layer, name in model.parameters() if name == "W"]
+        return [np.linalg.norm(layer.dW) for layer, name in model.parameters() if name == "W"]
+
+    points = _grid(settings, depths, seeds)
+    for ((s, setting), (d, depth), (k, _)), norms in zip(
+        points, run_each(run, points), strict=True
+    ):
         first[s, d, k] = norms[0]
         per_layer.setdefault((setting, depth), np.empty((len(seeds), len(norms))))[k] = norms
     return DepthStudy(tuple(settings), depths, seeds, first, per_layer)
@@ -335,9 +349,9 @@ def batch_noise_study(
     """
     seeds, n_train = _seeds(seeds), check_positive_int(n_train, "n_train")
     out = np.empty((4, len(settings), len(seeds)))
-    for (s, (label, batch, ghost)), (k, seed) in [
-        (a, b) for a in enumerate(settings) for b in enumerate(seeds)
-    ]:
+
+    def run(point):  # one (setting, seed): train and test accuracy and loss, in eval mode
+        (_, (label, batch, ghost)), (_, seed) = point
         gen = np.random.default_rng(seed)
         idx = gen.choice(len(data[0]), n_train, replace=False)
         subset = (data[0][idx], data[1][idx], data[2], data[3])
@@ -351,7 +365,11 @@ def batch_noise_study(
         train(model, subset, steps, batch or n_train, lr, gen, eval_every=steps)
         tr_loss, tr_acc = evaluate(model, subset[0], subset[1])
         te_loss, te_acc = evaluate(model, subset[2], subset[3])
-        out[:, s, k] = tr_acc, te_acc, tr_loss, te_loss
+        return tr_acc, te_acc, tr_loss, te_loss
+
+    points = [(a, b) for a in enumerate(settings) for b in enumerate(seeds)]
+    for ((s, _), (k, _)), scores in zip(points, run_each(run, points), strict=True):
+        out[:, s, k] = scores
     return NoiseStudy(tuple(s[0] for s in settings), seeds, n_train, steps, *out)
 
 

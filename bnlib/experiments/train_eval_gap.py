@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_positive, check_positive_int, check_rng
+from .._checks import check_positive, check_positive_int
+from .._parallel import run_each
 from ..engine.inference import calibrate, train_mode_accuracy
 from ..engine.layers import BatchNorm1d
 from ..engine.model import mlp
@@ -79,27 +80,32 @@ def train_eval_gap(data, batch_sizes, momenta, seeds, checkpoints, lr, sizes, ac
     momenta, seeds = tuple(momenta), tuple(int(s) for s in seeds)
     kinds = (*(f"running, momentum {m}" for m in momenta), "calibrated", "training mode")
     acc = np.empty((len(batch_sizes), len(seeds), len(checkpoints), len(kinds)))
-    for b, m in enumerate(batch_sizes):
-        for s, seed in enumerate(seeds):
-            rng, test_rng = np.random.default_rng(seed), np.random.default_rng(1000 + seed)
-            check_rng(rng)
-            model = mlp(sizes, activation=activation, batchnorm=True, rng=rng)
-            for i in model.find(BatchNorm1d):
-                model[i].momentum = 1.0
-            recorded, done = [], 0
-            for c, step in enumerate(checkpoints):
-                h = train(
-                    model,
-                    data,
-                    step - done,
-                    m,
-                    lr,
-                    rng,
-                    eval_every=step - done,
-                    record={"stats": _last_batch_stats},
-                    record_every=1,
-                )
-                recorded.append(h.records["stats"])
-                done = step
-                acc[b, s, c] = _score(model, np.concatenate(recorded), data, m, momenta, test_rng)
+
+    def run(index):  # one (batch size, seed): its scores at every checkpoint
+        m, seed = batch_sizes[index[0]], seeds[index[1]]
+        rng, test_rng = np.random.default_rng(seed), np.random.default_rng(1000 + seed)
+        model = mlp(sizes, activation=activation, batchnorm=True, rng=rng)
+        for i in model.find(BatchNorm1d):
+            model[i].momentum = 1.0
+        recorded, done, scores = [], 0, []
+        for step in checkpoints:
+            h = train(
+                model,
+                data,
+                step - done,
+                m,
+                lr,
+                rng,
+                eval_every=step - done,
+                record={"stats": _last_batch_stats},
+                record_every=1,
+            )
+            recorded.append(h.records["stats"])
+            done = step
+            scores.append(_score(model, np.concatenate(recorded), data, m, momenta, test_rng))
+        return scores
+
+    runs = list(np.ndindex(acc.shape[:2]))
+    for index, scores in zip(runs, run_each(run, runs), strict=True):  # one run per core
+        acc[index] = scores
     return GapStudy(batch_sizes, momenta, seeds, checkpoints, kinds, acc)
