@@ -191,28 +191,30 @@ def gamma_decay_study(data, lr=0.2, decay=0.05, seeds=(0, 1, 2), steps=250, batc
     labels = ("every W, not gamma or beta", "every W, gamma and beta")
     filters = (lambda _, name: name == "W", lambda _, name: name in ("W", "gamma", "beta"))
     out = np.empty((4, 2, len(seeds)))
-    for k, seed in enumerate(seeds):
-        for s, keep in enumerate(filters):
-            gen = np.random.default_rng(seed)
-            model = mlp(SIZES, activation="relu", batchnorm=True, rng=gen)
-            h = train(
-                model,
-                data,
-                steps,
-                batch_size,
-                lr,
-                gen,
-                eval_every=steps,
-                weight_decay=decay,
-                decay_filter=keep,
-            )
-            gammas = np.concatenate([model[i].gamma for i in model.find(BatchNorm1d)])
-            out[:, s, k] = (
-                h.test_accuracy[-1],
-                h.test_loss[-1],
-                evaluate(model, data[0], data[1])[0],
-                np.abs(gammas).mean(),
-            )
+
+    def run(point):  # one (seed, filter): test accuracy and loss, train loss, mean |gamma|
+        seed, keep = point
+        gen = np.random.default_rng(seed)
+        model = mlp(SIZES, activation="relu", batchnorm=True, rng=gen)
+        h = train(
+            model,
+            data,
+            steps,
+            batch_size,
+            lr,
+            gen,
+            eval_every=steps,
+            weight_decay=decay,
+            decay_filter=keep,
+        )
+        gammas = np.concatenate([model[i].gamma for i in model.find(BatchNorm1d)])
+        train_loss = evaluate(model, data[0], data[1])[0]
+        return h.test_accuracy[-1], h.test_loss[-1], train_loss, np.abs(gammas).mean()
+
+    points = [(k, s) for k in range(len(seeds)) for s in range(len(filters))]
+    results = run_each(run, [(seeds[k], filters[s]) for k, s in points])
+    for (k, s), result in zip(points, results, strict=True):
+        out[:, s, k] = result
     return GammaDecayStudy(labels, seeds, *out)
 
 
@@ -396,11 +398,11 @@ def diagnostics_study(
     sizes = (64,) + (width,) * check_positive_int(depth, "depth") + (10,)
     gen = np.random.default_rng(seed)
     probe = gen.choice(len(data[0]), 256, replace=False)
-    init, ratios = [], []
-    for bn in (False, True):
+
+    def run(bn):  # one net: its statistics at initialization, then the recorded training
         gen = np.random.default_rng(seed)
         model = mlp(sizes, activation="tanh", batchnorm=bn, init_scale=init_scale, rng=gen)
-        init.append(layer_statistics(model, data[0][probe], data[1][probe]))
+        stats = layer_statistics(model, data[0][probe], data[1][probe])
         h = train(
             model,
             data,
@@ -412,5 +414,8 @@ def diagnostics_study(
             record={"ratio": update_to_data_recorder(lr)},
             record_every=5,
         )
-        ratios.append(h.records["ratio"])
+        return stats, h
+
+    (init_off, off), (init_on, h) = run_each(run, (False, True))
+    init, ratios = [init_off, init_on], [off.records["ratio"], h.records["ratio"]]
     return DiagnosticsStudy(("without BN", "with BN"), init, h.record_steps, np.array(ratios))
