@@ -63,3 +63,15 @@ def test_a_sweep_in_workers_equals_the_sweep_in_one_process(monkeypatch):
         == alone.diverged.tolist()
         == [[False] * 2, [True] * 2, [False] * 2]
     )
+
+
+@linux_only
+def test_a_container_quota_caps_the_cores(monkeypatch):
+    from bnlib import _parallel
+
+    monkeypatch.delenv("BNLIB_WORKERS", raising=False)
+    monkeypatch.setattr(_parallel.os, "sched_getaffinity", lambda _pid: set(range(16)))
+    monkeypatch.setattr(_parallel, "_cpu_quota", lambda: 1)  # e.g. Binder: 16 seen, 1 allowed
+    assert workers(10) == 1
+    monkeypatch.setattr(_parallel, "_cpu_quota", lambda: None)  # no quota
+    assert workers(10) == 10
