@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import bnlib
+import bnlib.widgets  # the panel test below uses it; bnlib itself does not import widgets
 from bnlib import RNN, LastStep, experiments, numerical_gradient, rel_error
 
 NORMS = ["batch", "layer", None]
