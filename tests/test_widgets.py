@@ -107,3 +107,31 @@ def test_layer_input_view_counts_the_saturated_inputs_exactly():
         assert view.saturated[label] == pytest.approx(np.mean(np.abs(y) > SATURATED_AT), abs=1e-12)
     assert view.saturated["large"] > 0.1
     assert np.any(np.isclose(EDGES, SATURATED_AT)) and np.any(np.isclose(EDGES, -SATURATED_AT))
+
+
+def _png(panel):
+    import io
+
+    buffer = io.BytesIO()
+    panel.figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def test_the_small_batch_panel_moves_its_artists_to_the_picture_a_full_redraw_makes():
+    panel = widgets.small_batch_panel()
+    grid = panel.slider_values()
+    for values in ({"batch_size": grid["batch_size"][0], "eps": grid["eps"][-1]},
+                   {"batch_size": grid["batch_size"][-1], "eps": grid["eps"][0]}):  # fmt: skip
+        _, moved = panel._render(values)
+        del panel.axes[0]._small_batch  # the next draw builds every artist again, as a first one
+        _, rebuilt = panel._render(values)
+        assert moved == rebuilt
+
+
+@pytest.mark.parametrize("name", ["batch_size_panel", "small_batch_panel", "epsilon_panel"])
+def test_titles_at_a_fixed_height_change_no_pixel(name):
+    panel = widgets.PANELS[name]()
+    _, fixed = panel._render(panel.values())  # titles at y = 1, not placed by measuring
+    for ax in panel.axes:
+        ax._autotitlepos = True  # matplotlib's default: place each title above what it measures
+    assert _png(panel) == fixed
