@@ -117,13 +117,22 @@ def _png(panel):
     return buffer.getvalue()
 
 
-def test_the_small_batch_panel_moves_its_artists_to_the_picture_a_full_redraw_makes():
-    panel = widgets.small_batch_panel()
+@pytest.mark.parametrize(
+    ("name", "drawn"),
+    [
+        ("small_batch_panel", "_small_batch"),
+        ("batch_size_panel", "_batch_spread"),
+        ("epsilon_panel", "_epsilon"),
+    ],
+)
+def test_a_panel_that_moves_its_artists_draws_what_a_full_redraw_draws(name, drawn):
+    panel = widgets.PANELS[name]()
     grid = panel.slider_values()
-    for values in ({"batch_size": grid["batch_size"][0], "eps": grid["eps"][-1]},
-                   {"batch_size": grid["batch_size"][-1], "eps": grid["eps"][0]}):  # fmt: skip
+    firsts = {slider: values[0] for slider, values in grid.items()}
+    lasts = {slider: values[-1] for slider, values in grid.items()}
+    for values in (lasts, firsts, {**firsts, **dict(list(lasts.items())[:1])}):
         _, moved = panel._render(values)
-        del panel.axes[0]._small_batch  # the next draw builds every artist again, as a first one
+        delattr(panel.axes[0], drawn)  # the next draw builds every artist again, as a first one
         _, rebuilt = panel._render(values)
         assert moved == rebuilt
 

@@ -33,39 +33,37 @@ def before_after(x, out, axes=None):
 
 def batch_spread(spread, axes=None):
     """Three histograms from `views.batch_spread_view`: batch means, batch variances, and one
-    example's normalized value, each across many batches. Fixed x-limits so widths compare."""
+    example's normalized value, each across many batches. Fixed x-limits so widths compare.
+    On axes it drew before for the same distribution, it reshapes the three histograms and moves
+    the lines that depend on the batch size, and keeps the legends (a slider's fast redraw; the
+    picture is the same as a fresh one)."""
     ax0, ax1, ax2 = _axes(axes, 3, width=3.6)
     mu, sd, m = spread.mean, spread.std, spread.batch_size
-    for ax in (ax0, ax1, ax2):
-        _reset(ax)
-        ax.set_yticks([])
-    tops = [_hist(ax0, spread.batch_means, np.linspace(mu - 3 * sd, mu + 3 * sd, 41), color=BLUE)]
-    ax0.axvline(mu, color="k", lw=1.5, label=f"true mean {mu:g}")
-    ax0.axvspan(
-        mu - sd / np.sqrt(m),
-        mu + sd / np.sqrt(m),
-        color=ORANGE,
-        alpha=0.25,
-        label=r"$\pm\sigma/\sqrt{m}$",
-    )
-    ax0.set(title=r"batch means $\mu_B$", xlim=(mu - 3 * sd, mu + 3 * sd))
     top = 4 * sd**2
-    tops.append(_hist(ax1, np.minimum(spread.batch_vars, top), np.linspace(0, top, 41), color=BLUE))
-    ax1.axvline(sd**2, color="k", lw=1.5, label=rf"true variance {sd**2:g}")
-    ax1.axvline(
-        spread.expected_batch_var,
-        color=ORANGE,
-        lw=1.5,
-        ls="--",
-        label=r"$E[\sigma_B^2]=\frac{m-1}{m}\sigma^2$",
+    series = (
+        (ax0, spread.batch_means, np.linspace(mu - 3 * sd, mu + 3 * sd, 41), BLUE),
+        (ax1, np.minimum(spread.batch_vars, top), np.linspace(0, top, 41), BLUE),
+        (ax2, spread.x_hat_example, np.linspace(-3, 3, 41), GREEN),
     )
-    ax1.set(title=r"batch variances $\sigma_B^2$ (clipped at $4\sigma^2$)", xlim=(0, top))
-    tops.append(_hist(ax2, spread.x_hat_example, np.linspace(-3, 3, 41), color=GREEN))
-    ax2.axvline(spread.x_hat_ideal, color="k", lw=1.5, label="with the true mean and std")
-    ax2.set(title=f"one example's $\\hat{{x}}$ (x = {spread.example:g})", xlim=(-3, 3))
-    for ax, top_count, corner in zip((ax0, ax1, ax2), tops, ("left", "right", "left"), strict=True):
-        ax.set_ylim(0, 1.3 * top_count)
-        ax.legend(loc=f"upper {corner}", fontsize=7, frameon=False)
+    fixed = (mu, sd, spread.example, spread.x_hat_ideal)  # what the legends and titles show
+    drawn = getattr(ax0, "_batch_spread", None)
+    if drawn is None or drawn["fixed"] != fixed:
+        drawn = _draw_batch_spread_axes(ax0, ax1, ax2, spread, series)
+        drawn["fixed"] = fixed
+        ax0._batch_spread = drawn
+    else:
+        tops = []
+        for (ax, values, bins, color), patch in zip(series, drawn["hists"], strict=True):
+            counts, _, (fresh,) = ax.hist(values, bins=bins, histtype="stepfilled", color=color)
+            patch.set_xy(fresh.get_xy())  # matplotlib's own outline, in the old patch's place
+            fresh.remove()
+            tops.append(counts.max())
+        low, high = mu - sd / np.sqrt(m), mu + sd / np.sqrt(m)
+        drawn["band"].set_x(low)
+        drawn["band"].set_width(high - low)  # as axvspan makes it
+        drawn["expected"].set_xdata([spread.expected_batch_var] * 2)
+        for ax, top_count in zip((ax0, ax1, ax2), tops, strict=True):
+            ax.set_ylim(0, 1.3 * top_count)
     ax1.set_xlabel(f"batch size m = {m}, {spread.batch_means.size} batches")
     text = (
         f"Three histograms over {spread.batch_means.size} batches of size {m} from a "
@@ -80,42 +78,85 @@ def batch_spread(spread, axes=None):
     return describe(np.array([ax0, ax1, ax2]), text)
 
 
+def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
+    """`batch_spread`'s first draw on fresh axes: every artist and legend, in the order a
+    redraw keeps. Returns the artists a redraw changes."""
+    mu, sd, m = spread.mean, spread.std, spread.batch_size
+    for ax in (ax0, ax1, ax2):
+        _reset(ax)
+        ax.set_yticks([])
+    hists, tops = [], []
+    for ax, values, bins, color in series[:1]:
+        tops.append(_hist(ax, values, bins, color=color))
+        hists.append(ax.patches[-1])
+    ax0.axvline(mu, color="k", lw=1.5, label=f"true mean {mu:g}")
+    band = ax0.axvspan(
+        mu - sd / np.sqrt(m),
+        mu + sd / np.sqrt(m),
+        color=ORANGE,
+        alpha=0.25,
+        label=r"$\pm\sigma/\sqrt{m}$",
+    )
+    ax0.set(title=r"batch means $\mu_B$", xlim=(mu - 3 * sd, mu + 3 * sd))
+    top = 4 * sd**2
+    for ax, values, bins, color in series[1:2]:
+        tops.append(_hist(ax, values, bins, color=color))
+        hists.append(ax.patches[-1])
+    ax1.axvline(sd**2, color="k", lw=1.5, label=rf"true variance {sd**2:g}")
+    expected = ax1.axvline(
+        spread.expected_batch_var,
+        color=ORANGE,
+        lw=1.5,
+        ls="--",
+        label=r"$E[\sigma_B^2]=\frac{m-1}{m}\sigma^2$",
+    )
+    ax1.set(title=r"batch variances $\sigma_B^2$ (clipped at $4\sigma^2$)", xlim=(0, top))
+    for ax, values, bins, color in series[2:]:
+        tops.append(_hist(ax, values, bins, color=color))
+        hists.append(ax.patches[-1])
+    ax2.axvline(spread.x_hat_ideal, color="k", lw=1.5, label="with the true mean and std")
+    ax2.set(title=f"one example's $\\hat{{x}}$ (x = {spread.example:g})", xlim=(-3, 3))
+    for ax, top_count, corner in zip((ax0, ax1, ax2), tops, ("left", "right", "left"), strict=True):
+        ax.set_ylim(0, 1.3 * top_count)
+        ax.legend(loc=f"upper {corner}", fontsize=7, frameon=False)
+    return {"hists": hists, "band": band, "expected": expected}
+
+
 def epsilon_effect(effect, axes=None):
     """Two views from `views.epsilon_view`: the normalized feature's histogram, and the
-    output variance var / (var + eps) as a function of eps."""
+    output variance var / (var + eps) as a function of eps. On axes it drew before, it
+    reshapes the histograms, moves the curve and the marker and relabels the legends (a
+    slider's fast redraw; the picture is the same as a fresh one)."""
     ax0, ax1 = _axes(axes, 2)
-    _reset(ax0)
-    _reset(ax1)
     bins = np.linspace(-3.5, 3.5, 36)
-    top = _hist(ax0, effect.x_hat_no_eps, bins, color=GREY, alpha=0.5, label="eps = 0 (ideal)")
-    top = max(
-        top, _hist(ax0, effect.x_hat, bins, color=BLUE, alpha=0.7, label=f"eps = {effect.eps:.0e}")
+    looks = ({"color": GREY, "alpha": 0.5}, {"color": BLUE, "alpha": 0.7})
+    labels = (f"eps = {effect.eps:.0e}", f"this feature, var = {effect.feature_std**2:.0e}")
+    grid = (len(effect.eps_grid), effect.eps_grid[0], effect.eps_grid[-1])
+    drawn = getattr(ax0, "_epsilon", None)
+    if drawn is None or drawn["grid"] != grid:
+        drawn = _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels)
+        drawn["grid"] = grid
+        ax0._epsilon = drawn
+    else:
+        tops = []
+        for values, look, patch in zip(
+            (effect.x_hat_no_eps, effect.x_hat), looks, drawn["hists"], strict=True
+        ):
+            counts, _, (fresh,) = ax0.hist(values, bins=bins, histtype="stepfilled", **look)
+            patch.set_xy(fresh.get_xy())  # matplotlib's own outline, in the old patch's place
+            fresh.remove()
+            tops.append(counts.max())
+        ax0.set_ylim(0, 1.3 * max(tops))
+        drawn["curve"].set_ydata(effect.curve)
+        drawn["mark"].set_data([effect.eps], [effect.output_var])
+        for artist, legend_text, label in zip(
+            (drawn["hists"][1], drawn["curve"]), drawn["texts"], labels, strict=True
+        ):
+            artist.set_label(label)
+            legend_text.set_text(label)
+    ax0.set_title(
+        f"normalized feature (std {effect.feature_std:.0e}): variance {effect.output_var:.3f}"
     )
-    ax0.set_ylim(0, 1.3 * top)
-    ax0.set(
-        title=f"normalized feature (std {effect.feature_std:.0e}): "
-        f"variance {effect.output_var:.3f}",
-        xlim=(-3.5, 3.5),
-        yticks=[],
-    )
-    ax0.legend(loc="upper left", fontsize=7, frameon=False)
-    ax1.semilogx(
-        effect.eps_grid,
-        effect.curve,
-        color=BLUE,
-        label=f"this feature, var = {effect.feature_std**2:.0e}",
-    )
-    ax1.semilogx(
-        effect.eps_grid, effect.curve_unit, color=GREY, ls="--", label="a unit-variance feature"
-    )
-    ax1.plot([effect.eps], [effect.output_var], "o", color=ORANGE, label="measured")
-    ax1.set(
-        title="output variance = var / (var + eps)",
-        xlabel="eps",
-        ylim=(-0.03, 1.05),
-        xlim=(effect.eps_grid[0], effect.eps_grid[-1]),
-    )
-    ax1.legend(loc="lower left", fontsize=7, frameon=False)
     text = (
         f"Left: histogram of a feature with std {effect.feature_std:.1e} normalized with eps "
         f"{effect.eps:.1e}, over the same feature normalized with eps = 0 (variance 1); its "
@@ -126,6 +167,33 @@ def epsilon_effect(effect, axes=None):
         "from 1 towards 0 once eps is comparable to the feature's own variance."
     )
     return describe(np.array([ax0, ax1]), text)
+
+
+def _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels):
+    """`epsilon_effect`'s first draw on fresh axes, in the order a redraw keeps. Returns the
+    artists and legend texts a redraw changes."""
+    _reset(ax0)
+    _reset(ax1)
+    top = _hist(ax0, effect.x_hat_no_eps, bins, **looks[0], label="eps = 0 (ideal)")
+    top = max(top, _hist(ax0, effect.x_hat, bins, **looks[1], label=labels[0]))
+    hists = ax0.patches[-2:]
+    ax0.set_ylim(0, 1.3 * top)
+    ax0.set(xlim=(-3.5, 3.5), yticks=[])
+    legend0 = ax0.legend(loc="upper left", fontsize=7, frameon=False)
+    (curve,) = ax1.semilogx(effect.eps_grid, effect.curve, color=BLUE, label=labels[1])
+    ax1.semilogx(
+        effect.eps_grid, effect.curve_unit, color=GREY, ls="--", label="a unit-variance feature"
+    )
+    (mark,) = ax1.plot([effect.eps], [effect.output_var], "o", color=ORANGE, label="measured")
+    ax1.set(
+        title="output variance = var / (var + eps)",
+        xlabel="eps",
+        ylim=(-0.03, 1.05),
+        xlim=(effect.eps_grid[0], effect.eps_grid[-1]),
+    )
+    legend1 = ax1.legend(loc="lower left", fontsize=7, frameon=False)
+    texts = (legend0.get_texts()[1], legend1.get_texts()[0])
+    return {"hists": list(hists), "curve": curve, "mark": mark, "texts": texts}
 
 
 def channel_stats(x, out, ax=None):
