@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _hist, _reset, describe, fmt, style
+from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _hist, _rehist, _reset, describe, fmt, style
 
 
 def before_after(x, out, axes=None):
@@ -52,12 +52,10 @@ def batch_spread(spread, axes=None):
         drawn["fixed"] = fixed
         ax0._batch_spread = drawn
     else:
-        tops = []
-        for (ax, values, bins, color), patch in zip(series, drawn["hists"], strict=True):
-            counts, _, (fresh,) = ax.hist(values, bins=bins, histtype="stepfilled", color=color)
-            patch.set_xy(fresh.get_xy())  # matplotlib's own outline, in the old patch's place
-            fresh.remove()
-            tops.append(counts.max())
+        tops = [
+            _rehist(patch, values, bins)
+            for (_, values, bins, _), patch in zip(series, drawn["hists"], strict=True)
+        ]
         low, high = mu - sd / np.sqrt(m), mu + sd / np.sqrt(m)
         drawn["band"].set_x(low)
         drawn["band"].set_width(high - low)  # as axvspan makes it
@@ -138,14 +136,12 @@ def epsilon_effect(effect, axes=None):
         drawn["grid"] = grid
         ax0._epsilon = drawn
     else:
-        tops = []
-        for values, look, patch in zip(
-            (effect.x_hat_no_eps, effect.x_hat), looks, drawn["hists"], strict=True
-        ):
-            counts, _, (fresh,) = ax0.hist(values, bins=bins, histtype="stepfilled", **look)
-            patch.set_xy(fresh.get_xy())  # matplotlib's own outline, in the old patch's place
-            fresh.remove()
-            tops.append(counts.max())
+        tops = [
+            _rehist(patch, values, bins)
+            for values, patch in zip(
+                (effect.x_hat_no_eps, effect.x_hat), drawn["hists"], strict=True
+            )
+        ]
         ax0.set_ylim(0, 1.3 * max(tops))
         drawn["curve"].set_ydata(effect.curve)
         drawn["mark"].set_data([effect.eps], [effect.output_var])
