@@ -181,7 +181,7 @@ class Linear(_Layer):
         self.dW = self.db = None
 
     def _check_forward(self, x):
-        return check_batch(x, ndim=2, layout=f"(N, {self.in_features})")
+        return self._check_input(x, self.in_features)
 
     def _forward(self, x):
         """x (N, D) -> out (N, H)."""

@@ -41,7 +41,7 @@ class LayerNorm(_Layer):
         self.dgamma = self.dbeta = None
 
     def _check_forward(self, x):
-        return check_batch(x, ndim=2, layout=f"(N, {self.num_features})")
+        return self._check_input(x, self.num_features)
 
     def _forward(self, x):
         """x (N, D) -> out (N, D); the same in training and eval mode."""

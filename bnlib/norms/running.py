@@ -64,16 +64,20 @@ def update_running_stats(
         return pytorch_update(
             running_mean, running_var, batch_mean, batch_var, n, momentum, num_batches_tracked
         )
-    w = 1.0 - momentum  # momentum is the weight on the old value; the variance stays biased
-    return (1 - w) * running_mean + w * batch_mean, (1 - w) * running_var + w * batch_var
+    # momentum is the weight on the old value; the variance is stored biased
+    return _blend(running_mean, running_var, batch_mean, batch_var, 1.0 - momentum)
 
 
 def pytorch_update(running_mean, running_var, batch_mean, batch_var, n, momentum, count):
     """`update_running_stats` in PyTorch's convention on arguments checked already (float
     arrays, n >= 2, momentum in [0, 1] or None, count >= 1 batches): the layers' path."""
     w = 1.0 / count if momentum is None else momentum
-    stored = batch_var * (n / (n - 1))
-    return (1 - w) * running_mean + w * batch_mean, (1 - w) * running_var + w * stored
+    return _blend(running_mean, running_var, batch_mean, batch_var * (n / (n - 1)), w)
+
+
+def _blend(running_mean, running_var, batch_mean, stored_var, w):
+    """The running statistics moved a fraction w of the way to this batch's."""
+    return (1 - w) * running_mean + w * batch_mean, (1 - w) * running_var + w * stored_var
 
 
 def update_running_std(running_mean, running_std, batch_mean, batch_std, momentum=0.001):

@@ -46,6 +46,20 @@ def _reset(ax):
         ax.legend_.remove()
 
 
+def _drawn_once(ax, name, key, build):
+    """The artists a plot function keeps on `ax` (attribute `name`) to redraw a slider panel by
+    moving them: `build()` draws everything on fresh axes and returns them as a dict; it runs
+    on first use, and again when `key` (what those artists show and a move cannot change)
+    differs. Returns (artists, True if just built)."""
+    drawn = getattr(ax, name, None)
+    if drawn is not None and drawn["key"] == key:
+        return drawn, False
+    drawn = build()
+    drawn["key"] = key
+    setattr(ax, name, drawn)
+    return drawn, True
+
+
 def _hist(ax, values, bins, **kwargs):
     """A filled step histogram (one polygon, fast to draw); returns the highest count."""
     counts, _, _ = ax.hist(values, bins=bins, histtype="stepfilled", **kwargs)

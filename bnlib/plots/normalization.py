@@ -2,7 +2,20 @@
 
 import numpy as np
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _hist, _rehist, _reset, describe, fmt, style
+from ._common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    _axes,
+    _drawn_once,
+    _hist,
+    _rehist,
+    _reset,
+    describe,
+    fmt,
+    style,
+)
 
 
 def before_after(x, out, axes=None):
@@ -46,12 +59,10 @@ def batch_spread(spread, axes=None):
         (ax2, spread.x_hat_example, np.linspace(-3, 3, 41), GREEN),
     )
     fixed = (mu, sd, spread.example, spread.x_hat_ideal)  # what the legends and titles show
-    drawn = getattr(ax0, "_batch_spread", None)
-    if drawn is None or drawn["fixed"] != fixed:
-        drawn = _draw_batch_spread_axes(ax0, ax1, ax2, spread, series)
-        drawn["fixed"] = fixed
-        ax0._batch_spread = drawn
-    else:
+    drawn, fresh = _drawn_once(
+        ax0, "_batch_spread", fixed, lambda: _draw_batch_spread_axes(ax0, ax1, ax2, spread, series)
+    )
+    if not fresh:
         tops = [
             _rehist(patch, values, bins)
             for (_, values, bins, _), patch in zip(series, drawn["hists"], strict=True)
@@ -84,9 +95,13 @@ def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
         _reset(ax)
         ax.set_yticks([])
     hists, tops = [], []
-    for ax, values, bins, color in series[:1]:
+
+    def add_hist(k):  # the k-th histogram of `series`; kept to be reshaped by a redraw
+        ax, values, bins, color = series[k]
         tops.append(_hist(ax, values, bins, color=color))
         hists.append(ax.patches[-1])
+
+    add_hist(0)
     ax0.axvline(mu, color="k", lw=1.5, label=f"true mean {mu:g}")
     band = ax0.axvspan(
         mu - sd / np.sqrt(m),
@@ -97,9 +112,7 @@ def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
     )
     ax0.set(title=r"batch means $\mu_B$", xlim=(mu - 3 * sd, mu + 3 * sd))
     top = 4 * sd**2
-    for ax, values, bins, color in series[1:2]:
-        tops.append(_hist(ax, values, bins, color=color))
-        hists.append(ax.patches[-1])
+    add_hist(1)
     ax1.axvline(sd**2, color="k", lw=1.5, label=rf"true variance {sd**2:g}")
     expected = ax1.axvline(
         spread.expected_batch_var,
@@ -109,9 +122,7 @@ def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
         label=r"$E[\sigma_B^2]=\frac{m-1}{m}\sigma^2$",
     )
     ax1.set(title=r"batch variances $\sigma_B^2$ (clipped at $4\sigma^2$)", xlim=(0, top))
-    for ax, values, bins, color in series[2:]:
-        tops.append(_hist(ax, values, bins, color=color))
-        hists.append(ax.patches[-1])
+    add_hist(2)
     ax2.axvline(spread.x_hat_ideal, color="k", lw=1.5, label="with the true mean and std")
     ax2.set(title=f"one example's $\\hat{{x}}$ (x = {spread.example:g})", xlim=(-3, 3))
     for ax, top_count, corner in zip((ax0, ax1, ax2), tops, ("left", "right", "left"), strict=True):
@@ -130,12 +141,10 @@ def epsilon_effect(effect, axes=None):
     looks = ({"color": GREY, "alpha": 0.5}, {"color": BLUE, "alpha": 0.7})
     labels = (f"eps = {effect.eps:.0e}", f"this feature, var = {effect.feature_std**2:.0e}")
     grid = (len(effect.eps_grid), effect.eps_grid[0], effect.eps_grid[-1])
-    drawn = getattr(ax0, "_epsilon", None)
-    if drawn is None or drawn["grid"] != grid:
-        drawn = _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels)
-        drawn["grid"] = grid
-        ax0._epsilon = drawn
-    else:
+    drawn, fresh = _drawn_once(
+        ax0, "_epsilon", grid, lambda: _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels)
+    )
+    if not fresh:
         tops = [
             _rehist(patch, values, bins)
             for values, patch in zip(

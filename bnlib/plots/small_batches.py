@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from ._common import BLUE, GREEN, GREY, ORANGE, PURPLE, _axes, _reset, describe, fmt
+from ._common import BLUE, GREEN, GREY, ORANGE, PURPLE, _axes, _drawn_once, _reset, describe, fmt
 
 METHOD_COLORS = {"batch": BLUE, "renorm": ORANGE, "layer": GREEN, "group": PURPLE}
 METHOD_LOOKS = {
@@ -84,11 +84,12 @@ def small_batch_outputs(view, axes=None):
     spreads = [np.percentile(out, [5, 25, 50, 75, 95]) for out in view.outputs]
     k = int(np.searchsorted(view.eps_grid, view.eps))
     grid = (len(view.eps_grid), view.eps_grid[0], view.eps_grid[-1])
-    drawn = getattr(ax0, "_small_batch", None)
-    if drawn is None or drawn["grid"] != grid:
-        drawn = _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k)
-        drawn["grid"] = grid
-        ax0._small_batch = drawn
+    drawn, _ = _drawn_once(
+        ax0,
+        "_small_batch",
+        grid,
+        lambda: _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k),
+    )
     for row, (p5, p25, p50, p75, p95), (whisker, box, median) in zip(
         rows, spreads, drawn["rows"], strict=True
     ):
