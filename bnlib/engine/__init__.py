@@ -55,3 +55,7 @@ from .dropout import Dropout  # noqa: E402
 
 __all__ += ["Dropout"]
 __all__ += ["GhostBatchNorm1d", "Residual", "residual_mlp"]
+
+from .conv_layers import BatchNorm2d, Conv2d, Flatten, GlobalAvgPool2d  # noqa: E402
+
+__all__ += ["BatchNorm2d", "Conv2d", "Flatten", "GlobalAvgPool2d"]

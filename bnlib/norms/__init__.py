@@ -59,3 +59,7 @@ __all__ += ["running_average"]
 
 __all__ += ["CONVENTIONS", "DEFAULT_EPS", "DEFAULT_MOMENTUM", "carry_eps", "update_running_std"]
 __all__ += ["angle_between", "effective_lr", "equilibrium_angular_update", "equilibrium_steps"]
+
+from .conv import conv2d_backward, conv2d_forward, fold_conv_batchnorm  # noqa: E402
+
+__all__ += ["conv2d_backward", "conv2d_forward", "fold_conv_batchnorm"]
