@@ -257,3 +257,25 @@ def test_pool_and_flatten_shapes_and_gradients():
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError), match=message.replace("(", r"\(")):
         call()
+
+
+def test_fold_model_folds_a_cnn_to_1e12():
+    rng = np.random.default_rng(8)
+    model = bnlib.Sequential(
+        [
+            Conv2d(1, 4, 3, rng=rng, padding=1, bias=False),
+            BatchNorm2d(4),
+            bnlib.ReLU(),
+            Conv2d(4, 6, 3, rng=rng, stride=2, padding=1),
+            BatchNorm2d(6),
+            bnlib.ReLU(),
+            GlobalAvgPool2d(),
+            bnlib.Linear(6, 3, rng=rng),
+        ]
+    )
+    for _ in range(4):
+        model.forward(rng.normal(size=(8, 1, 8, 8)))
+    x = rng.normal(size=(5, 1, 8, 8))
+    folded = bnlib.fold_model(model)
+    assert len(folded) == len(model) - 2
+    np.testing.assert_allclose(folded.forward(x), model.eval().forward(x), rtol=0, atol=1e-12)

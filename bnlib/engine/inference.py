@@ -13,7 +13,9 @@ import copy
 import numpy as np
 
 from .._checks import check_batch, check_labels, check_positive_int, check_rng
+from ..norms.conv import fold_conv_batchnorm
 from ..norms.folding import fold_batchnorm
+from .conv_layers import Conv2d
 from .layers import BatchNorm1d, Linear
 from .model import Sequential, modes_restored
 
@@ -97,10 +99,12 @@ def calibrate(model, x, batch_size=None):
 
 
 def fold_model(model):
-    """A new Sequential with every Linear -> BatchNorm1d pair merged into one Linear.
+    """A new Sequential with every Linear -> BatchNorm1d (or Conv2d -> BatchNorm2d) pair merged
+    into one Linear (or Conv2d).
 
     The folded model computes the eval-mode output of `model` with fewer layers; the other
-    layers are copied. `model` itself is not changed. Every BatchNorm1d must follow a Linear.
+    layers are copied. `model` itself is not changed. Every batch norm must follow a Linear or
+    a Conv2d.
 
     >>> from bnlib import mlp
     >>> model = mlp([2, 3, 2], batchnorm=True, rng=np.random.default_rng(0))
@@ -109,25 +113,25 @@ def fold_model(model):
     """
     indices = _bn_indices(model, "fold")
     for i in indices:
-        if i == 0 or not isinstance(model.layers[i - 1], Linear):
+        if i == 0 or not isinstance(model.layers[i - 1], Linear | Conv2d):
             before = "nothing" if i == 0 else type(model.layers[i - 1]).__name__
+            name = type(model.layers[i]).__name__
             raise ValueError(
-                f"layer {i} (BatchNorm1d) must follow a Linear to fold; it follows {before}"
+                f"layer {i} ({name}) must follow a Linear or a Conv2d to fold; it follows {before}"
             )
     layers = []
     for i, layer in enumerate(model.layers):
         if i in indices:
             continue
+        folded = copy.deepcopy(layer)
         if i + 1 in indices:
             bn = model.layers[i + 1]
-            W, b = fold_batchnorm(
+            fold = fold_conv_batchnorm if isinstance(layer, Conv2d) else fold_batchnorm
+            folded.W, folded.b = fold(
                 layer.W, layer.b, bn.gamma, bn.beta, bn.running_mean, bn.running_var, bn.eps
             )
-            folded = Linear(layer.in_features, layer.out_features, rng=np.random.default_rng(0))
-            folded.W, folded.b = W, b
-            layers.append(folded.train(layer.training))
-        else:
-            layers.append(copy.deepcopy(layer))
+            folded.param_names = ("W", "b")
+        layers.append(folded)
     return Sequential(layers)
 
 

@@ -84,13 +84,15 @@ def conv2d_backward(dout, cache):
     db = dout.sum(axis=(0, 2, 3)) if cache.has_bias else None
     # dw[f, c, p, q] = sum over n, i, j of dout[n, f, i, j] * window[n, c, i, j, p, q].
     dw = np.tensordot(dout, _windows(x_pad, w.shape, s), axes=([0, 2, 3], [0, 2, 3]))
-    # Each kernel offset (p, q) sent w[:, :, p, q] . dout to the pixels it read: add it back there.
+    # The gradient of every window entry, (N, C, KH, KW, H', W'): one product over f ...
+    dwindows = np.tensordot(w, dout, axes=([0], [1])).transpose(3, 0, 1, 2, 4, 5)
+    # ... then each kernel offset (p, q) adds its share back to the pixels it read.
     dx_pad = np.zeros_like(x_pad)
     for p in range(kh):
         for q in range(kw):
             rows = slice(p, p + s * (h_out - 1) + 1, s)
             cols = slice(q, q + s * (w_out - 1) + 1, s)
-            dx_pad[:, :, rows, cols] += np.einsum("nfij,fc->ncij", dout, w[:, :, p, q])
+            dx_pad[:, :, rows, cols] += dwindows[:, :, p, q]
     dx = dx_pad[:, :, pad : x_pad.shape[2] - pad, pad : x_pad.shape[3] - pad]
     return np.ascontiguousarray(dx), dw, db
 
