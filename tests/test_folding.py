@@ -93,9 +93,7 @@ def test_fold_model_rejects_models_it_cannot_fold():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="no BatchNorm1d layer: nothing to fold"):
         fold_model(mlp([3, 4, 2], rng=rng))
-    with pytest.raises(
-        ValueError, match=r"Conv2d to fold; it follows nothing"
-    ):
+    with pytest.raises(ValueError, match=r"Conv2d to fold; it follows nothing"):
         fold_model(Sequential([BatchNorm1d(3), Linear(3, 2, rng=rng)]))
     with pytest.raises(TypeError, match="model must be a bnlib Sequential"):
         fold_model([Linear(3, 2, rng=rng)])
