@@ -62,7 +62,7 @@ def test_the_first_lines_say_what_replaces_the_owner_repo_placeholder():
     lines = README.read_text().splitlines()
     assert "mybinder.org/v2/gh/OWNER/REPO/" in lines[2] and "OWNER.github.io/REPO/" in lines[3]
     note = " ".join(lines[4:8])
-    assert "replace `OWNER/REPO`" in note and "workflow prints" in note
+    assert "replace `OWNER` and `REPO`" in note and "workflow prints" in note
 
 
 def test_the_readme_states_the_oldest_python_the_project_supports():
