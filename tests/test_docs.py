@@ -46,7 +46,7 @@ def test_the_site_index_reads_every_row_of_the_readme_table():
 
 def test_the_first_screen_serves_a_learner():
     top = first_screen()
-    assert len(top.splitlines()) < 70, "the notebook table should follow soon after the start"
+    assert len(top.splitlines()) < 80, "the notebook table should follow soon after the start"
     for needed in ("backpropagation", "gradient descent", "numpy", "recurrent network"):
         assert needed in top, f"the prerequisites do not name {needed}"
     assert re.search(r"^\*\*Who it is for:\*\*", top, re.M)
