@@ -131,7 +131,7 @@ def test_fork_ci_workflow_runs_make_test_on_the_oldest_and_newest_python():
     assert versions[0] == requires.removeprefix(">=") and len(versions) == 2
     runs = [step.get("run", "") for step in job["steps"]]
     assert any(run.startswith("make test") for run in runs)
-    assert f"Python {versions[0]} and {versions[-1]}" in (ROOT / "README.md").read_text()
+    assert f"Python {versions[0]} and {versions[-1]}" in (ROOT / "CONTRIBUTING.md").read_text()
 
 
 def test_a_weekly_workflow_runs_make_test_on_the_newest_releases():

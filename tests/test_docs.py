@@ -1,0 +1,171 @@
+"""The two documents: README.md starts with the learner and lists every notebook; CONTRIBUTING.md
+holds the maintainer material and names every make target; every relative link resolves; the
+Pages workflow prints the site's address."""
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import ipykernel.kernelapp
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import build_site  # noqa: E402
+
+# A table row of the README's notebook table: | NN | [title](notebooks/NN_name.ipynb) | text |
+ROW = re.compile(r"^\| (\d\d) \| \[[^\]]+\]\(notebooks/([^)]+\.ipynb)\) \| (.+) \|\s*$", re.M)
+
+
+def first_screen():
+    """The README up to its notebook table: what a learner reads before the list."""
+    text = README.read_text()
+    return text[: text.index("## The notebooks")]
+
+
+def test_readme_lists_every_notebook_in_order_with_what_you_leave_able_to_do():
+    rows = ROW.findall(README.read_text())
+    assert [name for _, name, _ in rows] == [path.name for path in NOTEBOOKS]
+    for number, name, able_to in rows:
+        assert name.startswith(number + "_"), f"row {number} links to {name}"
+        assert len(able_to) > 40, f"row {number}: say what the learner leaves able to do"
+
+
+def test_the_site_index_reads_every_row_of_the_readme_table():
+    """tools/build_site.py takes the index's goals from the README's table."""
+    assert set(build_site.readme_table(README)) == {path.name for path in NOTEBOOKS}
+
+
+def test_the_first_screen_serves_a_learner():
+    top = first_screen()
+    assert len(top.splitlines()) < 80, "the notebook table should follow soon after the start"
+    for needed in ("backpropagation", "gradient descent", "numpy", "recurrent network"):
+        assert needed in top, f"the prerequisites do not name {needed}"
+    assert re.search(r"^\*\*Who it is for:\*\*", top, re.M)
+    assert re.search(r"^\*\*Time:\*\* about \S+ hours in all", top, re.M)
+    for edition in ("JupyterLab", "Web edition", "Binder"):
+        assert edition in top
+    assert re.search(r"^make lab$", top, re.M), "the one command, on its own line"
+    for maintainer in ("make test", "make bench", "make html", "make lock", "nbval"):
+        assert maintainer not in top, f"{maintainer} belongs in CONTRIBUTING.md"
+
+
+def test_the_first_lines_say_what_replaces_the_owner_repo_placeholder():
+    lines = README.read_text().splitlines()
+    assert "mybinder.org/v2/gh/OWNER/REPO/" in lines[2] and "OWNER.github.io/REPO/" in lines[3]
+    note = " ".join(lines[4:8])
+    assert "replace `OWNER` and `REPO`" in note and "workflow prints" in note
+
+
+def test_the_readme_states_the_oldest_python_the_project_supports():
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert f"Python {requires.removeprefix('>=')}+" in first_screen()
+
+
+def test_the_readme_quotes_the_kernels_tcp_warning_as_ipykernel_prints_it():
+    quoted = re.search(
+        r"`WARNING \| (Kernel is running over TCP\s+without encryption)`", README.read_text()
+    )
+    assert quoted, "the README explains the kernel's TCP warning"
+    assert " ".join(quoted.group(1).split()) in inspect.getsource(ipykernel.kernelapp)
+
+
+def test_the_readme_links_contributing_on_one_line():
+    links = [line for line in README.read_text().splitlines() if "](CONTRIBUTING.md)" in line]
+    assert len(links) == 1
+
+
+def make_targets():
+    """Every target the Makefile defines by name (not files, not variables)."""
+    text = (ROOT / "Makefile").read_text()
+    return sorted(set(re.findall(r"^([a-z][a-z-]*):(?!=)", text, re.M)))
+
+
+@pytest.mark.parametrize("target", make_targets())
+def test_every_make_target_is_described(target):
+    """CONTRIBUTING.md's command list names every target; a learner's command may be described
+    in the README instead."""
+    listed = re.search(rf"^make {target}\s", CONTRIBUTING.read_text(), re.M)
+    assert listed or f"`make {target}`" in README.read_text(), f"make {target} is not described"
+
+
+def test_contributing_keeps_the_maintainer_sections_with_their_measured_dates():
+    text = CONTRIBUTING.read_text()
+    for heading in ("Testing", "The lock", "What is where", "Conventions", "Performance"):
+        assert re.search(rf"^## {heading}$", text, re.M), f"CONTRIBUTING.md lacks {heading}"
+    for heading in ("Testing", "The lock", "What is where", "Performance"):
+        assert not re.search(rf"^##+ {heading}$", README.read_text(), re.M)
+    # The measured tables carry the date of their run.
+    assert re.search(r"^The latest run \(\d{4}-\d\d-\d\d", text, re.M)
+    assert re.search(r"^The run of \d{4}-\d\d-\d\d", text, re.M)
+
+
+def test_every_path_in_what_is_where_exists():
+    text = CONTRIBUTING.read_text()
+    table = text[text.index("## What is where") : text.index("## Conventions")]
+    paths = [
+        path
+        for cell in re.findall(r"^\| (`[^|]+`) \|", table, re.M)
+        for path in re.findall(r"`([^`]+)`", cell)
+    ]
+    assert len(paths) >= 10
+    for path in paths:
+        assert (ROOT / path).exists(), f"What is where names {path}, which does not exist"
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)|<img [^>]*src=\"([^\"]+)\"")
+CODE = re.compile(r"^```.*?^```|`[^`\n]+`", re.M | re.S)  # code shows links, it holds none
+
+
+def heading_anchors(path):
+    """GitHub's anchors for the headings of a markdown file."""
+    anchors = set()
+    for heading in re.findall(r"^#+ (.+)$", path.read_text(), re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchors.add(slug)
+    return anchors
+
+
+@pytest.mark.parametrize("document", [README, CONTRIBUTING], ids=lambda p: p.name)
+def test_every_relative_link_resolves(document):
+    targets = [a or b for a, b in LINK.findall(CODE.sub("", document.read_text()))]
+    assert targets
+    for target in targets:
+        if re.match(r"[a-z]+:", target):  # https:, mailto:
+            continue
+        path, _, anchor = target.partition("#")
+        file = (document.parent / path) if path else document
+        assert file.exists(), f"{document.name} links to {target}, which does not exist"
+        if anchor and file.suffix == ".md":
+            assert anchor in heading_anchors(file), f"{document.name}: no heading for {target}"
+
+
+def test_the_pages_workflow_prints_the_sites_address(tmp_path):
+    """Run the deploy job's last step as Actions would, with the deployment's outputs."""
+    deploy = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())["jobs"]["deploy"]
+    ids = [step.get("id") for step in deploy["steps"]]
+    step = deploy["steps"][-1]
+    assert "deployment" in ids[:-1]
+    assert step["env"]["PAGE_URL"] == "${{ steps.deployment.outputs.page_url }}"
+    assert step["env"]["REPOSITORY"] == "${{ github.repository }}"
+    summary = tmp_path / "summary.md"
+    env = {
+        "PATH": os.environ["PATH"],
+        "PAGE_URL": "https://alice.github.io/bn-course/",
+        "REPOSITORY": "alice/bn-course",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    run = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, text=True, check=True
+    )
+    written = summary.read_text()
+    assert "https://alice.github.io/bn-course/" in run.stdout
+    assert "https://alice.github.io/bn-course/" in written and "alice/bn-course" in written
