@@ -1,0 +1,448 @@
+"""Checks that keep a notebook's prose true to its stored outputs (STYLE.md, "Claims follow the
+evidence"). Three mechanisms, each a function that returns a list of failures (empty = pass):
+
+- `unbacked_numbers`: every number the prose quotes is printed in a stored output of the same
+  section, at the prose's rounding, or is cited (a registry entry naming its source, whose cue,
+  the source's name, stands in the same sentence);
+- `uncontrolled_causes`: every sentence that names a cause ("because", "why", "is what",
+  "so that") says "one candidate" or is registered with its control: a string printed by a cell
+  of the same section before the sentence;
+- `unsupported_verdicts`: every registered with/without verdict has both of its analyses printed
+  in its section.
+
+A section starts at every markdown heading (any level). Only outputs that strict nbval compares
+count as evidence: a cell tagged `nbval-ignore-output` (a live slider panel) backs nothing.
+The registry is a TOML file (tests/prose_claims.toml) with three arrays of tables:
+
+    [[cited]]   notebook, number (as the prose writes it), cue, source
+    [[cause]]   notebook, phrase, control, and optionally control_section
+    [[verdict]] notebook, phrase, analyses (two or more strings)
+
+Which numbers count as "quoted" (`quoted_numbers`): decimals (0.94, 1.8e-5, $1.8 \\times
+10^{-5}$), percentages, and integers of 100 or more. Not counted: integers below 100 (counts,
+section and notebook numbers, seeds), four-digit years 1900-2099 written plainly (citations),
+bare powers of ten ($10^{-5}$: constants such as eps and tolerances), integers inside LaTeX
+(formula constants), anything in `code`, a link's address, a software version ("PyTorch 2.13"),
+a token glued to letters ("3D", "x1"), and the "**Time:**" line (tests/test_reading_time.py
+checks it).
+
+Matching (`is_backed`): a number written with d decimals stands for every value within half a
+unit of its last digit, so "0.94" is backed by a printed 0.9387; "24%" by a printed 0.2403,
+24.0% or 24.03; "1.8e-5" by 1.8e-05 or 0.000018. Signs are ignored (prose writes "-1.41" as
+"$-1.41$", a minus sign or "down by 1.41"). Each end of a range "0.505-0.553" is a number of
+its own; "26.5-35.7%" makes both ends percentages.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+IGNORE_OUTPUT_TAG = "nbval-ignore-output"
+CAUSAL = re.compile(r"\b(because|why|is what|so that)\b", re.IGNORECASE)
+CANDIDATE = re.compile(r"\bone candidate\b", re.IGNORECASE)
+SOFTWARE = (
+    r"(?:PyTorch|Keras|TensorFlow|Python|NumPy|numpy|JupyterLab|Jupyter|matplotlib|CUDA"
+    r"|torchvision|ipywidgets|scikit-learn|version)"
+)
+# Abbreviations whose full stop does not end a sentence.
+# A sentence ends after . ! or ?, possibly closed by ** * _ ) or a quote, before a capital,
+# a bracket, emphasis, math or code.
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][*_)\"'])|(?<=[.!?]\*\*))\s+(?=[A-Z(*\[$\"'`_])")
+RECAP = "recap"
+ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "Fig.", "Figs.", "Eq.", "vs.", "cf.", "approx.", "No.")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number quoted in prose: its text, value, half-width of its rounding, and percent sign."""
+
+    text: str
+    value: float
+    resolution: float
+    percent: bool = False
+
+    def targets(self):
+        """(value, resolution) pairs an output may match: a percentage also as a fraction."""
+        pairs = [(abs(self.value), self.resolution)]
+        if self.percent:
+            pairs.append((abs(self.value) / 100, self.resolution / 100))
+        return pairs
+
+
+@dataclass
+class Section:
+    """A heading and what follows it up to the next heading: prose pieces and code cells."""
+
+    title: str
+    prose: list = field(default_factory=list)  # (cell index, markdown text)
+    outputs: list = field(default_factory=list)  # (cell index, output text), nbval-checked only
+
+    def output_text(self, before=None):
+        """Every checked output of the section (of cells before `before`, if given), joined."""
+        return "\n".join(text for i, text in self.outputs if before is None or i < before)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One finding: where it is, what is wrong, and the sentence it is about."""
+
+    notebook: str
+    section: str
+    problem: str
+    sentence: str
+
+    def __str__(self):
+        return f"{self.notebook} | {self.section} | {self.problem}\n    {self.sentence}"
+
+
+# ---------------------------------------------------------------------------- notebook structure
+
+
+def cell_output_text(cell):
+    """The text of a code cell's stored outputs: streams, text/plain results (figure alt texts
+    included), error messages. Empty for a cell whose outputs nbval does not compare."""
+    if cell["cell_type"] != "code":
+        return ""
+    if IGNORE_OUTPUT_TAG in cell.get("metadata", {}).get("tags", []):
+        return ""
+    parts = []
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            parts.append("".join(output["text"]))
+        elif "data" in output and "text/plain" in output["data"]:
+            parts.append("".join(output["data"]["text/plain"]))
+        elif output.get("output_type") == "error":
+            parts.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+    return "\n".join(parts)
+
+
+def sections(nb):
+    """Split a notebook (parsed JSON) into Sections at every markdown heading, in order."""
+    found = [Section("(before the first heading)")]
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            piece = []
+            for line in "".join(cell["source"]).splitlines():
+                if re.match(r"#{1,6}\s", line):
+                    if any(text.strip() for text in piece):
+                        found[-1].prose.append((index, "\n".join(piece)))
+                    found.append(Section(line.lstrip("#").strip()))
+                    piece = []
+                else:
+                    piece.append(line)
+            if any(text.strip() for text in piece):
+                found[-1].prose.append((index, "\n".join(piece)))
+        elif cell["cell_type"] == "code":
+            found[-1].outputs.append((index, cell_output_text(cell)))
+    return [s for s in found if s.prose or s.outputs or s.title != found[0].title]
+
+
+# ---------------------------------------------------------------------------- prose into sentences
+
+
+def plain_prose(markdown):
+    """Markdown without what is not prose: fenced code, `code`, link addresses, HTML tags, the
+    time line. Math ($...$) is kept: `quoted_numbers` reads it by its own rules."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"`[^`]*`", "`code`", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # [text](address) -> [text]
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"^.*\*\*Time:\*\*.*$", " ", text, flags=re.MULTILINE)
+    return text
+
+
+def sentences(markdown):
+    """The sentences of a markdown text: paragraphs and list items, split after . ! or ?."""
+    text = plain_prose(markdown)
+    blocks, current = [], []
+    for line in text.splitlines():
+        item = re.match(r"\s*(?:[-*+]|\d+\.|\|)\s", line)
+        if not line.strip() or item:
+            if current:
+                blocks.append(" ".join(current))
+            current = [line.strip()] if line.strip() else []
+        else:
+            current.append(line.strip())
+    if current:
+        blocks.append(" ".join(current))
+    found = []
+    for block in blocks:
+        protected = block
+        for abbreviation in ABBREVIATIONS:
+            protected = protected.replace(abbreviation, abbreviation.replace(".", "\0"))
+        for piece in SENTENCE_END.split(protected):
+            piece = piece.replace("\0", ".").strip()
+            if piece:
+                found.append(piece)
+    return found
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+def _resolution(mantissa, exponent=0):
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return 0.5 * 10.0 ** (exponent - decimals)
+
+
+def _math_numbers(math):
+    """Decimals and d x 10^k in a LaTeX expression; integers and bare powers of ten are
+    formula constants."""
+    found = []
+    pattern = r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{?(-?\d+)\}?)?(?![\w.])"
+    for match in re.finditer(pattern, math):
+        mantissa, exponent = match.group(1), match.group(2)
+        preceded = math[: match.start()].rstrip()
+        if preceded.endswith(("^", "_", "^{", "_{", "^{-", "_{-", "^-")):
+            continue
+        if exponent is not None:
+            value = float(mantissa) * 10.0 ** int(exponent)
+            found.append(Number(match.group(0), value, _resolution(mantissa, int(exponent))))
+        elif "." in mantissa:
+            found.append(Number(mantissa, float(mantissa), _resolution(mantissa)))
+    return found
+
+
+NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?![\d])|\d+(?:\.\d+)?)"  # 2,000 or 12 or 0.94
+    r"(?:e([-+]?\d+))?"  # 7.9e-7
+    r"(k)?(?=$|\W|x(?!\w))"  # 50k; 10x is a multiplier, 8x8 and 3D are not numbers
+    r"(\s?%)?"
+)
+
+
+def quoted_numbers(sentence):
+    """The numbers a sentence quotes that need evidence, as Numbers (see the module docstring)."""
+    found = []
+    pieces = re.split(r"(\$\$?[^$]+\$\$?)", sentence)
+    for piece in pieces:
+        if piece.startswith("$"):
+            found.extend(_math_numbers(piece))
+            continue
+        piece = re.sub(SOFTWARE + r"\s+v?\d+(?:\.\d+)+", " ", piece)
+        piece = re.sub(r"\barXiv:\s*\d+\.\d+", " ", piece)
+        matches = list(NUMBER.finditer(piece))
+        for position, match in enumerate(matches):
+            mantissa, exponent, thousand, percent = match.groups()
+            mantissa = mantissa.replace(",", "")
+            if exponent is not None:
+                if "." not in mantissa:
+                    continue  # 1e-5: a round constant
+                value = float(mantissa) * 10.0 ** int(exponent)
+                found.append(Number(match.group(0), value, _resolution(mantissa, int(exponent))))
+                continue
+            if not percent and position + 1 < len(matches):
+                # "26.5-35.7%": the lower end of a percentage range is a percentage too
+                following = matches[position + 1]
+                between = piece[match.end() : following.start()]
+                if following.group(4) and re.fullmatch(r"\s*(?:-|–|to)\s*", between):
+                    percent = "%"
+            scale = 1000 if thousand else 1
+            value = float(mantissa) * scale
+            resolution = _resolution(mantissa) * scale
+            is_decimal = "." in mantissa
+            if not (is_decimal or percent or value >= 100):
+                continue
+            year = re.fullmatch(r"(19|20)\d\d", match.group(1)) and not (percent or thousand)
+            if year:
+                continue
+            found.append(Number(match.group(0).strip(), value, resolution, bool(percent)))
+    return found
+
+
+OUTPUT_NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d*)?(?:[eE][-+]?\d+)?)(\s?%)?")
+
+
+def output_numbers(text):
+    """Every number printed in an output text, as (value, printed_as_percent) pairs."""
+    found = []
+    for match in OUTPUT_NUMBER.finditer(text):
+        digits = match.group(1).replace(",", "").rstrip(".")
+        try:
+            found.append((abs(float(digits)), bool(match.group(2))))
+        except ValueError:
+            continue
+    return found
+
+
+def is_backed(number, printed):
+    """Whether a quoted Number is among the printed (value, percent) pairs at its rounding."""
+    for value, percent in printed:
+        candidates = (value, value / 100) if percent else (value,)
+        for target, resolution in number.targets():
+            for candidate in candidates:
+                if abs(candidate - target) <= resolution * (1 + 1e-9) + 1e-15:
+                    return True
+    return False
+
+
+# ---------------------------------------------------------------------------- the registry
+
+
+def load_registry(path):
+    """The registry file as a dict with lists 'cited', 'cause' and 'verdict'."""
+    data = tomllib.loads(Path(path).read_text())
+    return {kind: data.get(kind, []) for kind in ("cited", "cause", "verdict")}
+
+
+def _normal(text):
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _evidence(all_sections, section, before=None):
+    """The output text a sentence of `section` may rely on: its own section's, or for a Recap
+    (which restates the notebook) every section's; only cells before `before`, if given."""
+    if section.title.lower().startswith(RECAP):
+        return "\n".join(s.output_text(before) for s in all_sections)
+    return section.output_text(before)
+
+
+def _sentences_by_section(nb):
+    for section in sections(nb):
+        for index, markdown in section.prose:
+            for sentence in sentences(markdown):
+                yield section, index, sentence
+
+
+# ---------------------------------------------------------------------------- the three checks
+
+
+def unbacked_numbers(nb, name, cited=()):
+    """Failures for quoted numbers that no output of their section prints and no cited entry
+    (notebook == name, its `number` in the sentence, its `cue` in the same sentence) covers."""
+    cited = [entry for entry in cited if entry["notebook"] == name]
+    all_sections = sections(nb)
+    used = set()
+    failures = []
+    for section, _, sentence in _sentences_by_section(nb):
+        printed = output_numbers(_evidence(all_sections, section))
+        for number in quoted_numbers(sentence):
+            if is_backed(number, printed):
+                continue
+            covering = [
+                k
+                for k, entry in enumerate(cited)
+                if entry["number"] == number.text and _normal(entry["cue"]) in _normal(sentence)
+            ]
+            if covering:
+                used.update(covering)
+                continue
+            failures.append(
+                Failure(
+                    name, section.title, f"{number.text} is not printed in this section", sentence
+                )
+            )
+    for k, entry in enumerate(cited):
+        if k not in used:
+            failures.append(
+                Failure(
+                    name,
+                    "(registry)",
+                    f"cited {entry['number']} with cue {entry['cue']!r} matches no sentence",
+                    entry["source"],
+                )
+            )
+    return failures
+
+
+def causal_sentences(nb):
+    """(section, cell index, sentence) for every sentence that names a cause: CAUSAL words,
+    outside the first cell (the overview promises what sections show), outside questions (a
+    sentence ending in "?") and outside the Previous/Next links."""
+    found = []
+    for section, index, sentence in _sentences_by_section(nb):
+        if index == 0 or sentence.rstrip("*_ )").endswith("?"):
+            continue
+        if sentence.startswith(("**Next:**", "**Previous:**")):
+            continue
+        if CAUSAL.search(sentence) and not CANDIDATE.search(sentence):
+            found.append((section, index, sentence))
+    return found
+
+
+def uncontrolled_causes(nb, name, entries=()):
+    """Failures for causal sentences with no entry, entries matching no causal sentence, and
+    controls that no checked output of the section (or of `control_section`) prints before the
+    sentence."""
+    entries = [entry for entry in entries if entry["notebook"] == name]
+    all_sections = sections(nb)
+    used = set()
+    failures = []
+    for section, index, sentence in causal_sentences(nb):
+        matching = [k for k, e in enumerate(entries) if _normal(e["phrase"]) in _normal(sentence)]
+        if not matching:
+            failures.append(
+                Failure(
+                    name,
+                    section.title,
+                    "names a cause with no control registered and does not say 'one candidate'",
+                    sentence,
+                )
+            )
+            continue
+        used.update(matching)
+        for k in matching:
+            entry = entries[k]
+            if "control_section" in entry:
+                where = [s for s in all_sections if s.title.startswith(entry["control_section"])]
+                printed = "\n".join(s.output_text(before=index) for s in where)
+            else:
+                printed = _evidence(all_sections, section, before=index)
+            if entry["control"] not in printed:
+                failures.append(
+                    Failure(
+                        name,
+                        section.title,
+                        f"control {entry['control']!r} is not printed "
+                        f"before the sentence in section "
+                        f"{entry.get('control_section', section.title)!r}",
+                        sentence,
+                    )
+                )
+    for k, entry in enumerate(entries):
+        if k not in used:
+            failures.append(
+                Failure(
+                    name,
+                    "(registry)",
+                    f"cause phrase {entry['phrase']!r} matches no causal sentence",
+                    entry["control"],
+                )
+            )
+    return failures
+
+
+def unsupported_verdicts(nb, name, entries=()):
+    """Failures for registered verdicts whose phrase is gone or whose analyses (two or more
+    printed labels) are not all printed in the phrase's section."""
+    failures = []
+    for entry in (e for e in entries if e["notebook"] == name):
+        if len(entry["analyses"]) < 2:
+            failures.append(
+                Failure(name, "(registry)", "a verdict needs two analyses", entry["phrase"])
+            )
+            continue
+        hits = [
+            (section, sentence)
+            for section, _, sentence in _sentences_by_section(nb)
+            if _normal(entry["phrase"]) in _normal(sentence)
+        ]
+        if not hits:
+            failures.append(
+                Failure(name, "(registry)", "verdict phrase matches no sentence", entry["phrase"])
+            )
+        for section, sentence in hits:
+            printed = section.output_text()
+            for analysis in entry["analyses"]:
+                if analysis not in printed:
+                    failures.append(
+                        Failure(
+                            name,
+                            section.title,
+                            f"analysis {analysis!r} is not printed in this section",
+                            sentence,
+                        )
+                    )
+    return failures
