@@ -216,7 +216,7 @@ NUMBER = re.compile(
 def quoted_numbers(sentence):
     """The numbers a sentence quotes that need evidence, as Numbers (see the module docstring)."""
     found = []
-    pieces = re.split(r"(\$\$?[^$]+\$\$?)", sentence)
+    pieces = re.split(r"(\$\$?[^$]+\$\$?)", plain_prose(sentence))
     for piece in pieces:
         if piece.startswith("$"):
             found.extend(_math_numbers(piece))
