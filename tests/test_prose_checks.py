@@ -221,3 +221,13 @@ def test_a_verdict_needs_both_analyses_printed_in_its_section():
     assert pc.unsupported_verdicts(both, "99_x", [entry]) == []
     assert "steps 300-950" in pc.unsupported_verdicts(one, "99_x", [entry])[0].problem
     assert "matches no sentence" in pc.unsupported_verdicts(gone, "99_x", [entry])[0].problem
+
+
+def test_a_table_header_claims_nothing_but_each_row_is_read():
+    table = "| situation | why |\n|---|---|\n| tiny batches | because of noise |\n| big | fine |"
+    assert pc.sentences(table) == ["| tiny batches | because of noise |", "| big | fine |"]
+
+
+def test_a_verdict_section_may_rely_on_every_section_like_a_recap():
+    nb = notebook(markdown("## 1. One"), code("0.31"), markdown("## 6. Verdict\n\nIt is 0.31."))
+    assert pc.unbacked_numbers(nb, "99_x") == []

@@ -10,13 +10,19 @@ evidence"). Three mechanisms, each a function that returns a list of failures (e
 - `unsupported_verdicts`: every registered with/without verdict has both of its analyses printed
   in its section.
 
-A section starts at every markdown heading (any level). Only outputs that strict nbval compares
-count as evidence: a cell tagged `nbval-ignore-output` (a live slider panel) backs nothing.
-The registry is a TOML file (tests/prose_claims.toml) with three arrays of tables:
+A section starts at every markdown heading (any level); a summary section ("Recap", "Verdict",
+after an optional number) may rely on the outputs of every section. Only outputs that strict
+nbval compares count as evidence: a cell tagged `nbval-ignore-output` (a slider panel) backs
+nothing. The registry is a TOML file (tests/prose_claims.toml, whose header explains each
+field) with three arrays of tables:
 
     [[cited]]   notebook, number (as the prose writes it), cue, source
-    [[cause]]   notebook, phrase, control, and optionally control_section
+    [[cause]]   notebook, phrase, control, separates, and optionally control_section
     [[verdict]] notebook, phrase, analyses (two or more strings)
+
+Which sentences name a cause (`causal_sentences`): those with one of the words, whole and in
+any case, except in the first cell (its overview promises what the sections show), in a
+question (the sentence ends with "?"), in the Previous/Next links and in a table's header row.
 
 Which numbers count as "quoted" (`quoted_numbers`): decimals (0.94, 1.8e-5, $1.8 \\times
 10^{-5}$), percentages, and integers of 100 or more. Not counted: integers below 100 (counts,
@@ -49,7 +55,8 @@ SOFTWARE = (
 # A sentence ends after . ! or ?, possibly closed by ** * _ ) or a quote, before a capital,
 # a bracket, emphasis, math or code.
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][*_)\"'])|(?<=[.!?]\*\*))\s+(?=[A-Z(*\[$\"'`_])")
-RECAP = "recap"
+# Sections that sum up the notebook: their prose may rely on any section's outputs.
+SUMMARIES = ("recap", "verdict")
 ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "Fig.", "Figs.", "Eq.", "vs.", "cf.", "approx.", "No.")
 
 
@@ -155,10 +162,19 @@ def plain_prose(markdown):
 
 def sentences(markdown):
     """The sentences of a markdown text: paragraphs and list items, split after . ! or ?."""
-    text = plain_prose(markdown)
+    lines = plain_prose(markdown).splitlines()
+    # A table's header row names columns ("| situation | why |"), it claims nothing: drop it
+    # with the |---| row under it; every other row is a block of its own.
+    separator = re.compile(r"\s*\|?\s*:?-{3,}")
+    keep = [
+        line
+        for k, line in enumerate(lines)
+        if not separator.match(line)
+        and not (k + 1 < len(lines) and separator.match(lines[k + 1]) and "|" in line)
+    ]
     blocks, current = [], []
-    for line in text.splitlines():
-        item = re.match(r"\s*(?:[-*+]|\d+\.|\|)\s", line)
+    for line in keep:
+        item = re.match(r"\s*(?:[-*+]\s|\d+\.\s|\|)", line)
         if not line.strip() or item:
             if current:
                 blocks.append(" ".join(current))
@@ -292,9 +308,10 @@ def _normal(text):
 
 
 def _evidence(all_sections, section, before=None):
-    """The output text a sentence of `section` may rely on: its own section's, or for a Recap
-    (which restates the notebook) every section's; only cells before `before`, if given."""
-    if section.title.lower().startswith(RECAP):
+    """The output text a sentence of `section` may rely on: its own section's, or for a summary
+    (Recap, Verdict: they restate the notebook) every section's; only cells before `before`,
+    if given."""
+    if re.sub(r"^[\d.\s]*", "", section.title).lower().startswith(SUMMARIES):
         return "\n".join(s.output_text(before) for s in all_sections)
     return section.output_text(before)
 
