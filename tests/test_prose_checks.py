@@ -50,6 +50,9 @@ def notebook(*cells):
         ("ranges 0.505-0.553 and 26.5-35.7%", ["0.505", "0.553", "26.5", "35.7%"]),
         ("$\\sqrt{1.25 + 10^{-5}}$ and $1.8 \\times 10^{-5}$", ["1.25", "1.8 \\times 10^{-5}"]),
         ("$m = 256$ and $10^{-3.6}$ and $x_{1.5}$", []),  # math integers, exponents, indices
+        ("$\\approx 0.80$, $|y| > 2.887$, $[-1.41, 0, 1.41]$", ["0.80", "2.887", "1.41", "1.41"]),
+        ("the tangent $0.5 + y/4$ and noise $U(0.5, 1.5)$", []),  # a formula's constants
+        ("(Ioffe and Szegedy, section 3.3; Table 2)", []),  # a numbered part of a paper
         ("a gap of 7.9e-7 but eps 1e-5", ["7.9e-7"]),  # a round constant is not a result
         ("100-8000x larger, over 50k steps", ["100", "8000", "50k"]),
     ],

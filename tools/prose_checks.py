@@ -51,6 +51,11 @@ SOFTWARE = (
     r"(?:PyTorch|Keras|TensorFlow|Python|NumPy|numpy|JupyterLab|Jupyter|matplotlib|CUDA"
     r"|torchvision|ipywidgets|scikit-learn|version)"
 )
+# A numbered part of a document: "section 3.3", "Table 2", "Fig. 1".
+REFERENCE = (
+    r"\b(?:[Ss]ections?|§|[Tt]ables?|[Ff]ig(?:ure)?s?\.?|[Ee]q(?:uation)?s?\.?|[Aa]lgorithm"
+    r"|[Aa]ppendix|[Tt]heorem|[Ll]emma)"
+)
 # Abbreviations whose full stop does not end a sentence.
 # A sentence ends after . ! or ?, possibly closed by ** * _ ) or a quote, before a capital,
 # a bracket, emphasis, math or code.
@@ -203,15 +208,24 @@ def _resolution(mantissa, exponent=0):
     return 0.5 * 10.0 ** (exponent - decimals)
 
 
+# In a formula, a number quoted as a value follows a relation ($\approx 0.80$, $|y| > 2.887$);
+# one that is an operand ($0.5 + y/4$, $U(0.5, 1.5)$) is a constant of the formula.
+RELATION = ("=", "<", ">", "\\approx", "\\le", "\\ge", "\\leq", "\\geq", "\\to", "\\pm")
+
+
 def _math_numbers(math):
-    """Decimals and d x 10^k in a LaTeX expression; integers and bare powers of ten are
-    formula constants."""
+    """The values a LaTeX expression quotes: decimals and d x 10^k that follow a relation, or
+    every one of them in an expression of numbers alone ($-0.06$, $[-1.41, 0, 1.41]$).
+    Integers, bare powers of ten and a formula's operands are constants."""
     found = []
+    numbers_only = not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", math))
     pattern = r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{?(-?\d+)\}?)?(?![\w.])"
     for match in re.finditer(pattern, math):
         mantissa, exponent = match.group(1), match.group(2)
         preceded = math[: match.start()].rstrip()
         if preceded.endswith(("^", "_", "^{", "_{", "^{-", "_{-", "^-")):
+            continue
+        if not (numbers_only or preceded.rstrip("+-− ").endswith(RELATION)):
             continue
         if exponent is not None:
             value = float(mantissa) * 10.0 ** int(exponent)
@@ -239,6 +253,7 @@ def quoted_numbers(sentence):
             continue
         piece = re.sub(SOFTWARE + r"\s+v?\d+(?:\.\d+)+", " ", piece)
         piece = re.sub(r"\barXiv:\s*\d+\.\d+", " ", piece)
+        piece = re.sub(REFERENCE + r"\s+[A-Z]?\d+(?:\.\d+)*", " ", piece)
         matches = list(NUMBER.finditer(piece))
         for position, match in enumerate(matches):
             mantissa, exponent, thousand, percent = match.groups()
