@@ -331,8 +331,8 @@ def _evidence(all_sections, section, before=None):
     return section.output_text(before)
 
 
-def _sentences_by_section(nb):
-    for section in sections(nb):
+def _sentences_by_section(all_sections):
+    for section in all_sections:
         for index, markdown in section.prose:
             for sentence in sentences(markdown):
                 yield section, index, sentence
@@ -348,8 +348,11 @@ def unbacked_numbers(nb, name, cited=()):
     all_sections = sections(nb)
     used = set()
     failures = []
-    for section, _, sentence in _sentences_by_section(nb):
-        printed = output_numbers(_evidence(all_sections, section))
+    printed_by_section = {}
+    for section, _, sentence in _sentences_by_section(all_sections):
+        if id(section) not in printed_by_section:
+            printed_by_section[id(section)] = output_numbers(_evidence(all_sections, section))
+        printed = printed_by_section[id(section)]
         for number in quoted_numbers(sentence):
             if is_backed(number, printed):
                 continue
@@ -384,7 +387,7 @@ def causal_sentences(nb):
     outside the first cell (the overview promises what sections show), outside questions (a
     sentence ending in "?") and outside the Previous/Next links."""
     found = []
-    for section, index, sentence in _sentences_by_section(nb):
+    for section, index, sentence in _sentences_by_section(sections(nb)):
         if index == 0 or sentence.rstrip("*_ )").endswith("?"):
             continue
         if sentence.startswith(("**Next:**", "**Previous:**")):
@@ -458,7 +461,7 @@ def unsupported_verdicts(nb, name, entries=()):
             continue
         hits = [
             (section, sentence)
-            for section, _, sentence in _sentences_by_section(nb)
+            for section, _, sentence in _sentences_by_section(sections(nb))
             if _normal(entry["phrase"]) in _normal(sentence)
         ]
         if not hits:
