@@ -234,3 +234,14 @@ def test_a_table_header_claims_nothing_but_each_row_is_read():
 def test_a_verdict_section_may_rely_on_every_section_like_a_recap():
     nb = notebook(markdown("## 1. One"), code("0.31"), markdown("## 6. Verdict\n\nIt is 0.31."))
     assert pc.unbacked_numbers(nb, "99_x") == []
+
+
+def test_a_citation_of_another_notebook_must_be_printed_there():
+    nb = notebook(markdown("## 1. One\n\nNotebook 04 reached 0.939."))
+    entry = {"notebook": "99_x", "number": "0.939", "cue": "Notebook 04", "source": "04, sweep"}
+    printed = {"04_y": notebook(markdown("## 3. Sweep"), code("init scale 10: 0.9391"))}
+    stale = {"04_y": notebook(markdown("## 3. Sweep"), code("init scale 10: 0.9412"))}
+    cited = [{**entry, "from_notebook": "04_y"}]
+    assert pc.unbacked_numbers(nb, "99_x", cited, printed) == []
+    (failure,) = pc.unbacked_numbers(nb, "99_x", cited, stale)
+    assert failure.problem == "cited 0.939 is not printed in 04_y"

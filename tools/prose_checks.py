@@ -16,7 +16,8 @@ nbval compares count as evidence: a cell tagged `nbval-ignore-output` (a slider 
 nothing. The registry is a TOML file (tests/prose_claims.toml, whose header explains each
 field) with three arrays of tables:
 
-    [[cited]]   notebook, number (as the prose writes it), cue, source
+    [[cited]]   notebook, number (as the prose writes it), cue, source, and optionally
+                from_notebook (another notebook of the course, whose outputs must print it)
     [[cause]]   notebook, phrase, control, separates, and optionally control_section
     [[verdict]] notebook, phrase, analyses (two or more strings)
 
@@ -341,9 +342,11 @@ def _sentences_by_section(all_sections):
 # ---------------------------------------------------------------------------- the three checks
 
 
-def unbacked_numbers(nb, name, cited=()):
+def unbacked_numbers(nb, name, cited=(), course=None):
     """Failures for quoted numbers that no output of their section prints and no cited entry
-    (notebook == name, its `number` in the sentence, its `cue` in the same sentence) covers."""
+    (notebook == name, its `number` in the sentence, its `cue` in the same sentence) covers.
+    An entry with `from_notebook` cites another notebook of the course: the number must then
+    be printed somewhere in that notebook's outputs (`course` maps file stems to notebooks)."""
     cited = [entry for entry in cited if entry["notebook"] == name]
     all_sections = sections(nb)
     used = set()
@@ -379,7 +382,22 @@ def unbacked_numbers(nb, name, cited=()):
                     entry["source"],
                 )
             )
+        elif "from_notebook" in entry:
+            failures.extend(_cross_reference(name, entry, course or {}))
     return failures
+
+
+def _cross_reference(name, entry, course):
+    """Failures for a citation of another notebook whose outputs do not print the number."""
+    other = course.get(entry["from_notebook"])
+    if other is None:
+        return [Failure(name, "(registry)", f"no notebook {entry['from_notebook']!r}", "")]
+    numbers = quoted_numbers(entry["number"])
+    everything = "\n".join(s.output_text() for s in sections(other))
+    if len(numbers) != 1 or not is_backed(numbers[0], output_numbers(everything)):
+        problem = f"cited {entry['number']} is not printed in {entry['from_notebook']}"
+        return [Failure(name, "(registry)", problem, entry["source"])]
+    return []
 
 
 def causal_sentences(nb):
