@@ -245,3 +245,13 @@ def test_a_citation_of_another_notebook_must_be_printed_there():
     assert pc.unbacked_numbers(nb, "99_x", cited, printed) == []
     (failure,) = pc.unbacked_numbers(nb, "99_x", cited, stale)
     assert failure.problem == "cited 0.939 is not printed in 04_y"
+
+
+def test_code_spans_stay_in_sentences_but_name_no_cause_and_quote_no_number():
+    nb = notebook(markdown("## 1. One\n\nCall `explain_why(x=0.5)`. It is fine."))
+    assert pc.causal_sentences(nb) == []
+    assert pc.sentences("Call `explain_why(x=0.5)`. It is fine.") == [
+        "Call `explain_why(x=0.5)`.",
+        "It is fine.",
+    ]
+    assert pc.unbacked_numbers(nb, "99_x") == []

@@ -154,11 +154,13 @@ def sections(nb):
 # ---------------------------------------------------------------------------- prose into sentences
 
 
-def plain_prose(markdown):
-    """Markdown without what is not prose: fenced code, `code`, link addresses, HTML tags, the
-    time line. Math ($...$) is kept: `quoted_numbers` reads it by its own rules."""
+def plain_prose(markdown, keep_code=False):
+    """Markdown without what is not prose: fenced code, `code` (unless keep_code), link
+    addresses, HTML tags, the time line. Math ($...$) is kept: `quoted_numbers` reads it by its
+    own rules."""
     text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
-    text = re.sub(r"`[^`]*`", "`code`", text)
+    if not keep_code:
+        text = re.sub(r"`[^`]*`", "`code`", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)  # [text](address) -> [text]
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"<[^>]+>", " ", text)
@@ -168,7 +170,14 @@ def plain_prose(markdown):
 
 def sentences(markdown):
     """The sentences of a markdown text: paragraphs and list items, split after . ! or ?."""
-    lines = plain_prose(markdown).splitlines()
+    # Code spans stay in the sentence (a failure quotes it as written), hidden while splitting.
+    spans = []
+
+    def hide(match):
+        spans.append(match.group(0))
+        return f"`\x02{len(spans) - 1}\x02`"
+
+    lines = re.sub(r"`[^`]*`", hide, plain_prose(markdown, keep_code=True)).splitlines()
     # A table's header row names columns ("| situation | why |"), it claims nothing: drop it
     # with the |---| row under it; every other row is a block of its own.
     separator = re.compile(r"\s*\|?\s*:?-{3,}")
@@ -196,6 +205,7 @@ def sentences(markdown):
             protected = protected.replace(abbreviation, abbreviation.replace(".", "\0"))
         for piece in SENTENCE_END.split(protected):
             piece = piece.replace("\0", ".").strip()
+            piece = re.sub(r"`\x02(\d+)\x02`", lambda m: spans[int(m.group(1))], piece)
             if piece:
                 found.append(piece)
     return found
@@ -410,7 +420,8 @@ def causal_sentences(nb):
             continue
         if sentence.startswith(("**Next:**", "**Previous:**")):
             continue
-        if CAUSAL.search(sentence) and not CANDIDATE.search(sentence):
+        prose = plain_prose(sentence)
+        if CAUSAL.search(prose) and not CANDIDATE.search(prose):
             found.append((section, index, sentence))
     return found
 
