@@ -160,6 +160,7 @@ def test_an_unused_citation_fails():
         ("Why does it train?", False),  # a question asks, it does not claim
         ("The whyte noise is becausal.", False),  # whole words only
         ("What it is, is not clear.", False),
+        ('The interview says "because it reduces the shift"; the course did not find it.', False),
     ],
 )
 def test_causal_sentences_are_found_by_whole_words(sentence, causal):

@@ -23,7 +23,8 @@ field) with three arrays of tables:
 
 Which sentences name a cause (`causal_sentences`): those with one of the words, whole and in
 any case, except in the first cell (its overview promises what the sections show), in a
-question (the sentence ends with "?"), in the Previous/Next links and in a table's header row.
+question (the sentence ends with "?"), in a quotation ("..."), in the Previous/Next links and
+in a table's header row.
 
 Which numbers count as "quoted" (`quoted_numbers`): decimals (0.94, 1.8e-5, $1.8 \\times
 10^{-5}$), percentages, and integers of 100 or more. Not counted: integers below 100 (counts,
@@ -48,6 +49,9 @@ from pathlib import Path
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 CAUSAL = re.compile(r"\b(because|why|is what|so that)\b", re.IGNORECASE)
 CANDIDATE = re.compile(r"\bone candidate\b", re.IGNORECASE)
+# A quotation is someone else's claim (a paper's, an interview answer's): it names no cause of
+# the notebook's own.
+QUOTATION = re.compile(r'"[^"]*"|“[^”]*”')
 SOFTWARE = (
     r"(?:PyTorch|Keras|TensorFlow|Python|NumPy|numpy|JupyterLab|Jupyter|matplotlib|CUDA"
     r"|torchvision|ipywidgets|scikit-learn|version)"
@@ -420,7 +424,7 @@ def causal_sentences(nb):
             continue
         if sentence.startswith(("**Next:**", "**Previous:**")):
             continue
-        prose = plain_prose(sentence)
+        prose = QUOTATION.sub('""', plain_prose(sentence))
         if CAUSAL.search(prose) and not CANDIDATE.search(prose):
             found.append((section, index, sentence))
     return found
