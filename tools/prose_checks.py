@@ -61,13 +61,13 @@ REFERENCE = (
     r"\b(?:[Ss]ections?|§|[Tt]ables?|[Ff]ig(?:ure)?s?\.?|[Ee]q(?:uation)?s?\.?|[Aa]lgorithm"
     r"|[Aa]ppendix|[Tt]heorem|[Ll]emma)"
 )
-# Abbreviations whose full stop does not end a sentence.
 # A sentence ends after . ! or ?, possibly closed by ** * _ ) or a quote, before a capital,
 # a bracket, emphasis, math or code.
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][*_)\"'])|(?<=[.!?]\*\*))\s+(?=[A-Z(*\[$\"'`_])")
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "Fig.", "Figs.", "Eq.", "vs.", "cf.", "approx.", "No.")
 # Sections that sum up the notebook: their prose may rely on any section's outputs.
 SUMMARIES = ("recap", "verdict")
-ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "Fig.", "Figs.", "Eq.", "vs.", "cf.", "approx.", "No.")
 
 
 @dataclass(frozen=True)
