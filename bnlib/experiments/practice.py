@@ -18,6 +18,7 @@ from ..engine.inference import calibrate, train_mode_accuracy
 from ..engine.layers import BatchNorm1d, Linear, ReLU
 from ..engine.model import SGD, Sequential, forward_backward, mlp
 from ..engine.training import evaluate, train
+from ..probes.diagnose import diagnose_batchnorm
 from .batch_size import renorm_for
 
 SIZES = (64, 32, 10)  # the digits engine's small network: 64 pixels, 32 hidden units, 10 classes
@@ -245,7 +246,8 @@ def dropout_shift(data, p=0.5, steps=300, seeds=(0, 1, 2)):
 
 @dataclass
 class NonIID:
-    """Mistake 8, per ordering and seed: ("shuffled", "one class per batch", "... + renorm")."""
+    """Mistake 8, per ordering and seed: shuffled, one class per batch (BN, Batch Renorm, and
+    no normalization at all: the control for what BN adds to the one-class stream)."""
 
     orderings: tuple
     eval_accuracy: np.ndarray  # (O, S)
@@ -265,7 +267,7 @@ def _class_batches(y, batch_size, rng):
 
 
 def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
-    """Train on shuffled batches vs one class per batch (BN, then Batch Renorm); score both ways.
+    """Train on shuffled batches vs one class per batch (BN, Batch Renorm, no BN); score both ways.
 
     >>> from bnlib.data import load_digits
     >>> study = non_iid_batches(load_digits(), epochs=1, seeds=(0,))
@@ -275,14 +277,21 @@ def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
     True
     """
     _check_study(data, seeds)
-    orderings = ("shuffled", "one class per batch", "one class per batch, renorm")
+    orderings = (
+        "shuffled",
+        "one class per batch",
+        "one class per batch, renorm",
+        "one class per batch, no BN",
+    )
     evals, trains, losses = [], [], []
     for seed in seeds:
         row_e, row_t, row_l = [], [], []
         for name in orderings:
             gen = np.random.default_rng(seed)
             steps_per_epoch = len(data.y_train) // batch_size
-            norm = renorm_for(epochs * steps_per_epoch) if "renorm" in name else "batch"
+            norm = {"renorm": renorm_for(epochs * steps_per_epoch), "no BN": None}.get(
+                name.rsplit(", ", 1)[-1], "batch"
+            )
             model = mlp(list(SIZES), activation="relu", norm=norm, rng=gen)
             for _ in range(epochs):
                 if name == "shuffled":
@@ -306,8 +315,10 @@ class FineTune:
     batch_size: int
     variants: tuple  # see small_batch_finetune's FINETUNE_VARIANTS
     accuracy: np.ndarray  # (V, S) eval-mode test accuracy
+    loss: np.ndarray  # (V, S) eval-mode test cross-entropy (a second metric)
     distance: np.ndarray  # (V, S) stats_distance of the first BN to the training data
     weight_change: np.ndarray  # (V, S) ||W - W_pretrained|| / ||W_pretrained||, first Linear
+    flagged: np.ndarray  # (V, S) bool: diagnose_batchnorm on the training set finds stale stats
 
 
 FINETUNE_VARIANTS = (
@@ -331,7 +342,7 @@ def small_batch_finetune(data, batch_size=2, steps=300, lr=0.01, seeds=(0, 1, 2)
     ((5, 1), 0.0)
     """
     _check_study(data, seeds)
-    accs, dists, moves = [], [], []
+    scores, dists, moves, flags = [], [], [], []
     for seed in seeds:
         model, gen = _trained(data, seed, steps=300, batch_size=64)
         batches = [gen.choice(len(data.y_train), batch_size, replace=False) for _ in range(steps)]
@@ -348,13 +359,28 @@ def small_batch_finetune(data, batch_size=2, steps=300, lr=0.01, seeds=(0, 1, 2)
             copy.deepcopy(tuned["fine-tuned, BN training"]), data.x_train
         )
         w0 = model[0].W
-        accs.append([evaluate(tuned[v], data.x_test, data.y_test)[1] for v in FINETUNE_VARIANTS])
+        scores.append([evaluate(tuned[v], data.x_test, data.y_test) for v in FINETUNE_VARIANTS])
         dists.append([stats_distance(tuned[v], data.x_train)[0] for v in FINETUNE_VARIANTS])
+        flags.append(
+            [
+                any(
+                    f.kind == "stale statistics" for f in diagnose_batchnorm(tuned[v], data.x_train)
+                )
+                for v in FINETUNE_VARIANTS
+            ]
+        )
         moves.append(
             [np.linalg.norm(tuned[v][0].W - w0) / np.linalg.norm(w0) for v in FINETUNE_VARIANTS]
         )
+    loss, acc = np.array(scores).transpose(2, 1, 0)
     return FineTune(
-        batch_size, FINETUNE_VARIANTS, np.array(accs).T, np.array(dists).T, np.array(moves).T
+        batch_size,
+        FINETUNE_VARIANTS,
+        acc,
+        loss,
+        np.array(dists).T,
+        np.array(moves).T,
+        np.array(flags).T,
     )
 
 
