@@ -18,6 +18,7 @@ from bnlib import (
     mlp,
     train,
 )
+from bnlib.probes.diagnose import STALE_MIN_N
 
 DIGITS = load_digits()
 
@@ -70,8 +71,9 @@ def test_stale_statistics_are_found_on_an_uncalibrated_layer(trained):
     model[1].running_mean = model[1].running_mean + 2.0 * np.sqrt(model[1].running_var)
     findings = diagnose_batchnorm(model, DIGITS.x_test)
     assert kinds(findings) == ["stale statistics"]
-    assert findings[0].evidence["median |running mean - mean| / std"] > 1.5
-    assert "calibrate" in findings[0].fix
+    evidence = findings[0].evidence
+    assert evidence["median |running mean - mean| / std"] > 1.5 > evidence["its threshold"]
+    assert "calibrate" in findings[0].fix and "representative" in findings[0].what
     assert diagnose_batchnorm(calibrate(model, DIGITS.x_train), DIGITS.x_test) == []
 
 
@@ -91,7 +93,10 @@ def test_dropout_before_bn_is_named_as_the_cause():
     train(model, DIGITS, steps=150, batch_size=32, lr=0.2, rng=gen)
     findings = diagnose_batchnorm(model.eval(), DIGITS.x_test)
     assert kinds(findings) == ["stale statistics"]
-    assert "Dropout" in findings[0].what and findings[0].evidence["median running var / var"] > 1.25
+    evidence = findings[0].evidence
+    assert "Dropout" in findings[0].what
+    assert evidence["running var / var, median (direction only)"] > 1.25
+    assert evidence["median |log(running var / var)|"] > evidence["threshold for the log"]
 
 
 def test_a_bias_before_bn_is_found(trained):
@@ -99,14 +104,48 @@ def test_a_bias_before_bn_is_found(trained):
     model[0].b = np.full(32, 0.1)
     findings = diagnose_batchnorm(model, DIGITS.x_test)
     assert kinds(findings) == ["bias before BN"]
-    assert "bias=False" in findings[0].fix
+    assert "bias=False" in findings[0].fix and "while BN trains" in findings[0].what
+
+
+def test_the_bias_gradient_is_zero_only_while_bn_trains(trained):
+    model = copy.deepcopy(trained)
+    model[0].b = np.full(32, 0.1)
+    grads = {}
+    for mode in ("train", "eval"):
+        getattr(model, mode)()
+        out = model.forward(DIGITS.x_train[:32])
+        model.backward(np.random.default_rng(0).normal(size=out.shape))
+        grads[mode] = np.abs(model[0].db).max()
+    assert grads["train"] < 1e-12 < 1e-3 < grads["eval"]
+
+
+@pytest.mark.parametrize("n", [1, 2, 16, 31])
+def test_the_stale_check_is_skipped_below_its_minimum_and_says_so(trained, n):
+    model = copy.deepcopy(trained)
+    model[1].running_mean = model[1].running_mean + 2.0 * np.sqrt(model[1].running_var)
+    findings = diagnose_batchnorm(model, DIGITS.x_test[:n])
+    assert kinds(findings) == ["not checked"]
+    assert f"x has {n} rows" in findings[0].what and f"at least {STALE_MIN_N}" in findings[0].what
+    assert kinds(diagnose_batchnorm(model, DIGITS.x_test[:STALE_MIN_N])) == ["stale statistics"]
+
+
+def test_healthy_models_are_not_flagged_at_the_minimum_n(trained):
+    gen = np.random.default_rng(5)
+    picks = [gen.choice(len(DIGITS.x_test), STALE_MIN_N, replace=False) for _ in range(60)]
+    assert sum(bool(diagnose_batchnorm(trained, DIGITS.x_test[p])) for p in picks) == 0
+
+
+def test_the_non_iid_check_needs_two_rows_per_batch(trained):
+    findings = diagnose_batchnorm(trained, DIGITS.x_train[:40].reshape(40, 1, 64))
+    assert kinds(findings) == ["not checked"]
+    assert "non-i.i.d." in findings[0].what and "1 rows per batch" in findings[0].what
 
 
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_a_tiny_training_batch_is_found(trained, n):
     model = copy.deepcopy(trained).train()
     findings = diagnose_batchnorm(model, DIGITS.x_test[:n])
-    assert "tiny batch" in kinds(findings)
+    assert "tiny batch" in kinds(findings) and "stale statistics" not in kinds(findings)
     assert "tiny batch" not in kinds(diagnose_batchnorm(model, DIGITS.x_test[:4]))
 
 

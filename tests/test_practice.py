@@ -1,9 +1,11 @@
 """bnlib.experiments.practice: the mistake studies (one seed each here, to stay fast)."""
 
+import copy
+
 import numpy as np
 import pytest
 
-from bnlib import load_digits
+from bnlib import load_digits, mlp
 from bnlib.experiments import (
     device_statistics,
     dropout_shift,
@@ -53,16 +55,43 @@ def test_dropout_before_bn_inflates_the_running_variance_and_calibration_removes
     assert before > 1.2 and abs(after - 1) < 0.1 and abs(calibrated - 1) < 0.1
 
 
-def test_one_class_batches_ruin_eval_accuracy():
+def test_one_class_batches_ruin_eval_accuracy_and_learn_nothing():
     study = non_iid_batches(DIGITS, epochs=2, seeds=(0,))
-    shuffled, one_class, _ = study.eval_accuracy[:, 0]
+    shuffled, one_class = study.eval_accuracy[:2, 0]
     assert shuffled > 0.9 and one_class < 0.3
+    assert study.train_loss[0, 0] < 0.5 and study.train_loss[1, 0] > 0.9 * np.log(10)
+    assert study.orderings[-1] == "one class per batch, no BN"
 
 
-def test_small_batch_finetuning_with_frozen_bn_keeps_the_accuracy():
+def test_frozen_gamma_beta_do_not_stop_the_running_statistics():
+    gen = np.random.default_rng(0)
+    model = mlp([64, 32, 10], batchnorm=True, rng=gen)
+    before = copy.deepcopy(model)
+    batches = [gen.choice(len(DIGITS.y_train), 8, replace=False) for _ in range(5)]
+    sgd_on_batches(model, DIGITS.x_train, DIGITS.y_train, batches, 0.1, freeze_bn="params")
+    np.testing.assert_array_equal(model[1].gamma, before[1].gamma)
+    np.testing.assert_array_equal(model[1].beta, before[1].beta)
+    assert model[1].num_batches_tracked == 5 and model[1].training
+    assert not np.array_equal(model[1].running_mean, before[1].running_mean)
+    assert not np.array_equal(model[0].W, before[0].W)
+    frozen = copy.deepcopy(before)
+    sgd_on_batches(frozen, DIGITS.x_train, DIGITS.y_train, batches, 0.1, freeze_bn="eval")
+    np.testing.assert_array_equal(frozen[1].running_mean, before[1].running_mean)
+    with pytest.raises(ValueError, match='freeze_bn must be None, "eval" or "params"'):
+        sgd_on_batches(model, DIGITS.x_train, DIGITS.y_train, batches, 0.1, freeze_bn=True)
+
+
+def test_small_batch_finetuning_with_frozen_bn_keeps_the_accuracy_and_calibration_does_not():
     study = small_batch_finetune(DIGITS, steps=200, seeds=(0,))
-    pretrained, training, frozen = study.accuracy[:, 0]
-    assert frozen > training + 0.05 and abs(frozen - pretrained) < 0.03
+    acc = dict(zip(study.variants, study.accuracy[:, 0], strict=True))
+    frozen, training = acc["fine-tuned, BN frozen (eval mode)"], acc["fine-tuned, BN training"]
+    assert frozen > training + 0.05 and abs(frozen - acc["pretrained"]) < 0.03
+    assert acc["fine-tuned, BN training, then calibrated"] < frozen - 0.03
+    calibrated = study.variants.index("fine-tuned, BN training, then calibrated")
+    assert study.distance[calibrated, 0] < 1e-9 and study.weight_change[0, 0] == 0
+    assert study.weight_change[1, 0] > 0.3
+    flagged = dict(zip(study.variants, study.flagged[:, 0], strict=True))
+    assert not flagged["pretrained"] and not flagged["fine-tuned, BN training, then calibrated"]
 
 
 def test_device_statistics_split_the_global_batch():

@@ -3,7 +3,7 @@
 Every study trains small networks from seeded Generators (nothing is cached between calls) and
 returns its numbers; the notebook prints them beside its claims. Shared pieces: `epoch_batches`
 (how a loop cuts an epoch), `sgd_on_batches` (a training loop over given batches, optionally
-with the batch-norm layers frozen in eval mode) and `stats_distance`.
+with the batch-norm layers frozen in eval mode or their gamma/beta frozen) and `stats_distance`.
 """
 
 import copy
@@ -18,6 +18,7 @@ from ..engine.inference import calibrate, train_mode_accuracy
 from ..engine.layers import BatchNorm1d, Linear, ReLU
 from ..engine.model import SGD, Sequential, forward_backward, mlp
 from ..engine.training import evaluate, train
+from ..probes.diagnose import diagnose_batchnorm
 from .batch_size import renorm_for
 
 SIZES = (64, 32, 10)  # the digits engine's small network: 64 pixels, 32 hidden units, 10 classes
@@ -62,11 +63,14 @@ def epoch_batches(n, batch_size, rng, last="keep"):
     return batches[:-1] if last == "drop" and n % batch_size else batches
 
 
-def sgd_on_batches(model, x, y, batches, lr, freeze_bn=False):
+def sgd_on_batches(model, x, y, batches, lr, freeze_bn=None):
     """Plain SGD on x[b], y[b] for each index array b in turn; returns the losses (len(batches),).
 
-    The model is put in training mode; with freeze_bn every BatchNorm1d stays in eval mode (its
-    running statistics normalize and are never updated; gamma and beta still train).
+    The model is put in training mode (every layer, as PyTorch's model.train()). freeze_bn:
+    None (BN trains as usual); "eval": every BatchNorm1d stays in eval mode (its running
+    statistics normalize and are never updated; gamma and beta still train); "params": gamma
+    and beta are not updated (PyTorch's requires_grad=False) but BN stays in training mode, so
+    it still normalizes with batch statistics and still updates its running statistics.
     Inputs: x (N, D), y (N,) labels, batches a list of index arrays, lr > 0.
 
     >>> model = mlp([4, 3], rng=np.random.default_rng(0))
@@ -75,18 +79,24 @@ def sgd_on_batches(model, x, y, batches, lr, freeze_bn=False):
     """
     _check_model(model)
     check_positive(lr, "lr")
+    if freeze_bn not in (None, "eval", "params"):
+        raise ValueError(f'freeze_bn must be None, "eval" or "params"; got {freeze_bn!r}')
     x = check_batch(x, ndim=2, layout="(N, D)")
     y = np.asarray(y)
     if y.shape != (len(x),):
         raise ValueError(f"y must have shape ({len(x)},), one label per row of x; got {y.shape}")
     model.train()
-    if freeze_bn:
-        for i in model.find(BatchNorm1d):
-            model[i].eval()
+    bns = [model[i] for i in model.find(BatchNorm1d)]
+    if freeze_bn == "eval":
+        for bn in bns:
+            bn.eval()
     optimizer, losses = SGD(model, lr), []
     with one_blas_thread():
         for b in batches:
             losses.append(forward_backward(model, x[b], y[b]))
+            if freeze_bn == "params":  # plain SGD: a zero gradient leaves the parameter as it is
+                for bn in bns:
+                    bn.dgamma, bn.dbeta = np.zeros_like(bn.gamma), np.zeros_like(bn.beta)
             optimizer.step()
     return np.array(losses)
 
@@ -236,11 +246,13 @@ def dropout_shift(data, p=0.5, steps=300, seeds=(0, 1, 2)):
 
 @dataclass
 class NonIID:
-    """Mistake 8, per ordering and seed: ("shuffled", "one class per batch", "... + renorm")."""
+    """Mistake 8, per ordering and seed: shuffled, one class per batch (BN, Batch Renorm, and
+    no normalization at all: the control for what BN adds to the one-class stream)."""
 
     orderings: tuple
     eval_accuracy: np.ndarray  # (O, S)
     train_mode_accuracy: np.ndarray  # (O, S), test set in shuffled batches of 32
+    train_loss: np.ndarray  # (O, S) mean training loss over the last epoch (training mode)
 
 
 def _class_batches(y, batch_size, rng):
@@ -255,73 +267,121 @@ def _class_batches(y, batch_size, rng):
 
 
 def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
-    """Train on shuffled batches vs one class per batch (BN, then Batch Renorm); score both ways.
+    """Train on shuffled batches vs one class per batch (BN, Batch Renorm, no BN); score both ways.
 
     >>> from bnlib.data import load_digits
     >>> study = non_iid_batches(load_digits(), epochs=1, seeds=(0,))
     >>> bool(study.eval_accuracy[0, 0] > 0.8 > study.eval_accuracy[1, 0])
     True
+    >>> bool(study.train_loss[1, 0] > 1.0 > study.train_loss[0, 0])
+    True
     """
     _check_study(data, seeds)
-    orderings = ("shuffled", "one class per batch", "one class per batch, renorm")
-    evals, trains = [], []
+    orderings = (
+        "shuffled",
+        "one class per batch",
+        "one class per batch, renorm",
+        "one class per batch, no BN",
+    )
+    evals, trains, losses = [], [], []
     for seed in seeds:
-        row_e, row_t = [], []
+        row_e, row_t, row_l = [], [], []
         for name in orderings:
             gen = np.random.default_rng(seed)
             steps_per_epoch = len(data.y_train) // batch_size
-            norm = renorm_for(epochs * steps_per_epoch) if "renorm" in name else "batch"
+            norm = {"renorm": renorm_for(epochs * steps_per_epoch), "no BN": None}.get(
+                name.rsplit(", ", 1)[-1], "batch"
+            )
             model = mlp(list(SIZES), activation="relu", norm=norm, rng=gen)
             for _ in range(epochs):
                 if name == "shuffled":
                     batches = epoch_batches(len(data.y_train), batch_size, gen, last="drop")
                 else:
                     batches = _class_batches(data.y_train, batch_size, gen)
-                sgd_on_batches(model, data.x_train, data.y_train, batches, lr)
+                last = sgd_on_batches(model, data.x_train, data.y_train, batches, lr)
+            row_l.append(last.mean())
             row_e.append(evaluate(model, data.x_test, data.y_test)[1])
             row_t.append(train_mode_accuracy(model, data.x_test, data.y_test, batch_size, gen))
         evals.append(row_e)
         trains.append(row_t)
-    return NonIID(orderings, np.array(evals).T, np.array(trains).T)
+        losses.append(row_l)
+    return NonIID(orderings, np.array(evals).T, np.array(trains).T, np.array(losses).T)
 
 
 @dataclass
 class FineTune:
-    """Mistake 9, per seed: pretrained, then fine-tuned at a small batch size two ways."""
+    """Mistake 9, per variant and seed: pretrained, then fine-tuned at a small batch size."""
 
     batch_size: int
-    variants: tuple  # ("pretrained", "fine-tuned, BN training", "fine-tuned, BN frozen")
-    accuracy: np.ndarray  # (3, S) eval-mode test accuracy
-    distance: np.ndarray  # (3, S) stats_distance of the first BN to the training data
+    variants: tuple  # see small_batch_finetune's FINETUNE_VARIANTS
+    accuracy: np.ndarray  # (V, S) eval-mode test accuracy
+    loss: np.ndarray  # (V, S) eval-mode test cross-entropy (a second metric)
+    distance: np.ndarray  # (V, S) stats_distance of the first BN to the training data
+    weight_change: np.ndarray  # (V, S) ||W - W_pretrained|| / ||W_pretrained||, first Linear
+    flagged: np.ndarray  # (V, S) bool: diagnose_batchnorm on the training set finds stale stats
+
+
+FINETUNE_VARIANTS = (
+    "pretrained",
+    "fine-tuned, BN training",
+    "fine-tuned, BN training, then calibrated",
+    "fine-tuned, gamma/beta frozen, BN training",
+    "fine-tuned, BN frozen (eval mode)",
+)
 
 
 def small_batch_finetune(data, batch_size=2, steps=300, lr=0.01, seeds=(0, 1, 2)):
-    """Pretrain with batch 64, then fine-tune with batches of `batch_size` (BN trains or frozen).
+    """Pretrain with batch 64, then fine-tune with batches of `batch_size`, per seed, four ways
+    on the same batches: BN training; the same, then its statistics re-estimated on the training
+    set (bnlib.calibrate); gamma and beta frozen but BN in training mode (PyTorch's
+    requires_grad=False); BN frozen in eval mode. Returns FineTune (variants FINETUNE_VARIANTS).
 
     >>> from bnlib.data import load_digits
     >>> study = small_batch_finetune(load_digits(), steps=100, seeds=(0,))
-    >>> study.accuracy.shape
-    (3, 1)
+    >>> study.accuracy.shape, float(study.weight_change[0, 0])
+    ((5, 1), 0.0)
     """
     _check_study(data, seeds)
-    accs, dists = [], []
+    scores, dists, moves, flags = [], [], [], []
     for seed in seeds:
         model, gen = _trained(data, seed, steps=300, batch_size=64)
-        row_a = [evaluate(model, data.x_test, data.y_test)[1]]
-        row_d = [stats_distance(model, data.x_train)[0]]
-        for freeze in (False, True):
-            tuned = copy.deepcopy(model)
-            batches = [
-                gen.choice(len(data.y_train), batch_size, replace=False) for _ in range(steps)
+        batches = [gen.choice(len(data.y_train), batch_size, replace=False) for _ in range(steps)]
+        tuned = {"pretrained": model}
+        for name, freeze in (
+            ("fine-tuned, BN training", None),
+            ("fine-tuned, gamma/beta frozen, BN training", "params"),
+            ("fine-tuned, BN frozen (eval mode)", "eval"),
+        ):
+            tuned[name] = copy.deepcopy(model)
+            sgd_on_batches(tuned[name], data.x_train, data.y_train, batches, lr, freeze_bn=freeze)
+            tuned[name].eval()
+        tuned["fine-tuned, BN training, then calibrated"] = calibrate(
+            copy.deepcopy(tuned["fine-tuned, BN training"]), data.x_train
+        )
+        w0 = model[0].W
+        scores.append([evaluate(tuned[v], data.x_test, data.y_test) for v in FINETUNE_VARIANTS])
+        dists.append([stats_distance(tuned[v], data.x_train)[0] for v in FINETUNE_VARIANTS])
+        flags.append(
+            [
+                any(
+                    f.kind == "stale statistics" for f in diagnose_batchnorm(tuned[v], data.x_train)
+                )
+                for v in FINETUNE_VARIANTS
             ]
-            sgd_on_batches(tuned, data.x_train, data.y_train, batches, lr, freeze_bn=freeze)
-            tuned.eval()
-            row_a.append(evaluate(tuned, data.x_test, data.y_test)[1])
-            row_d.append(stats_distance(tuned, data.x_train)[0])
-        accs.append(row_a)
-        dists.append(row_d)
-    variants = ("pretrained", "fine-tuned, BN training", "fine-tuned, BN frozen")
-    return FineTune(batch_size, variants, np.array(accs).T, np.array(dists).T)
+        )
+        moves.append(
+            [np.linalg.norm(tuned[v][0].W - w0) / np.linalg.norm(w0) for v in FINETUNE_VARIANTS]
+        )
+    loss, acc = np.array(scores).transpose(2, 1, 0)
+    return FineTune(
+        batch_size,
+        FINETUNE_VARIANTS,
+        acc,
+        loss,
+        np.array(dists).T,
+        np.array(moves).T,
+        np.array(flags).T,
+    )
 
 
 def device_statistics(h, devices):

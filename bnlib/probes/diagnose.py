@@ -4,12 +4,19 @@ It never changes the model: every forward pass runs on a deep copy. Each finding
 what was found, the evidence (numbers) and the fix. What it checks, per BatchNorm1d layer:
 - "training mode": the layer would normalize with batch statistics at inference;
 - "stale statistics": its running mean/variance are far from the statistics of its input over x
-  (an untrained or miscalibrated layer, small-batch fine-tuning, dropout before it);
-- "bias before BN": the Linear before it has a bias, whose gradient is exactly 0;
-- "tiny batch": x has fewer than 4 rows per batch and the layer is in training mode;
-- "collapsed gamma": some |gamma| < 0.05, so those features carry almost no signal;
-- "non-i.i.d. batches": given x as K stacked batches (K, N, D), the batch means differ far more
-  than the sampling noise of N examples explains (sorted or one-class batches).
+  (an untrained or miscalibrated layer, a validation pass in training mode, dropout before it).
+  It assumes x is representative of the data the statistics should describe (training data, or
+  test data from the same distribution): data from elsewhere fire it too. Needs N >= STALE_MIN_N
+  rows in all (below that, the estimates of x's own variances are too noisy);
+- "bias before BN": the Linear before it has a bias; while BN trains (batch statistics) the
+  bias's gradient is exactly 0 (with BN frozen in eval mode it gets a gradient, which only
+  duplicates beta). No data needed;
+- "tiny batch": x has fewer than 4 rows per batch and the layer is in training mode (any N);
+- "collapsed gamma": some |gamma| < 0.05, so those features carry almost no signal (no data);
+- "non-i.i.d. batches": given x as K >= 2 stacked batches (K, N, D), the batch means differ far
+  more than the sampling noise of N examples explains (sorted or one-class batches). Needs
+  N >= 2 rows per batch (a within-batch variance).
+A check that x is too small for is skipped, and a "not checked" finding says so.
 """
 
 import copy
@@ -26,6 +33,8 @@ GAMMA_FLOOR = 0.05  # |gamma| below this: a feature whose output is nearly const
 NON_IID_RATIO = 4.0  # between-batch variance of the means / the i.i.d. expectation v / N
 STALE_MEAN = 0.25  # |running mean - mean| in standard deviations of the input (median feature)
 STALE_LOG_VAR = np.log(1.15)  # |log(running var / var)| (median feature)
+STALE_MIN_N = 32  # rows the stale check needs: healthy models flagged 2/180 at 16 rows, 0 at 32
+NON_IID_MIN_N = 2  # rows per batch the non-i.i.d. check needs
 
 
 @dataclass(frozen=True)
@@ -67,13 +76,14 @@ def _inputs(model, rows, indices):
 
 
 def _stale(i, bn, h, dropout_before):
-    mean, var = h.mean(axis=0), h.var(axis=0, ddof=1) if len(h) > 1 else h.var(axis=0)
+    mean, var = h.mean(axis=0), h.var(axis=0, ddof=1)
     z = np.median(np.abs(bn.running_mean - mean) / np.sqrt(var + bn.eps))
     log_ratio = np.log((bn.running_var + bn.eps) / (var + bn.eps))
     shift = np.median(np.abs(log_ratio))
     # One standard error of one feature's estimate: the median over features is far steadier.
-    noise_z, noise_v = 1 / np.sqrt(len(h)), np.sqrt(2 / max(len(h) - 1, 1))
-    if z <= STALE_MEAN + noise_z and shift <= STALE_LOG_VAR + noise_v:
+    limit_z = STALE_MEAN + 1 / np.sqrt(len(h))
+    limit_v = STALE_LOG_VAR + np.sqrt(2 / (len(h) - 1))
+    if z <= limit_z and shift <= limit_v:
         return []
     cause = (
         " A Dropout layer comes before it: in training its input had dropout's extra "
@@ -85,20 +95,36 @@ def _stale(i, bn, h, dropout_before):
         Finding(
             i,
             "stale statistics",
-            "its running statistics are far from the statistics of its input over x." + cause,
+            "its running statistics are far from the statistics of its input over x (this "
+            "assumes x is representative of the data they should describe)." + cause,
             {
                 "median |running mean - mean| / std": float(z),
-                "median running var / var": float(np.exp(np.median(log_ratio))),
+                "its threshold": float(limit_z),
+                "median |log(running var / var)|": float(shift),
+                "threshold for the log": float(limit_v),
+                "running var / var, median (direction only)": float(np.exp(np.median(log_ratio))),
             },
             "re-estimate them on training data (bnlib.calibrate); "
             + (
                 "or move dropout after the last batch-norm layer."
                 if cause
-                else "if x is the training data, the model was trained or fine-tuned with "
-                "statistics that do not describe it (small or non-i.i.d. batches)."
+                else "if the model was trained or fine-tuned on small or non-i.i.d. batches, "
+                "calibrate repairs the statistics but not the weights trained through them: "
+                "retrain, or fine-tune with BN in eval mode."
             ),
         )
     ]
+
+
+def _not_checked(i, check, have, need, unit):
+    return Finding(
+        i,
+        "not checked",
+        f"the {check} check was skipped for every BN layer: x has {have} {unit}, the check "
+        f"needs at least {need}.",
+        {unit: have, "needed": need},
+        f"pass at least {need} {unit} to run it.",
+    )
 
 
 def _non_iid(i, h_batches, y):
@@ -129,7 +155,8 @@ def diagnose_batchnorm(model, x, y=None):
 
     Inputs: model a bnlib Sequential; x (N, D) one batch, or (K, N, D) K batches in the order
     training would see them; y optional labels (N,) or (K, N) (evidence for non-i.i.d. batches).
-    Returns: a list of Finding (empty when nothing is wrong), in layer order. The model is
+    Returns: a list of Finding (empty when nothing is wrong), in layer order, then any "not
+    checked" finding for a check x is too small for (see the module docstring). The model is
     never changed (modes, parameters, running statistics and counters stay as they were).
 
     >>> from bnlib import mlp
@@ -179,7 +206,8 @@ def diagnose_batchnorm(model, x, y=None):
                     i,
                     "bias before BN",
                     f"the Linear before it (layer {i - 1}) has a bias, which BN's mean "
-                    "subtraction removes: its gradient is exactly 0.",
+                    "subtraction removes: while BN trains, the bias's gradient is exactly 0 (with "
+                    "BN in eval mode it gets one, but only duplicates beta).",
                     {"|b| max": float(np.abs(before.b).max())},
                     "build that Linear with bias=False; BN's beta is the bias.",
                 )
@@ -198,7 +226,18 @@ def diagnose_batchnorm(model, x, y=None):
                 )
             )
         dropout_before = any(isinstance(layer, Dropout) for layer in model.layers[:i])
-        findings += _stale(i, bn, inputs[i], dropout_before)
-        if batches.shape[0] > 1:
+        if len(rows) >= STALE_MIN_N:
+            findings += _stale(i, bn, inputs[i], dropout_before)
+        if batches.shape[0] > 1 and batches.shape[1] >= NON_IID_MIN_N:
             findings += _non_iid(i, inputs[i].reshape(*batches.shape[:2], -1), y)
+    if len(rows) < STALE_MIN_N:
+        findings.append(
+            _not_checked(indices[0], "stale-statistics", len(rows), STALE_MIN_N, "rows")
+        )
+    if batches.shape[0] > 1 and batches.shape[1] < NON_IID_MIN_N:
+        findings.append(
+            _not_checked(
+                indices[0], "non-i.i.d.", batches.shape[1], NON_IID_MIN_N, "rows per batch"
+            )
+        )
     return findings
