@@ -9,7 +9,6 @@ BN layer's statistics and input). Imports `engine`, `norms` and `data`; never `e
 from .diagnose import Finding, diagnose_batchnorm
 from .gradcheck import numerical_gradient, rel_error
 from .gradflow import (
-    SPREAD_ROWS,
     layer_gradient_norms,
     layer_input_gradient_norms,
     layer_input_spread,
@@ -61,7 +60,6 @@ __all__ = [
     "layer_input_gradient_norms",
     "layer_input_histograms",
     "layer_input_spread",
-    "SPREAD_ROWS",
     "numerical_gradient",
     "probe_landscape",
     "rel_error",

@@ -63,9 +63,6 @@ def layer_input_gradient_norms(model, x, y):
     return np.array(norms[::-1])
 
 
-SPREAD_ROWS = ("saturated", "input spread", "output spread")
-
-
 def layer_input_spread(x):
     """Recorder factory: how saturated each sigmoid layer is, and how much its input and output
     still differ from one image to the next, on fixed probe inputs.
@@ -78,7 +75,7 @@ def layer_input_spread(x):
 
     Input: x (N, D) fixed probe inputs, sent through a copy of the model in training mode
     (batch statistics over x). The recorder (fn(model, x_batch, y_batch), as `bnlib.train`
-    calls it) returns an array (3, A), one column per Sigmoid layer, rows as SPREAD_ROWS: the
+    calls it) returns an array (3, A), one column per Sigmoid layer, first to last; rows: the
     fraction of inputs with |y| > SATURATED_AT; the median over units of the standard
     deviation of a unit's input across the N images; the same for its output.
 
