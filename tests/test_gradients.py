@@ -8,6 +8,7 @@ import pytest
 from bnlib import (
     landscape_recorder,
     layer_gradient_norms,
+    layer_input_spread,
     load_digits,
     mlp,
     plots,
@@ -52,6 +53,35 @@ def test_gradients_vanish_through_sigmoids_without_bn_but_not_with_it():
     assert np.all(np.diff(plain) > 0) and plain[0] / plain[-1] < 1e-3
     assert with_bn[0] / with_bn[-1] > 0.3
     assert np.ptp(with_bn[:3]) < 0.2  # hidden layers about equal
+
+
+def test_spread_shrinks_by_the_sigmoid_slope_without_bn_and_is_restored_with_it():
+    probe = DIGITS.x_train[:200]
+    spread = layer_input_spread(probe)
+    plain = spread(mlp(SIZES, rng=np.random.default_rng(1)), None, None)
+    assert plain.shape == (3, 3) and plain[0].max() == 0.0  # nothing saturated at scale 1
+    assert np.all(plain[2] <= 0.25 * plain[1] + 1e-12)  # a sigmoid's slope is at most 1/4
+    assert np.all(np.diff(plain[1]) < 0) and plain[2, -1] < 0.01  # shrinks layer by layer
+    for scale in (0.3, 10.0):
+        with_bn = spread(
+            mlp(SIZES, batchnorm=True, init_scale=scale, rng=np.random.default_rng(1)), None, None
+        )
+        np.testing.assert_allclose(with_bn[1], 1.0, atol=3e-3)  # x_hat: 1 up to eps
+    large = spread(mlp(SIZES, init_scale=10.0, rng=np.random.default_rng(1)), None, None)
+    assert large[0].min() > 0.3 and large[2, -1] > 10 * plain[2, -1]
+
+
+def test_spread_leaves_the_model_alone_and_refuses_bad_input():
+    model = mlp(SIZES, batchnorm=True, rng=np.random.default_rng(1))
+    W = model[0].W.copy()
+    layer_input_spread(XB)(model, None, None)
+    np.testing.assert_array_equal(model[0].W, W)
+    assert model[1].num_batches_tracked == 0
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        layer_input_spread(XB[:1])
+    relu = mlp([64, 10, 10], activation="relu", rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="at least 1 Sigmoid layer"):
+        layer_input_spread(XB)(relu, None, None)
 
 
 def test_summarize_reads_the_recorded_probes():

@@ -269,8 +269,11 @@ class NoisyBatchNorm(BatchNorm1d):
     scale_noise, 1 + scale_noise) and c_j ~ Normal(0, shift_noise^2), redrawn at every forward
     call: the distribution the next layer sees keeps moving. By default one a_j and one c_j
     are shared by the whole batch (a time-varying shift and scale of each feature); with
-    `per_example=True` every example gets its own i.i.d. draws, a_ij and c_ij, the "noisy BN"
-    of Santurkar et al. 2018, which perturbs each activation of each example. Eval mode adds
+    `per_example=True` every example gets its own i.i.d. draws, a_ij and c_ij, perturbing each
+    activation of each example as Santurkar et al. 2018 do. Unlike theirs, this noise always
+    comes from the same zero-mean distributions: they draw the noise's mean and variance anew
+    at every step, while here a batch of N examples averages its per-example shifts, so the
+    batch's mean moves only by about shift_noise / sqrt(N) from step to step. Eval mode adds
     no noise.
 
     >>> bn = NoisyBatchNorm(2, rng=np.random.default_rng(0), shift_noise=1.0)

@@ -8,7 +8,12 @@ BN layer's statistics and input). Imports `engine`, `norms` and `data`; never `e
 
 from .diagnose import Finding, diagnose_batchnorm
 from .gradcheck import numerical_gradient, rel_error
-from .gradflow import layer_gradient_norms, layer_input_gradient_norms, weight_scale_sweep
+from .gradflow import (
+    layer_gradient_norms,
+    layer_input_gradient_norms,
+    layer_input_spread,
+    weight_scale_sweep,
+)
 from .ics import ics_medians, ics_recorder, internal_covariate_shift, layer_input_histograms
 from .landscape import (
     LANDSCAPE_MEASURES,
@@ -54,6 +59,7 @@ __all__ = [
     "layer_gradient_norms",
     "layer_input_gradient_norms",
     "layer_input_histograms",
+    "layer_input_spread",
     "numerical_gradient",
     "probe_landscape",
     "rel_error",

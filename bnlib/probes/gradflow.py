@@ -10,8 +10,9 @@ import copy
 import numpy as np
 
 from .._blas import one_blas_thread
-from .._checks import check_index
-from ..engine.layers import Linear
+from .._checks import check_batch, check_index
+from .._numerics import SATURATED_AT
+from ..engine.layers import Linear, Sigmoid
 from ..engine.model import forward_backward, softmax_cross_entropy
 from .recorders import grad_norms
 
@@ -60,6 +61,51 @@ def layer_input_gradient_norms(model, x, y):
             if isinstance(layer, Linear):
                 norms.append(np.linalg.norm(dout))
     return np.array(norms[::-1])
+
+
+def layer_input_spread(x):
+    """Recorder factory: how saturated each sigmoid layer is, and how much its input and output
+    still differ from one image to the next, on fixed probe inputs.
+
+    Two things can starve a sigmoid network of signal. Saturation: inputs beyond
+    +-SATURATED_AT, where the slope is below a fifth of its peak. Or shrinkage: the slope is at
+    most 1/4, so with small weights every layer multiplies the differences between images by
+    a small factor, and the last layers see nearly the same vector for every image. This
+    measures both, per sigmoid layer, first to last.
+
+    Input: x (N, D) fixed probe inputs, sent through a copy of the model in training mode
+    (batch statistics over x). The recorder (fn(model, x_batch, y_batch), as `bnlib.train`
+    calls it) returns an array (3, A), one column per Sigmoid layer, first to last; rows: the
+    fraction of inputs with |y| > SATURATED_AT; the median over units of the standard
+    deviation of a unit's input across the N images; the same for its output.
+
+    >>> from bnlib import mlp
+    >>> gen = np.random.default_rng(0)
+    >>> x = gen.normal(size=(50, 4))
+    >>> small = layer_input_spread(x)(mlp([4, 8, 8, 3], init_scale=0.1, rng=gen), None, None)
+    >>> small.shape, bool(small[2, -1] < small[2, 0] < 0.05), float(small[0].max())
+    ((3, 2), True, 0.0)
+    """
+    x = check_batch(x, ndim=2, layout="(N, D)")
+    if x.shape[0] < 2:
+        raise ValueError(f"x must have at least 2 rows to measure a spread; got shape {x.shape}")
+
+    def recorder(model, _x_batch, _y_batch):
+        work = copy.deepcopy(model).train()
+        columns, h = [], x
+        with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+            for layer in work.layers:
+                out = layer.forward(h)
+                if isinstance(layer, Sigmoid):
+                    saturated = np.mean(np.abs(h) > SATURATED_AT)
+                    spread_in, spread_out = np.median(h.std(axis=0)), np.median(out.std(axis=0))
+                    columns.append((saturated, spread_in, spread_out))
+                h = out
+        if not columns:
+            raise ValueError("model must have at least 1 Sigmoid layer; it has 0")
+        return np.array(columns).T
+
+    return recorder
 
 
 def weight_scale_sweep(model, index, x, y, scales):
