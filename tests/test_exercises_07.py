@@ -224,7 +224,7 @@ TABLE = {
         Case("right, list, rounded", ([0.3333, 2], *RD), True),
         Case("right, numpy array", (np.array([1 / 3, 2]), *RD), True),
         Case("right, two digits", ((0.33, 2.0), *RD), True),
-        Case("wrong, two digits", ((0.31, 2.0), *RD), False, says="two significant digits"),
+        Case("wrong, two digits", ((0.31, 2.0), *RD), False, says="r: 0.31 is off"),
         Case("right, second problem", ((2.0, -0.25), *RD2), True),
         Case("hard-coded first answer", ((1 / 3, 2.0), *RD2), False),
         Case("r unclipped", ((0.25, 2.0), *RD), False, says="clip it to [1/r_max, r_max]"),

@@ -59,7 +59,7 @@ def ask(question):
 def _known(question, bank):
     if isinstance(question, str) and question in bank:
         return None
-    return Feedback(False, f"no such question {question!r:.40}; pick one of {sorted(bank)}.")
+    return Feedback(False, f"no such question {A.shown(question)}; pick one of {sorted(bank)}.")
 
 
 def check_choice(question, answer):
