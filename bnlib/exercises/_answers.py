@@ -204,6 +204,12 @@ def near(got, want):
     return abs(float(got) - float(want)) <= NEAR * abs(float(want))
 
 
+def given(value):
+    """How many significant figures a typed float carries (its shortest repr): 0.0244 -> 3."""
+    mantissa = repr(abs(float(value))).split("e")[0].replace(".", "")
+    return max(1, len(mantissa.strip("0")))
+
+
 def figures(digits):
     """'3 significant figures' (the wording every prompt and message uses)."""
     return f"{digits} significant figure{'s' * (digits != 1)}"
@@ -247,7 +253,13 @@ def typed(answer, want, digits, mistakes=(), success="right", off="", fraction=F
             f"{got:g} looks like a percentage; give the fraction, {got:g}% = {got / 100:.3g}.",
         )
     if not exact and near(got, want):
-        return Feedback(False, f"close: you gave {got:g}; give {figures(digits)}.")
+        if given(got) < digits:
+            return Feedback(False, f"close: you gave {got:g}; give {figures(digits)}.")
+        return Feedback(
+            False,
+            f"close ({got:g}), but not right to {figures(digits)}: check the last steps of "
+            "your arithmetic.",
+        )
     for value, hint in mistakes:
         whole_value = exact and float(value).is_integer()
         if not whole_value and near(got, value) and not near(value, want):

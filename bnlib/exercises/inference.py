@@ -238,8 +238,9 @@ def check_momentum_choice(answer, steps, remaining):
         )
     return Feedback(
         True,
-        f"(1 - {got:.4g})^{steps} = {_weight(left, remaining)} <= {remaining:g} (to "
-        f"{A.figures(MOMENTUM_DIGITS)}). Any momentum from 1 - {remaining:g}^(1/{steps}) = "
+        f"(1 - {got:.4g})^{steps} = {_weight(left, remaining)} <= {remaining:g}"
+        + (f" (to {A.figures(MOMENTUM_DIGITS)})" if smallest else "")
+        + f". Any momentum from 1 - {remaining:g}^(1/{steps}) = "
         f"{best:.4f} up to {MAX_MOMENTUM:g} works, and the choice is a trade-off: {tradeoff} "
         "(section 2: momentum 0.1 tracked the moving target best, mean error 0.008 against "
         "0.033 for 0.01).",
