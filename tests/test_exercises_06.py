@@ -25,6 +25,12 @@ STATISTICS = [
     Case("right, as lists", (lambda a: tuple(s.tolist() for s in stats(a)),), True),
     Case("pooled over time", (lambda a: stats(a, axis=(0, 1)),), False, "pooled over the batch"),
     Case(
+        "pooled over time, keepdims (1, 1, H)",
+        (lambda a: stats(a, axis=(0, 1), keepdims=True),),
+        False,
+        "pooled over the batch",
+    ),
+    Case(
         "pooled, repeated per timestep",
         (lambda a: tuple(np.broadcast_to(s, a.shape[1:]) for s in stats(a, axis=(0, 1))),),
         False,

@@ -190,6 +190,12 @@ TABLE = {
         Case("ddof=1", (ddof1,), False, says="ddof=1"),
         Case("per channel", (per_channel,), False, says="instance norm"),
         Case("pooled over the batch", (over_batch,), False, says="never pools samples"),
+        Case(
+            "layer norm's statistics (N,)",
+            (lambda x, g: (x.mean(axis=(1, 2, 3)), x.var(axis=(1, 2, 3))),),
+            False,
+            says="layer norm's statistics",
+        ),
         Case("per position", (per_position,), False, says="every position"),
         Case("std instead of var", (std_not_var,), False, says="standard deviation"),
         Case("hard-coded 2 groups", (only_two_groups,), False, says="num_groups = 3"),
@@ -235,6 +241,11 @@ TABLE = {
         Case("d by sigma_B", ((2.0, -1 / 6), *RD2), False, says="not the batch's sigma_B"),
         Case("d by batch std", ((1 / 3, 5.0), *RD), False, says="not the batch's sigma_B"),
         Case("swapped", ((2.0, 1 / 3), *RD), False, says="swapped"),
+        Case("batch norm's own (1, 0)", ((1, 0), *RD), False, says="batch norm's own values"),
+        Case("inverse ratio, unclipped (4, 2)", ((4, 2), *RD), False, says="not the inverse"),
+        Case("ratio of variances (0.0625, 2)", ((0.0625, 2), *RD), False, says="not of variances"),
+        Case("sigma_B itself (0.5, 2)", ((0.5, 2), *RD), False, says="sigma_B itself"),
+        Case("within 5%: more figures", ((0.34, 2), *RD), False, says="r: close"),
         Case("one number", (0.5, *RD), False, says="pair (r, d)"),
         Case("...", (..., *RD), False, says="replace the ..."),
         Case("nan", ((float("nan"), 2.0), *RD), False, says="finite"),
@@ -251,6 +262,18 @@ TABLE = {
             ({"a": "layer", "b": "layer", "c": "batch", "d": "renorm"},),
             True,
             says="a: layer is accepted",
+        ),
+        Case(
+            "right, full names",
+            (
+                {
+                    "a": "group normalization",
+                    "b": "layer normalization",
+                    "c": "BatchNorm2d",
+                    "d": "batch renorm",
+                },
+            ),
+            True,
         ),
         Case(
             "renorm for cheap inference",

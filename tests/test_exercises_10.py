@@ -18,6 +18,7 @@ CHOICE_CASES += [
     Case("upper case with a bracket", ("placement", "B)"), True),
     Case("in brackets", ("placement", "(b)"), True),
     Case("with spaces", ("placement", " b "), True),
+    Case("with a full stop", ("placement", "b."), True),
     Case("not a letter", ("placement", "e"), False, "one of the letters"),
     Case("...", ("placement", ...), False, "replace the ..."),
     Case("unknown question", ("nope", "a"), False, "no such question"),
@@ -40,6 +41,15 @@ NUMBER_CASES += [
         "weight on the new",
     ),
     Case("far off", ("running_mean_update", 7.0), False, "is off"),
+    Case("validation share as 08 prints it", ("validation_share", 0.69), True),
+    Case("validation share as a percentage", ("validation_share", 68.6), False, "percentage"),
+    Case("validation share, 69%", ("validation_share", 69), False, "percentage"),
+    Case("x_hat to 2 figures", ("x_hat_of_4", 1.3), False, "close: you gave 1.3; give 3"),
+    Case("x_hat to 3 figures", ("x_hat_of_4", [1.29]), True),
+    Case("angle 9% low", ("equilibrium_angle", 0.0091), False, "is off"),
+    Case("angle 9% high", ("equilibrium_angle", 0.0109), False, "is off"),
+    Case("effective lr 2.4% off", ("effective_lr_after_growth", 0.0244), False, "not right"),
+    Case("effective lr 0.1", ("effective_lr_after_growth", 0.1), False, "both the effective"),
     Case("unknown question", ("nope", 1.0), False, "no such question"),
 ]
 

@@ -60,9 +60,10 @@ def forms(value):
 def typed_cases(name, want, digits, mistakes, call, fraction=False):
     """Cases for one typed-number exercise: `call(answer)` gives the checker's args."""
     cases = []
-    for d in (digits, digits + 1, digits + 2, 10):
-        for label, value in forms(sig(want, d)).items():
-            cases.append(Case(f"{name}: {d} figures, {label}", call(value), True))
+    for label, value in forms(sig(want, digits)).items():
+        cases.append(Case(f"{name}: {digits} figures, {label}", call(value), True))
+    for d in (digits + 1, digits + 2, 17):
+        cases.append(Case(f"{name}: {d} figures", call(sig(want, d)), True))
     if float(want).is_integer():
         cases.append(Case(f"{name}: an int", call(int(want)), True))
     lower = sig(want, digits - 1)
@@ -244,17 +245,10 @@ NORM_CHOICE = [
 CHOICE = [
     Case(f"choice {q}: {form!r}", (q, form), True)
     for q, c in CHOICES.items()
-    for form in (
-        c.answer,
-        c.answer.upper(),
-        f"({c.answer})",
-        f"{c.answer})",
-        f"{c.answer}.",
-        f" {c.answer.upper()}. ",
-    )
+    for form in (c.answer.upper(), f"({c.answer})", f" {c.answer}. ")
 ] + [
-    Case(f"choice {q}: wrong {x!r}", (q, x), False, f"not ({x})")
-    for q, c in CHOICES.items()
+    Case(f"choice {q}: wrong {x!r}", (q, f"{x}."), False, f"not ({x})")
+    for q, c in list(CHOICES.items())[:3]
     for x in c.options
     if x != c.answer
 ]
@@ -263,12 +257,12 @@ BUG = (
     [
         Case(f"bug {s}: {form!r}", (s, form), True)
         for s, (bug, _) in _ANSWERS.items()
-        for form in (bug, bug.upper(), bug.replace("_", " "), bug.replace("_", "-"), f" {bug} ")
+        for form in (bug.upper().replace("_", " "), f" {bug.replace('_', '-')} ")
     ]
     + [
         Case(f"bug {s}: with fix {form!r}", (s, bug, form), True)
         for s, (bug, fix) in _ANSWERS.items()
-        for form in (fix, None, ..., fix.replace("_", " "))
+        for form in (..., fix.replace("_", " "))
     ]
     + [
         Case("bug b: then model.train()", ("b", "val_updates_stats"), True, "then model.train()"),
