@@ -39,7 +39,7 @@ OTHER = [
     Case("close but not it", ("b", "train_mode_eval"), False, "close"),
     Case("b's fix goes back to training", ("b", "val_updates_stats"), True, "then model.train()"),
     Case("fix=... is optional", ("b", "val_updates_stats"), True, kwargs={"fix": ...}),
-    Case("a long wrong name is cut visibly", ("a", "not_a_bug_" * 6), False, "... is not a bug name"),
+    Case("a long wrong name is cut visibly", ("a", "not_a_bug_" * 6), False, "... is not a bug"),
 ]
 TABLE = {check_bug: RIGHT + WRONG + OTHER}
 test_table_cases, test_table_junk = table_tests(TABLE)

@@ -34,7 +34,7 @@ TABLE = {
         Case("right", (0.025, 0.4, 2.0, 2.0), True),
         Case("right, other numbers", (0.4 / 36, 0.4, 2.0, 3.0), True),
         Case("notebook, rounded as a learner would", (0.0032, 0.4, 5.6, 2.0), True),
-        Case("notebook, 3% off", (0.0031, 0.4, 5.6, 2.0), False, says="close (0.0031), but not right to 2"),
+        Case("notebook, 3% off", (0.0031, 0.4, 5.6, 2.0), False, says="but not right to 2"),
         Case("start = lr / new norm", (0.1, 0.4, 2.0, 2.0), False, says="both the effective rate"),
         Case("no square", (0.4 / 6, 0.4, 2.0, 3.0), False, says="one factor of ||W||"),
         Case("before the growth", (0.1, 0.4, 2.0, 3.0), False, says="before the growth"),
