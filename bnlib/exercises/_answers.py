@@ -1,10 +1,12 @@
-"""Reading a learner's answer: one parser and one tolerance policy for every checker.
+"""Reading a learner's answer: one parser, one policy for arrays and one for typed numbers.
 
 Every checker turns what a learner typed or returned into numbers here, and judges numbers here,
-so the same answer gets the same treatment everywhere:
+so the same answer gets the same treatment everywhere: an array a learner's function computes is
+judged at RTOL of the task's scale (`close`, `judge`), a number a learner types at the
+significant figures its exercise asks for (`typed`), never by a checker's own tolerance.
 
 - `number(value, name)`: a real finite number (Python or numpy scalars, 0-d and 1-element
-  arrays); strings, complex numbers, bools, None and ... are refused with their own message.
+  arrays, 1-element lists and tuples); strings, complex numbers, bools, None and ... are refused with their own message.
 - `array(value, shape, name, keepdims=())`: a finite real array of exactly `shape`. Lists, tuples
   and any real dtype are read as float64; complex, object, ragged, string and NaN answers are
   refused. A wrong shape is never reshaped: only the shapes listed in `keepdims` (the same values
@@ -56,7 +58,7 @@ import numpy as np
 
 from ._feedback import Feedback, _call
 
-RTOL = 1e-5  # the one tolerance: relative to the task's scale
+RTOL = 1e-5  # the array tolerance (a learner's function): relative to the task's scale
 EPS_LIKE = (1e-9, 1.1e-3)  # a constant offset in this range looks like an eps added somewhere
 
 call = _call
@@ -192,7 +194,7 @@ def agrees(got, want, digits):
     if want == 0:
         return got == 0
     unit = 10.0 ** (np.floor(np.log10(abs(want))) - digits + 1)
-    return abs(got - want) <= 0.5 * unit * (1 + 1e-9)
+    return bool(abs(got - want) <= 0.5 * unit * (1 + 1e-9))
 
 
 NEAR = 0.05  # a near miss is within 5% of the answer
