@@ -5,8 +5,9 @@ so the same answer gets the same treatment everywhere: an array a learner's func
 judged at RTOL of the task's scale (`close`, `judge`), a number a learner types at the
 significant figures its exercise asks for (`typed`), never by a checker's own tolerance.
 
-- `number(value, name)`: a real finite number (Python or numpy scalars, 0-d and 1-element
-  arrays, 1-element lists and tuples); strings, complex numbers, bools, None and ... are refused with their own message.
+- `number(value, name)`: a real finite number (Python, numpy and Decimal scalars, 0-d and
+  1-element arrays, 1-element lists and tuples); strings, complex numbers, bools, None and ...
+  are refused with their own message.
 - `array(value, shape, name, keepdims=())`: a finite real array of exactly `shape`. Lists, tuples
   and any real dtype are read as float64; complex, object, ragged, string and NaN answers are
   refused. A wrong shape is never reshaped: only the shapes listed in `keepdims` (the same values
@@ -52,7 +53,9 @@ array([1., 2.])
 False
 """
 
+import decimal
 import numbers
+import re
 
 import numpy as np
 
@@ -85,8 +88,10 @@ def number(value, name="your answer"):
     (None, Feedback)."""
     if missing(value):
         return None, Feedback(False, "replace the ... with your number.")
-    if isinstance(value, (list, tuple)) and len(value) == 1:
+    while isinstance(value, (list, tuple)) and len(value) == 1:  # [x], (x,), [[x]]
         value = value[0]
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
     if isinstance(value, (str, bytes, complex, np.complexfloating, bool, np.bool_)):
         return None, Feedback(False, f"{name} must be a real number; got {_what(value)}.")
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
@@ -155,15 +160,18 @@ def items(value, names):
 
 
 def letter(value, options):
-    """The option letter in "b", "B", "b)", "(b)", "b."; (letter, None) or (None, Feedback)."""
+    """The option letter in "b", "B", "b)", "(b)", "b.", "b) its text", or the text of an option
+    itself (when `options` maps letters to texts); (letter, None) or (None, Feedback)."""
     listed = ", ".join(options)
     if missing(value):
         return None, Feedback(False, f"replace the ... with one letter: {listed}.")
-    text = (
-        value.strip().lower().removeprefix("(").rstrip(".):").strip()
-        if isinstance(value, str)
-        else None
-    )
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text is not None:
+        # "b", "(b)", "b.", or the letter quoted with its text: "b) before the nonlinearity"
+        quoted = re.match(r"^\(?([a-z])\)?[.:]?$|^\(?([a-z])[).:]\s+\S", text)
+        texts = options.items() if isinstance(options, dict) else ()
+        same = [k for k, v in texts if text.rstrip(". ") == v.lower().rstrip(". ")]
+        text = same[0] if same else (quoted.group(1) or quoted.group(2) if quoted else text)
     if text not in options:
         return None, Feedback(
             False, f"answer with one of the letters {listed}; got {shown(value)}."
