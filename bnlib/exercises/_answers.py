@@ -230,12 +230,12 @@ def typed(answer, want, digits, mistakes=(), success="right", off="", fraction=F
 
     `want` is right when `answer` agrees with it to `digits` significant figures (`agrees`);
     `whole=True` asks for an exact whole number instead (a count, a row; whole mistakes are
-    matched exactly too, others at `digits`). Then, in this order:
-    a named mistake `mistakes` [(value, hint), ...] that agrees at the same precision; for a
-    `fraction`, a percentage (68.6 for 0.686); a near miss (`near`: within NEAR of |want|, so
-    right at a lower precision) is told "close: give N significant figures"; a near miss of a
-    named mistake; a non-whole number
-    where a whole one is asked; else `off` after "<answer> is off". Returns a Feedback.
+    matched exactly too, others at `digits`). Then, in this order: a named mistake `mistakes`
+    [(value, hint), ...] that agrees at the same precision; for a `fraction`, a percentage
+    (68.6 for 0.686, or within 5% of it); a near miss (`near`: within NEAR of |want|, so right
+    at a lower precision) is told "close: give N significant figures" (or, when it carries that
+    many figures already, to check its arithmetic); a near miss of a named mistake; a non-whole
+    number where a whole one is asked; else `off` after "<answer> is off". Returns a Feedback.
 
     >>> typed(1.3, 1.2909944, 3, [(1.3416, "eps is missing.")]).message
     'close: you gave 1.3; give 3 significant figures.'
@@ -257,7 +257,7 @@ def typed(answer, want, digits, mistakes=(), success="right", off="", fraction=F
     for value, hint in mistakes:
         if same(value, digits) and not agrees(value, want, digits):
             return Feedback(False, hint)
-    if fraction and 1 < abs(got) <= 100 and agrees(got / 100, want, max(1, digits - 1)):
+    if fraction and 1 < abs(got) <= 100 and near(got / 100, want):
         return Feedback(
             False,
             f"{got:g} looks like a percentage; give the fraction, {got:g}% = {got / 100:.3g}.",
