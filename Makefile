@@ -12,7 +12,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 LINTED := bnlib tests benchmarks notebooks conftest.py tools
 
 .PHONY: lab lab-settings test lint unit property doctest slow notebooks browser html bench \
-	lock clean
+	lock clean student
 
 # Installs come from the locks (requirements.txt, requirements-dev.txt: every package, exact
 # versions, generated from the *.in files by `make lock`), with --no-deps so that nothing outside
@@ -102,6 +102,10 @@ browser: $(VENV)/.dev-installed
 # live from frames exported by executing the notebooks (cached in build/frames), an index.
 html: $(VENV)/.dev-installed
 	$(PY) tools/build_site.py --out site
+
+# For instructors: the notebooks without their solution cells, in build/student/ (git-ignored).
+student: $(VENV)/.lab-installed
+	$(PY) tools/make_student.py --out build/student
 
 bench: $(VENV)/.dev-installed
 	@echo "== benchmarks (budgets printed; a MISS is reported, not fatal)"

@@ -58,6 +58,12 @@ FORWARD = [
     Case("swapped", (lambda x, g, b, e: b * x_hat(x, e) + g,), False, "swapped"),
     Case("eps hard-coded", (lambda x, g, b, e: bn(x, g, b, 1e-4),), False, "ignores its eps"),
     Case(
+        "eps squared (1e-4 squared is 1e-8)",
+        (lambda x, g, b, e: bn(x, g, b, e**2),),
+        False,
+        "you squared eps",
+    ),
+    Case(
         "first batch hard-coded",
         (lambda x, g, b, e: bn(x, g, b, e) if len(x) == 8 else x,),
         False,
@@ -174,6 +180,11 @@ VARIANCE = [
     Case("a 0-d array", (np.array(1e-4 / (1e-4 + 1e-5)), 1e-4, 1e-5), True),
     Case("...", (..., 1e-4, 1e-5), False, "replace the ..."),
     Case("NaN", (float("nan"), 1e-4, 1e-5), False, "finite"),
+    Case("notebook: right", (0.8, 4e-3, 1e-3), True),
+    Case("notebook: a one-element list", ([0.8], 4e-3, 1e-3), True),
+    Case("notebook: a percentage", (80, 4e-3, 1e-3), False, "looks like a percentage"),
+    Case("notebook: 2 figures off", (0.81, 4e-3, 1e-3), False, "close: you gave 0.81; give 3"),
+    Case("notebook: the share of eps", (0.2, 4e-3, 1e-3), False, "share eps takes"),
 ]
 
 TABLE = {

@@ -15,6 +15,12 @@ IDENTITY = [
     Case("right, as a list", (lambda x, e: list(right(x, e)),), True),
     Case("right, float32-free lists", (lambda x, e: tuple(v.tolist() for v in right(x, e)),), True),
     Case("no eps", (lambda x, e: (x.std(0), x.mean(0)),), False, "eps is missing"),
+    Case(
+        "eps outside the root",
+        (lambda x, e: (x.std(0) + e, x.mean(0)),),
+        False,
+        "outside the square",
+    ),
     Case("ddof=1", (lambda x, e: (np.sqrt(x.var(0, ddof=1) + e), x.mean(0)),), False, "biased"),
     Case("variance", (lambda x, e: (x.var(0) + e, x.mean(0)),), False, "not the variance"),
     Case(

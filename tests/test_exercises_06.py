@@ -25,6 +25,12 @@ STATISTICS = [
     Case("right, as lists", (lambda a: tuple(s.tolist() for s in stats(a)),), True),
     Case("pooled over time", (lambda a: stats(a, axis=(0, 1)),), False, "pooled over the batch"),
     Case(
+        "pooled over time, keepdims (1, 1, H)",
+        (lambda a: stats(a, axis=(0, 1), keepdims=True),),
+        False,
+        "pooled over the batch",
+    ),
+    Case(
         "pooled, repeated per timestep",
         (lambda a: tuple(np.broadcast_to(s, a.shape[1:]) for s in stats(a, axis=(0, 1))),),
         False,
@@ -64,11 +70,12 @@ EVAL_ROW = [
     Case("t itself", (12, 12, 8), False, "there is no row 12"),
     Case("wrap around", (4, 12, 8), False, "do not wrap around"),
     Case("row 0", (0, 12, 8), False, "first timestep"),
-    Case("hard-coded 7, another T_max", (7, 30, 20), False, "rows run from 0 to"),
+    Case("hard-coded 7, another T_max", (7, 30, 20), False, "Rows run from 0 to"),
+    Case("last row for a timestep within T_max", (7, 3, 8), False, "timestep 3 has its own row, 3"),
     Case("other setting", (19, 30, 20), True),
     Case("-1, numpy's last row", (-1, 12, 8), True, "numpy's last row"),
     Case("-1 within T_max", (-1, 3, 8), False, "statistics of its own"),
-    Case("negative", (-2, 12, 8), False, "rows run from 0"),
+    Case("negative", (-2, 12, 8), False, "Rows run from 0"),
 ]
 
 SLOPE = [
@@ -79,10 +86,13 @@ SLOPE = [
     Case("slope at gamma", (1 - np.tanh(1.0) ** 2, 1.0), False, "slope at one point"),
     Case("slope at 0", (1.0, 1.0), False, "slope at one point"),
     Case("slope at 0, gamma 0.1", (1.0, 0.1), False, "slope at one point"),
-    Case("06's measured slope at gamma 0.7", (0.63, 0.7), False, "idealised model"),
+    Case("06's measured slope at gamma 0.7", (0.63, 0.7), False, "notebook 06 measured"),
+    Case("one point at gamma 0.7", (0.6347, 0.7), False, "slope at one point, z = gamma"),
     Case("idealised at gamma 0.7", (0.609, 0.7), True),
     Case("variance 2 gamma", (tanh_slope(1.0), 0.5), False, "not gamma"),
-    Case("rough", (tanh_slope(2.0) * 1.06, 1.0), False, "close"),
+    Case("rough", (tanh_slope(2.0) * 1.03, 1.0), False, "but not right to 2 significant"),
+    Case("rounded to 1 figure, 3% off", (0.5, 1.0), False, "close: you gave 0.5; give 2"),
+    Case("6% off", (tanh_slope(2.0) * 1.06, 1.0), False, "is off"),
     Case("hard-coded gamma 1 answer", (tanh_slope(2.0), 0.3), False, "is off"),
     Case("junk setting", (0.5, -1.0), False, "gamma_init must be"),
 ]

@@ -7,6 +7,7 @@ from checker_table import Case, table_tests
 
 from bnlib import update_running_stats
 from bnlib.exercises import BUGS, CHOICES, FIXES, NUMBERS, SCRIPTS, check_bug
+from bnlib.exercises._answers import agrees
 from bnlib.exercises.practice import _ANSWERS
 
 RIGHT = [Case(f"{s}-right", (s, bug), True) for s, (bug, _) in _ANSWERS.items()]
@@ -36,6 +37,9 @@ OTHER = [
     Case("unknown script", ("z", "train_mode_eval"), False, "no script"),
     Case("...", ("a", ...), False, "replace the ..."),
     Case("close but not it", ("b", "train_mode_eval"), False, "close"),
+    Case("b's fix goes back to training", ("b", "val_updates_stats"), True, "then model.train()"),
+    Case("fix=... is optional", ("b", "val_updates_stats"), True, kwargs={"fix": ...}),
+    Case("a long wrong name is cut visibly", ("a", "not_a_bug_" * 6), False, "... is not a bug"),
 ]
 TABLE = {check_bug: RIGHT + WRONG + OTHER}
 test_table_cases, test_table_junk = table_tests(TABLE)
@@ -57,7 +61,7 @@ def test_the_review_asks_about_this_notebook():
         q = CHOICES[key]
         assert set(q.why) == set(q.options) and q.answer in q.options
     q = NUMBERS["validation_share"]
-    assert all(not np.isclose(v, q.answer, rtol=q.rtol) for v, _ in q.mistakes)
+    assert not any(agrees(v, q.answer, q.digits) for v, _ in q.mistakes)
 
 
 def test_the_validation_share_is_what_update_running_stats_computes():

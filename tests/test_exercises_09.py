@@ -10,12 +10,17 @@ from bnlib.exercises import (
     check_effective_lr,
     check_equilibrium_angle,
 )
+from bnlib.exercises._answers import agrees
 
 TABLE = {
     check_equilibrium_angle: [
         Case("right", (np.sqrt(2 * 0.4 * 0.05), 0.4, 0.05), True),
         Case("right, rounded", (0.2, 0.4, 0.05), True),
         Case("numpy float", (np.float32(0.1), 0.1, 0.05), True),
+        Case("notebook, 3 figures", (0.0141, 0.2, 5e-4), True),
+        Case("notebook, 2 figures", (0.014, 0.2, 5e-4), True),
+        Case("notebook, one-element list", ([0.0141], 0.2, 5e-4), True),
+        Case("notebook, 9% off", (0.0129, 0.2, 5e-4), False, says="is off"),
         Case("no square root", (0.04, 0.4, 0.05), False, says="square root"),
         Case("no factor 2", (np.sqrt(0.02), 0.4, 0.05), False, says="factor 2"),
         Case("degrees", (np.degrees(0.2), 0.4, 0.05), False, says="degrees"),
@@ -28,6 +33,9 @@ TABLE = {
     check_effective_lr: [
         Case("right", (0.025, 0.4, 2.0, 2.0), True),
         Case("right, other numbers", (0.4 / 36, 0.4, 2.0, 3.0), True),
+        Case("notebook, rounded as a learner would", (0.0032, 0.4, 5.6, 2.0), True),
+        Case("notebook, 3% off", (0.0031, 0.4, 5.6, 2.0), False, says="but not right to 2"),
+        Case("start = lr / new norm", (0.1, 0.4, 2.0, 2.0), False, says="both the effective rate"),
         Case("no square", (0.4 / 6, 0.4, 2.0, 3.0), False, says="one factor of ||W||"),
         Case("before the growth", (0.1, 0.4, 2.0, 3.0), False, says="before the growth"),
         Case("nominal", (0.4, 0.4, 2.0, 3.0), False, says="nominal"),
@@ -60,4 +68,4 @@ def test_the_review_asks_about_this_notebook():
     for key in ("equilibrium_angle", "effective_lr_after_growth"):
         q = NUMBERS[key]
         wrong = [value for value, _ in q.mistakes]
-        assert not np.any(np.isclose(wrong, q.answer, rtol=q.rtol)), key
+        assert not any(agrees(v, q.answer, q.digits) for v in wrong), key

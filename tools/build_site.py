@@ -228,6 +228,29 @@ def static_outputs(nb, panels):
     return nb
 
 
+def collapse_solutions(body, nb):
+    """Put every cell JupyterLab opens hidden (a solution: its code and output both hidden, see
+    tools/make_student.py) inside a collapsed "Show solution" disclosure, so that the web edition
+    too shows a solution only when the learner asks for it."""
+    for cell in nb.cells:
+        hidden = cell.get("metadata", {}).get("jupyter", {})
+        if not (hidden.get("source_hidden") and hidden.get("outputs_hidden")):
+            continue
+        anchor = body.index(f'id="{html.escape("cell-id=" + cell.id)}"')
+        start = body.rindex("<div", 0, anchor)  # the cell's own <div>, whatever its attributes
+        depth = 0
+        for tag in re.finditer(r"<div\b|</div>", body[start:]):  # the cell's own closing tag
+            depth += 1 if tag.group() == "<div" else -1
+            if depth == 0:
+                end = start + tag.end()
+                break
+        body = (
+            f'{body[:start]}<details class="bn-solution"><summary>Show solution</summary>'
+            f"{body[start:end]}</details>{body[end:]}"
+        )
+    return body
+
+
 def title_of(nb, path):
     """The first markdown heading of the notebook, else its file name."""
     for cell in nb.cells:
@@ -365,6 +388,7 @@ def build(out, source=ROOT / "notebooks", readme=ROOT / "README.md", cache=ROOT 
             "language_code": "en",
         }
         body, _ = exporter.from_notebook_node(static_outputs(nb, panels), resources=resources)
+        body = collapse_solutions(body, nb)
         # Links between notebooks ("Next: 02 ...") lead to the other pages.
         body = re.sub(r'href="([^"/:]+)\.ipynb(#[^"]*)?"', link_to_page(paths), body)
         (out / pages[index]).write_text(body, encoding="utf-8")

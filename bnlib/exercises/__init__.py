@@ -36,6 +36,9 @@ __all__ = [
     "check_batchnorm_forward",
     "check_channel_statistics",
     "check_choice",
+    "check_depth_threshold",
+    "check_effective_lr",
+    "check_equilibrium_angle",
     "check_diverging_rates",
     "check_eval_row",
     "check_fold",
@@ -55,10 +58,3 @@ __all__ = [
     "check_tanh_slope",
     "check_timestep_statistics",
 ]
-
-__all__ += [
-    "check_depth_threshold",
-    "check_effective_lr",
-    "check_equilibrium_angle",
-]
-__all__ += ["check_depth_threshold", "check_effective_lr", "check_equilibrium_angle"]

@@ -1,19 +1,28 @@
-"""Reading a learner's answer: one parser and one tolerance policy for every checker.
+"""Reading a learner's answer: one parser, one policy for arrays and one for typed numbers.
 
 Every checker turns what a learner typed or returned into numbers here, and judges numbers here,
-so the same answer gets the same treatment everywhere:
+so the same answer gets the same treatment everywhere: an array a learner's function computes is
+judged at RTOL of the task's scale (`close`, `judge`), a number a learner types at the
+significant figures its exercise asks for (`typed`), never by a checker's own tolerance.
 
-- `number(value, name)`: a real finite number (Python or numpy scalars, 0-d and 1-element
-  arrays); strings, complex numbers, bools, None and ... are refused with their own message.
+- `number(value, name)`: a real finite number (Python, numpy and Decimal scalars, 0-d and
+  1-element arrays, 1-element lists and tuples); strings, complex numbers, bools, None and ...
+  are refused with their own message.
 - `array(value, shape, name, keepdims=())`: a finite real array of exactly `shape`. Lists, tuples
   and any real dtype are read as float64; complex, object, ragged, string and NaN answers are
   refused. A wrong shape is never reshaped: only the shapes listed in `keepdims` (the same values
   with kept reduced axes, e.g. (1, D) for (D,)) are accepted, squeezed to `shape`; (D, 1) never.
 - `items(value, names)`: a pair or tuple of answers (tuple, list, or an array stacked along axis
   0) as a list of len(names) raw items, or a Feedback saying what to return.
-- `letter(value, options)`: a multiple-choice letter from "b", "B", "b)", "(b)", " b ".
-- `close(got, want)`: THE tolerance, `RTOL` relative to the task's scale (the largest |want|,
-  at least 1), whatever the dtype: a float32 computation passes, a wrong formula does not.
+- `letter(value, options)`: a multiple-choice letter from "b", "B", "b)", "(b)", "b.", " b ".
+- `close(got, want)`: the tolerance for arrays a learner's function computes, `RTOL` relative to
+  the task's scale (the largest |want|, at least 1), whatever the dtype: a float32 computation
+  passes, a wrong formula does not.
+- `typed(answer, want, digits, mistakes, ...)`: THE verdict on a number a learner types, judged at
+  the precision the exercise asks for (`agrees`: `digits` significant figures, relative to
+  |want|). A near miss at one digit less is told "close: give N significant figures", a
+  percentage typed for a fraction is named, a one-element list reads like a one-element array;
+  each named mistake is matched at the same precision and only after the answer itself.
 - `judge(got, want, variants, success, name)`: the verdict on an array of numbers: a constant
   small offset (an eps added somewhere) is named first, then closeness, then the usual mistakes
   `variants` [(array, hint), ...], then the worst entry. Eps mistakes that are not a constant
@@ -44,13 +53,15 @@ array([1., 2.])
 False
 """
 
+import decimal
 import numbers
+import re
 
 import numpy as np
 
 from ._feedback import Feedback, _call
 
-RTOL = 1e-5  # the one tolerance: relative to the task's scale
+RTOL = 1e-5  # the array tolerance (a learner's function): relative to the task's scale
 EPS_LIKE = (1e-9, 1.1e-3)  # a constant offset in this range looks like an eps added somewhere
 
 call = _call
@@ -62,13 +73,25 @@ def missing(value):
 
 
 def _what(value):
-    return f"{type(value).__name__} {value!r:.40}"
+    return f"{type(value).__name__} {shown(value)}"
+
+
+def shown(value, width=40):
+    """repr(value), cut to `width` characters with "..." where it was cut (never mid-quote
+    without saying so)."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def number(value, name="your answer"):
-    """A real finite number: (float, None) or (None, Feedback)."""
+    """A real finite number (a one-element list, tuple or array too): (float, None) or
+    (None, Feedback)."""
     if missing(value):
         return None, Feedback(False, "replace the ... with your number.")
+    while isinstance(value, (list, tuple)) and len(value) == 1:  # [x], (x,), [[x]]
+        value = value[0]
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
     if isinstance(value, (str, bytes, complex, np.complexfloating, bool, np.bool_)):
         return None, Feedback(False, f"{name} must be a real number; got {_what(value)}.")
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
@@ -137,17 +160,22 @@ def items(value, names):
 
 
 def letter(value, options):
-    """The option letter in "b", "B", "b)", "(b)"; (letter, None) or (None, Feedback)."""
+    """The option letter in "b", "B", "b)", "(b)", "b.", "b) its text", or the text of an option
+    itself (when `options` maps letters to texts); (letter, None) or (None, Feedback)."""
     listed = ", ".join(options)
     if missing(value):
         return None, Feedback(False, f"replace the ... with one letter: {listed}.")
-    text = (
-        value.strip().lower().removeprefix("(").removesuffix(")").strip()
-        if isinstance(value, str)
-        else None
-    )
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text is not None:
+        # "b", "(b)", "b.", or the letter quoted with its text: "b) before the nonlinearity"
+        quoted = re.match(r"^\(?([a-z])\)?[.:]?$|^\(?([a-z])[).:]\s+\S", text)
+        texts = options.items() if isinstance(options, dict) else ()
+        same = [k for k, v in texts if text.rstrip(". ") == v.lower().rstrip(". ")]
+        text = same[0] if same else (quoted.group(1) or quoted.group(2) if quoted else text)
     if text not in options:
-        return None, Feedback(False, f"answer with one of the letters {listed}; got {value!r:.40}.")
+        return None, Feedback(
+            False, f"answer with one of the letters {listed}; got {shown(value)}."
+        )
     return text, None
 
 
@@ -160,6 +188,95 @@ def close(got, want, rtol=RTOL):
     """Equal at the one tolerance: |got - want| <= rtol * scale(want), entry by entry."""
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     return got.shape == want.shape and bool(np.all(np.abs(got - want) <= rtol * scale(want)))
+
+
+def agrees(got, want, digits):
+    """True when `got` equals `want` to `digits` significant figures: within half a unit of the
+    last asked digit of |want| (a tie counts as agreeing). Only want = 0 has no digits to
+    count: there got must be 0.
+
+    >>> agrees(0.0141, 0.014142, 3), agrees(0.0091, 0.01, 2), agrees(0.69, 0.68619, 2)
+    (True, False, True)
+    """
+    got, want = float(got), float(want)
+    if want == 0:
+        return got == 0
+    unit = 10.0 ** (np.floor(np.log10(abs(want))) - digits + 1)
+    return bool(abs(got - want) <= 0.5 * unit * (1 + 1e-9))
+
+
+NEAR = 0.05  # a near miss is within 5% of the answer
+
+
+def near(got, want):
+    """Within NEAR of |want|: right at a lower precision (5% is inside half a unit of the first
+    figure of any number), where "give more figures" is advice rather than a guess."""
+    return abs(float(got) - float(want)) <= NEAR * abs(float(want))
+
+
+def given(value):
+    """How many significant figures a typed float carries (its shortest repr): 0.0244 -> 3."""
+    mantissa = repr(abs(float(value))).split("e")[0].replace(".", "")
+    return max(1, len(mantissa.strip("0")))
+
+
+def figures(digits):
+    """'3 significant figures' (the wording every prompt and message uses)."""
+    return f"{digits} significant figure{'s' * (digits != 1)}"
+
+
+def typed(answer, want, digits, mistakes=(), success="right", off="", fraction=False, whole=False):
+    """The verdict on a number a learner types, at the precision the exercise asks for.
+
+    `want` is right when `answer` agrees with it to `digits` significant figures (`agrees`);
+    `whole=True` asks for an exact whole number instead (a count, a row; whole mistakes are
+    matched exactly too, others at `digits`). Then, in this order: a named mistake `mistakes`
+    [(value, hint), ...] that agrees at the same precision; for a `fraction`, a percentage
+    (68.6 for 0.686, or within 5% of it); a near miss (`near`: within NEAR of |want|, so right
+    at a lower precision) is told "close: give N significant figures" (or, when it carries that
+    many figures already, to check its arithmetic); a near miss of a named mistake; a non-whole
+    number where a whole one is asked; else `off` after "<answer> is off". Returns a Feedback.
+
+    >>> typed(1.3, 1.2909944, 3, [(1.3416, "eps is missing.")]).message
+    'close: you gave 1.3; give 3 significant figures.'
+    >>> typed(68.6, 0.6861894, 2, fraction=True).message
+    '68.6 looks like a percentage; give the fraction, 68.6% = 0.686.'
+    """
+    got, failed = number(answer)
+    if failed is not None:
+        return failed
+    exact = whole and float(want).is_integer()
+
+    def same(value, figures):  # a whole value is matched exactly, others at `figures`
+        if exact and float(value).is_integer():
+            return got == value
+        return agrees(got, value, figures)
+
+    if same(want, digits):
+        return Feedback(True, success)
+    for value, hint in mistakes:
+        if same(value, digits) and not agrees(value, want, digits):
+            return Feedback(False, hint)
+    if fraction and 1 < abs(got) <= 100 and near(got / 100, want):
+        return Feedback(
+            False,
+            f"{got:g} looks like a percentage; give the fraction, {got:g}% = {got / 100:.3g}.",
+        )
+    if not exact and near(got, want):
+        if given(got) < digits:
+            return Feedback(False, f"close: you gave {got:g}; give {figures(digits)}.")
+        return Feedback(
+            False,
+            f"close ({got:g}), but not right to {figures(digits)}: check the last steps of "
+            "your arithmetic.",
+        )
+    for value, hint in mistakes:
+        whole_value = exact and float(value).is_integer()
+        if not whole_value and near(got, value) and not near(value, want):
+            return Feedback(False, hint)
+    if exact and not got.is_integer():
+        return Feedback(False, f"give a whole number; got {got:g}.")
+    return Feedback(False, f"{got:.4g} is off. {off}".strip())
 
 
 def offset(got, want):
@@ -216,7 +333,8 @@ def _offset_hint(got, want, name, parts):
 
 def judge(got, want, variants=(), success="right", name="your output", parts=None):
     """The verdict on a parsed answer `got` against `want`: an eps offset (of the whole or of one
-    part), closeness, the named mistakes `variants` [(value, hint)], else the worst entry.
+    part), closeness, the nearest of the named mistakes `variants` [(value, hint)] within the
+    tolerance, else the worst entry.
 
     got, want and each variant's value are an array, or a tuple of arrays whose names are
     `parts` (e.g. ("mean", "var")), so an eps added to one part only is named too.
@@ -228,9 +346,13 @@ def judge(got, want, variants=(), success="right", name="your output", parts=Non
     if close(flat_got, flat_want):
         err = float(np.max(np.abs(flat_got - flat_want))) if flat_want.size else 0.0
         return Feedback(True, f"{success} (max error {err:.1e}).")
-    for variant, hint in variants:
-        if close(flat_got, _flat(variant)):
-            return Feedback(False, hint.replace("your output", name))
+    named = [
+        (float(np.max(np.abs(flat_got - _flat(variant)), initial=0.0)), k, hint)
+        for k, (variant, hint) in enumerate(variants)
+        if close(flat_got, _flat(variant))
+    ]
+    if named:  # the nearest named mistake (two may lie within the tolerance of each other)
+        return Feedback(False, min(named)[2].replace("your output", name))
     if parts is not None:
         k = next(i for i, (g, w) in enumerate(zip(got, want, strict=True)) if not close(g, w))
         got, want, name = np.asarray(got[k], float), np.asarray(want[k], float), f"your {parts[k]}"
@@ -251,7 +373,7 @@ def setting(values, names):
         got, failed = number(value)
         if failed is not None or got <= 0:
             return (None,) * len(names), Feedback(
-                False, f"the checker's {name} must be a finite number > 0; got {value!r:.40}."
+                False, f"the checker's {name} must be a finite number > 0; got {shown(value)}."
             )
         out.append(got)
     return tuple(out), None

@@ -140,7 +140,9 @@ def _as_rates(answer):
         isinstance(answer, np.ndarray) and answer.ndim == 1
     )
     if not flat:
-        return None, Feedback(False, f"give a list of numbers, like [0.5, 5]; got {answer!r:.40}.")
+        return None, Feedback(
+            False, f"give a list of numbers, like [0.5, 5]; got {A.shown(answer)}."
+        )
     rates = []
     for item in answer:
         rate, failed = A.number(item, "each rate")
@@ -148,6 +150,14 @@ def _as_rates(answer):
             return None, Feedback(False, f"give a list of numbers, like [0.5, 5]; {failed.message}")
         rates.append(rate)
     return np.array(rates), None
+
+
+def _listed(rates):
+    """[10, 100]: a set of rates as a learner types them."""
+    return "[" + ", ".join(f"{v:g}" for v in sorted(rates)) + "]"
+
+
+RATE_DIGITS = 2  # a typed rate names a swept one to 2 significant figures (0.01, 10, 100)
 
 
 def check_diverging_rates(answer, result):
@@ -165,9 +175,10 @@ def check_diverging_rates(answer, result):
     all_div = result.diverged[plain].all(axis=1)
     want = set(lrs[all_div].tolist())
     swept = sorted(lrs.tolist())
-    if np.any(rates <= 0) or not all(np.isclose(swept, r, rtol=1e-3).any() for r in rates):
+    picked = [[v for v in swept if A.agrees(r, v, RATE_DIGITS)] for r in rates]
+    if np.any(rates <= 0) or not all(picked):
         return Feedback(False, f"choose among the swept rates {swept}.")
-    got = {v for v in swept if np.isclose(rates, v, rtol=1e-3).any()}
+    got = {v for each in picked for v in each}
     bn = {
         s["lr"]
         for k, s in enumerate(result.settings)
@@ -176,21 +187,26 @@ def check_diverging_rates(answer, result):
     if got == want:
         return Feedback(
             True,
-            f"without BN every seed diverged at {sorted(want)}; with BN only "
-            f"at {sorted(bn) or 'none'}.",
+            f"without BN every seed diverged at {_listed(want)}; with BN only "
+            f"at {_listed(bn) if bn else 'none'}.",
         )
-    also = f"Also {sorted(want - got)}: look for the x on the diverged row." if want - got else ""
+    also = f"also {_listed(want - got)}: look for the x on the diverged row." if want - got else ""
     if got == bn:
         return Feedback(
             False,
             "those are the rates where the network *with* BN diverged; the question is about "
-            f"the network without BN. {also}".strip(),
+            f"the network without BN. {also[:1].upper() + also[1:]}".strip(),
         )
     if got < want:
-        return Feedback(False, also)
+        if not got:
+            return Feedback(
+                False,
+                "give the rates where every seed diverged: look for the x on the diverged row.",
+            )
+        return Feedback(False, f"{_listed(got)} is right; {also}")
     return Feedback(
         False,
-        f"not {sorted(got - want)}: at that rate some seed trained (a point "
+        f"not {_listed(got - want)}: at that rate some seed trained (a point "
         "with an error bar) or the runs only stalled near chance.",
     )
 

@@ -13,6 +13,11 @@ def _identity_variants(x, eps):
     mu, var = x.mean(0), x.var(0)
     return [
         (
+            (np.sqrt(var) + eps, mu),
+            "eps sits outside the square root: BN divided by sqrt(var + eps), so gamma must be "
+            "sqrt(var + eps), not sqrt(var) + eps.",
+        ),
+        (
             (np.sqrt(var), mu),
             "close, but eps is missing: BN divided by sqrt(var + eps), so gamma must be "
             "sqrt(var + eps) to undo it exactly (look at the low-variance feature).",

@@ -4,7 +4,6 @@ import numpy as np
 
 from ..norms.batchnorm import batchnorm_backward, batchnorm_forward
 from . import _answers as A
-from ._feedback import Feedback
 from .normalization import COMMON_EPS
 
 
@@ -145,33 +144,34 @@ def check_batchnorm_backward(fn):
     return second
 
 
+SCALED_GRADIENT_DIGITS = 3  # the precision the prompt asks for
+
+
 def check_scaled_gradient(answer, scale, norm):
     """Check a prediction of ||dL/dW|| after W (followed by BN) is multiplied by `scale`,
-    given ||dL/dW|| = `norm` before."""
+    given ||dL/dW|| = `norm` before, to SCALED_GRADIENT_DIGITS significant figures."""
     (scale, norm), failed = A.setting((scale, norm), ("scale", "norm"))
     if failed is not None:
         return failed
-    got, failed = A.number(answer)
-    if failed is not None:
-        return failed
     want = norm / scale
-    if np.isclose(got, want, rtol=1e-3):
-        return Feedback(
-            True,
-            f"{norm:g} / {scale:g} = {want:.4g}: the loss does not change when W grows, so the "
-            "gradient with respect to W must shrink by the same factor.",
-        )
-    if np.isclose(got, norm * scale, rtol=1e-3):
-        return Feedback(False, "the other way round: bigger weights get *smaller* gradients.")
-    if np.isclose(got, norm, rtol=1e-3):
-        return Feedback(
-            False,
+    named = [
+        (norm * scale, "the other way round: bigger weights get *smaller* gradients."),
+        (
+            norm,
             "the loss is unchanged, but the gradient is not: the same change of the loss is "
             f"now spread over weights that are {scale:g} times larger.",
-        )
-    if np.isclose(got, norm / scale**2, rtol=1e-3):
-        return Feedback(
-            False,
+        ),
+        (
+            norm / scale**2,
             "that is 1/a^2: it describes the relative update ||dW|| / ||W||, not ||dW|| itself.",
-        )
-    return Feedback(False, f"{got:.4g} is off. Hint: BN(a W x) = BN(W x) for any a > 0.")
+        ),
+    ]
+    return A.typed(
+        answer,
+        want,
+        SCALED_GRADIENT_DIGITS,
+        named,
+        success=f"{norm:g} / {scale:g} = {want:.4g}: the loss does not change when W grows, so "
+        "the gradient with respect to W must shrink by the same factor.",
+        off="Hint: BN(a W x) = BN(W x) for any a > 0.",
+    )

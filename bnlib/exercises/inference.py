@@ -155,6 +155,18 @@ def check_fold(fn):
 MAX_MOMENTUM = 0.2
 
 
+MOMENTUM_DIGITS = 3  # the smallest momentum, typed to 3 significant figures, is right
+
+
+def _weight(left, remaining):
+    """The initial value's remaining weight, printed with enough digits to compare with
+    `remaining` (0.010006 is not shown as 0.01)."""
+    for digits in range(3, 10):
+        if f"{left:.{digits}g}" != f"{remaining:.{digits}g}":
+            return f"{left:.{digits}g}"
+    return f"{left:.3g}"
+
+
 def _batches(m):
     k = max(1, round(1 / m))
     return f"about {k} batch{'es' * (k != 1)}"
@@ -171,13 +183,21 @@ def check_momentum_choice(answer, steps, remaining):
     got, failed = A.number(answer)
     if failed is not None:
         return failed
+    best = 1 - remaining ** (1 / steps)
+    if 1 < got <= 100 and best <= got / 100 <= MAX_MOMENTUM:
+        return Feedback(
+            False,
+            f"{got:g} looks like a percentage; a momentum is a weight between 0 and 1: "
+            f"{got:g}% = {got / 100:.3g}.",
+        )
     if not 0 <= got <= 1:
         return Feedback(False, f"a momentum is a weight between 0 and 1; got {got:.4g}.")
-    best = 1 - remaining ** (1 / steps)
+    # The smallest momentum that works, rounded as a learner types it, is right too.
+    smallest = A.agrees(got, best, MOMENTUM_DIGITS)
     left = (1 - got) ** steps
     keras = 1 - got
     if got >= 0.5 and keras <= MAX_MOMENTUM:
-        too_small = (1 - keras) ** steps > remaining * (1 + 1e-9)
+        too_small = (1 - keras) ** steps > remaining and not A.agrees(keras, best, MOMENTUM_DIGITS)
         return Feedback(
             False,
             f"{got:.4g} looks like Keras' convention: momentum as the weight on the OLD value "
@@ -185,16 +205,17 @@ def check_momentum_choice(answer, steps, remaining):
             f"batch: 1 - {got:.4g} = {keras:.4g}"
             + (
                 f", and that is still too small: (1 - {keras:.4g})^{steps} = "
-                f"{(1 - keras) ** steps:.3g}, more than {remaining:g}."
+                f"{_weight((1 - keras) ** steps, remaining)}, more than {remaining:g}."
                 if too_small
                 else "."
             ),
         )
-    if left > remaining * (1 + 1e-9):  # rounding of an exact answer is not a mistake
+    if left > remaining and not smallest:
         return Feedback(
             False,
             f"too small: after {steps} steps the initial value still has weight "
-            f"(1 - {got:.4g})^{steps} = {left:.3g}, more than {remaining:g}.",
+            f"(1 - {got:.4g})^{steps} = {_weight(left, remaining)}, more than {remaining:g}. "
+            f"The smallest momentum that works is 1 - {remaining:g}^(1/{steps}).",
         )
     if got > MAX_MOMENTUM:
         return Feedback(
@@ -203,11 +224,24 @@ def check_momentum_choice(answer, steps, remaining):
             f"the estimate is noisier than it needs to be. Any momentum from {best:.4f} (the "
             f"smallest that works) up to {MAX_MOMENTUM:g} is a reasonable choice.",
         )
+    if smallest:
+        tradeoff = (
+            f"{got:.4g} is the smallest that forgets in time: it averages over the most batches "
+            "(the least noise), but it is also the slowest to follow statistics that change "
+            f"during training; a larger one, up to {MAX_MOMENTUM:g}, follows them more closely"
+        )
+    else:
+        tradeoff = (
+            f"{got:.4g} averages over {_batches(got)}; a momentum between {best:.4f} and yours "
+            f"would average over more batches (less noise) but follow changing statistics more "
+            "slowly, a larger one the other way round"
+        )
     return Feedback(
         True,
-        f"(1 - {got:.4g})^{steps} = {left:.3g} <= {remaining:g}. Any momentum from "
-        f"1 - {remaining:g}^(1/{steps}) = {best:.4f} up to {MAX_MOMENTUM:g} works, and the "
-        f"choice is a trade-off: {got:.4g} averages over {_batches(got)}; a smaller momentum is "
-        "less noisy but lags behind statistics that change during training (section 2: "
-        "momentum 0.1 tracked the moving target best, mean error 0.008 against 0.033 for 0.01).",
+        f"(1 - {got:.4g})^{steps} = {_weight(left, remaining)} <= {remaining:g}"
+        + (f" (to {A.figures(MOMENTUM_DIGITS)})" if smallest else "")
+        + f". Any momentum from 1 - {remaining:g}^(1/{steps}) = "
+        f"{best:.4f} up to {MAX_MOMENTUM:g} works, and the choice is a trade-off: {tradeoff} "
+        "(section 2: momentum 0.1 tracked the moving target best, mean error 0.008 against "
+        "0.033 for 0.01).",
     )

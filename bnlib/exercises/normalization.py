@@ -97,7 +97,16 @@ def _judge_forward(fn, case):
     if failed is not None:
         return failed
     reference, _ = batchnorm_forward(x, gamma, beta, eps)
-    variants = _bn_variants(x, gamma, beta, eps) + [
+    # eps squared is named before the hard-coded eps values (1e-4 squared is their 1e-8), on
+    # the first batch only: a function that squares eps never gets past it.
+    squared = [
+        (
+            batchnorm_forward(x, gamma, beta, eps**2)[0],
+            f"you squared eps: the output is the one for eps = {eps**2:g}. eps is added to the "
+            "variance as it is, sqrt(var + eps).",
+        )
+    ]
+    ignored = [
         (
             batchnorm_forward(x, gamma, beta, other)[0],
             f"your function ignores its eps argument: it gave the output for eps = {other:g} "
@@ -106,6 +115,8 @@ def _judge_forward(fn, case):
         for other in COMMON_EPS
         if other != eps
     ]
+    first = case is _FORWARD_CASES[0]
+    variants = _bn_variants(x, gamma, beta, eps) + (squared if first else []) + ignored
     success = (
         "matches bnlib.batchnorm_forward on two batches (8 x 3 and 11 x 4) with features on very "
         "different scales and two values of eps"
@@ -220,25 +231,22 @@ def check_channel_statistics(fn):
     return feedback
 
 
+# The precision a typed answer is asked for (the prompt says it): one home for each exercise.
+OUTPUT_VARIANCE_DIGITS = 3
+
+
 def check_output_variance(answer, var, eps):
-    """Check a predicted output variance of a feature with batch variance `var` after BN."""
+    """Check a predicted output variance of a feature with batch variance `var` after BN, to
+    OUTPUT_VARIANCE_DIGITS significant figures."""
     (var, eps), failed = A.setting((var, eps), ("var", "eps"))
     if failed is not None:
         return failed
+    digits = OUTPUT_VARIANCE_DIGITS
     want = var / (var + eps)
-    got, failed = A.number(answer)
-    if failed is not None:
-        return failed
-    if A.close(got, want, rtol=1e-3):  # a number the learner types: 3 significant digits
-        return Feedback(
-            True,
-            f"var / (var + eps) = {want:.4f}: eps shrinks the output variance "
-            "most for features whose own variance is small.",
-        )
     squared = var / (var + eps**2)
     also = (
         " (Squaring eps gives nearly 1 too: eps enters once, inside sqrt(var + eps).)"
-        if A.close(squared, 1.0, rtol=1e-3)
+        if A.agrees(squared, 1.0, digits)
         else ""
     )
     named = [
@@ -257,14 +265,18 @@ def check_output_variance(answer, var, eps):
             var / (np.sqrt(var) + eps) ** 2,
             "eps sits inside the square root: the variance of x_hat is var / (var + eps).",
         ),
+        (
+            eps / (var + eps),
+            "that is the share eps takes; the variance of x_hat is var / (var + eps).",
+        ),
     ]
-    for value, hint in named:
-        if A.close(got, value, rtol=1e-3):
-            return Feedback(False, hint)
-    if abs(got - want) <= 0.05 * want:
-        return Feedback(
-            False,
-            f"close ({got:.4g}), but not {want:.4g}: compute it to 3 significant digits, "
-            "var / (var + eps).",
-        )
-    return Feedback(False, f"{got:.4g} is off; the variance of x_hat is var / (var + eps).")
+    return A.typed(
+        answer,
+        want,
+        digits,
+        named,
+        success=f"var / (var + eps) = {want:.4f}: eps shrinks the output variance "
+        "most for features whose own variance is small.",
+        off="The variance of x_hat is var / (var + eps).",
+        fraction=True,
+    )

@@ -8,9 +8,11 @@ import numpy as np
 from . import _answers as A
 from ._feedback import Feedback
 
-
-def _near(got, value):
-    return bool(np.isclose(got, value, rtol=1e-3, atol=0.0))
+# The precision each typed answer is asked for (the prompts say it): two significant figures
+# tell every named mistake apart from the answer.
+ANGLE_DIGITS = 2
+EFFECTIVE_LR_DIGITS = 2
+DEPTH_DIGITS = 3  # a whole number; a fraction of a layer is matched at 3 figures
 
 
 def check_equilibrium_angle(answer, lr, weight_decay):
@@ -23,13 +25,6 @@ def check_equilibrium_angle(answer, lr, weight_decay):
     if failed is not None:
         return failed
     want = np.sqrt(2 * lr * weight_decay)
-    if _near(got, want):
-        return Feedback(
-            True,
-            f"sqrt(2 x {lr:g} x {weight_decay:g}) = {want:.4g} rad a step: at equilibrium the "
-            "decay's shrinking of ||W||^2 (2 lr lambda ||W||^2) balances the gradient step's "
-            "growth (lr^2 ||g||^2), so lr ||g|| / ||W|| = sqrt(2 lr lambda).",
-        )
     hints = [
         (
             2 * lr * weight_decay,
@@ -52,10 +47,16 @@ def check_equilibrium_angle(answer, lr, weight_decay):
             "means a smaller ||W||, so a larger angle.",
         ),
     ]
-    for value, hint in hints:
-        if _near(got, value):
-            return Feedback(False, hint)
-    return Feedback(False, f"{got:.4g} is off. Hint: the answer depends only on lr x lambda.")
+    return A.typed(
+        answer,
+        want,
+        ANGLE_DIGITS,
+        hints,
+        success=f"sqrt(2 x {lr:g} x {weight_decay:g}) = {want:.4g} rad a step: at equilibrium "
+        "the decay's shrinking of ||W||^2 (2 lr lambda ||W||^2) balances the gradient step's "
+        "growth (lr^2 ||g||^2), so lr ||g|| / ||W|| = sqrt(2 lr lambda).",
+        off="Hint: the answer depends only on lr x lambda.",
+    )
 
 
 def check_effective_lr(answer, lr, norm, growth):
@@ -68,12 +69,7 @@ def check_effective_lr(answer, lr, norm, growth):
     if failed is not None:
         return failed
     want = lr / (growth * norm) ** 2
-    if _near(got, want):
-        return Feedback(
-            True,
-            f"{lr:g} / ({growth:g} x {norm:g})^2 = {want:.4g}: the direction moves by lr ||g|| / "
-            "||W||, and ||g|| itself shrinks like 1 / ||W||, hence the square.",
-        )
+    start = lr / norm**2
     hints = [
         (
             lr / (growth * norm),
@@ -81,7 +77,7 @@ def check_effective_lr(answer, lr, norm, growth):
             "like 1 / ||W||, so the effective step is lr / ||W||^2.",
         ),
         (
-            lr / norm**2,
+            start,
             f"that is the effective rate before the growth; ||W|| is now {growth:g} times larger.",
         ),
         (
@@ -94,10 +90,24 @@ def check_effective_lr(answer, lr, norm, growth):
         ),
         (lr, "lr is the nominal rate; with BN the direction moves at lr / ||W||^2."),
     ]
-    for value, hint in hints:
-        if _near(got, value):
-            return Feedback(False, hint)
-    return Feedback(False, f"{got:.4g} is off. Hint: lr / ||W||^2 with the new ||W||.")
+    if A.agrees(start, lr / (growth * norm), EFFECTIVE_LR_DIGITS):  # one number, two mistakes
+        hints[:2] = [
+            (
+                start,
+                f"that is both the effective rate at the start (lr / ||W||^2 with ||W|| = "
+                f"{norm:g}) and lr / ||W|| with the new norm ({growth * norm:g}): square the "
+                "new norm.",
+            )
+        ]
+    return A.typed(
+        answer,
+        want,
+        EFFECTIVE_LR_DIGITS,
+        hints,
+        success=f"{lr:g} / ({growth:g} x {norm:g})^2 = {want:.4g}: the direction moves by lr "
+        "||g|| / ||W||, and ||g|| itself shrinks like 1 / ||W||, hence the square.",
+        off="Hint: lr / ||W||^2 with the new ||W||.",
+    )
 
 
 def check_depth_threshold(answer, rate, ratio):
@@ -108,27 +118,14 @@ def check_depth_threshold(answer, rate, ratio):
         return failed
     if rate <= 1 or ratio <= 1:
         return Feedback(False, f"the checker needs rate > 1 and ratio > 1; got {rate}, {ratio}.")
-    got, failed = A.number(answer)
-    if failed is not None:
-        return failed
     exact = np.log(ratio) / np.log(rate)
     want = int(np.ceil(exact - 1e-9))
-    if got == want:
-        return Feedback(
-            True,
-            f"{rate:g}^{want} = {rate**want:.4g} >= {ratio:g} > {rate:g}^{want - 1} = "
-            f"{rate ** (want - 1):.4g}: {want} layers. The growth compounds, so the count is "
-            f"log(ratio) / log(rate) = {exact:.2f}, rounded up.",
-        )
-    if got != int(got):
-        if _near(got, exact):
-            return Feedback(
-                False,
-                "layers come in whole numbers: round log(ratio) / log(rate) "
-                "up to the first depth that reaches the ratio.",
-            )
-        return Feedback(False, f"give a whole number of layers; got {got:g}.")
     hints = [
+        (
+            exact,
+            "layers come in whole numbers: round log(ratio) / log(rate) "
+            "up to the first depth that reaches the ratio.",
+        ),
         (
             want - 1,
             f"{rate:g}^{want - 1} = {rate ** (want - 1):.4g} is still below {ratio:g}: "
@@ -143,7 +140,14 @@ def check_depth_threshold(answer, rate, ratio):
             "mixed logarithms: use the same base for ratio and rate.",
         ),
     ]
-    for value, hint in hints:
-        if value != want and got == value:
-            return Feedback(False, hint)
-    return Feedback(False, f"{got:g} is off. Hint: the smallest n with rate^n >= ratio.")
+    return A.typed(
+        answer,
+        want,
+        DEPTH_DIGITS,
+        [(value, hint) for value, hint in hints if value != want],
+        success=f"{rate:g}^{want} = {rate**want:.4g} >= {ratio:g} > {rate:g}^{want - 1} = "
+        f"{rate ** (want - 1):.4g}: {want} layers. The growth compounds, so the count is "
+        f"log(ratio) / log(rate) = {exact:.2f}, rounded up.",
+        off="Hint: the smallest n with rate^n >= ratio.",
+        whole=True,
+    )

@@ -6,6 +6,7 @@ fix=None)` explains every wrong name for that script. This notebook's questions 
 (notebook 10) live with the others in review.json.
 """
 
+from . import _answers as A
 from ._feedback import Feedback
 
 BUGS = {
@@ -150,6 +151,13 @@ _EFFECT = {
 }
 
 
+# What a fix needs beyond FIXES' words in one script.
+_FIX_NOTE = {
+    "b": ", then model.train() before training resumes (bnlib.evaluate switches back by itself): "
+    "left in eval mode, batch norm would stay frozen for the rest of training",
+}
+
+
 def _key(value, table, what):
     """A learner's name, normalized to a key of `table`, or a Feedback saying what is allowed."""
     if value is None or value is Ellipsis:
@@ -158,18 +166,21 @@ def _key(value, table, what):
         return None, Feedback(False, f"give the {what} as a string; got {type(value).__name__}.")
     key = value.strip().lower().replace(" ", "_").replace("-", "_")
     if key not in table:
-        return None, Feedback(False, f"{value!r:.40} is not a {what}; pick one of {sorted(table)}.")
+        return None, Feedback(
+            False, f"{A.shown(value)} is not a {what}; pick one of {sorted(table)}."
+        )
     return key, None
 
 
 def check_bug(script, bug, fix=None):
-    """Check the bug named in SCRIPTS[script] (a key of BUGS) and, if given, the fix (FIXES).
+    """Check the bug named in SCRIPTS[script] (a key of BUGS) and, if given, the fix (FIXES);
+    the fix is optional (None or ... leave it out).
 
     >>> check_bug("d", "last_batch_of_one", fix="drop_last").passed
     True
     """
     if not isinstance(script, str) or script not in SCRIPTS:
-        return Feedback(False, f"no script {script!r:.40}; pick one of {sorted(SCRIPTS)}.")
+        return Feedback(False, f"no script {A.shown(script)}; pick one of {sorted(SCRIPTS)}.")
     key, failed = _key(bug, BUGS, "bug name")
     if failed is not None:
         return failed
@@ -177,7 +188,7 @@ def check_bug(script, bug, fix=None):
     if key != right_bug:
         why = _NOT_HERE.get((script, key), _GENERAL[key])
         return Feedback(False, f"not {key}: {why}")
-    if fix is not None:
+    if fix is not None and fix is not Ellipsis:  # the fix is optional: ... is "not given"
         fix_key, failed = _key(fix, FIXES, "fix")
         if failed is not None:
             return failed
@@ -187,4 +198,6 @@ def check_bug(script, bug, fix=None):
                 f"{key} is right, but {fix_key} ({FIXES[fix_key]}) does not cure it: "
                 f"{_EFFECT[key]}",
             )
-    return Feedback(True, f"{key}: {_EFFECT[key]} Fix: {FIXES[right_fix]}.")
+    return Feedback(
+        True, f"{key}: {_EFFECT[key]} Fix: {FIXES[right_fix]}{_FIX_NOTE.get(script, '')}."
+    )

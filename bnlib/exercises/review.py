@@ -26,7 +26,8 @@ class Number(NamedTuple):
     answer: float
     why: str  # shown when right
     mistakes: tuple  # ((value, explanation), ...) for the usual wrong numbers
-    rtol: float = 1e-3
+    digits: int  # the significant figures the prompt asks for (A.typed judges at them)
+    fraction: bool = False  # a share from 0 to 1: a percentage typed for it is named
 
 
 def _load():
@@ -59,7 +60,7 @@ def ask(question):
 def _known(question, bank):
     if isinstance(question, str) and question in bank:
         return None
-    return Feedback(False, f"no such question {question!r:.40}; pick one of {sorted(bank)}.")
+    return Feedback(False, f"no such question {A.shown(question)}; pick one of {sorted(bank)}.")
 
 
 def check_choice(question, answer):
@@ -82,16 +83,12 @@ def check_number(question, answer):
     if unknown is not None:
         return unknown
     q = NUMBERS[question]
-    got, failed = A.number(answer)
-    if failed is not None:
-        return failed
-    if A.close(got, q.answer, rtol=q.rtol):
-        return Feedback(True, q.why)
-    for value, hint in q.mistakes:
-        if A.close(got, value, rtol=q.rtol):
-            return Feedback(False, hint)
-    return Feedback(
-        False,
-        f"{got:.4g} is not it; work it out step by step (the formula is in "
-        "the answer above this exercise).",
+    return A.typed(
+        answer,
+        q.answer,
+        q.digits,
+        q.mistakes,
+        success=q.why,
+        off="Work it out step by step (the formula is in the answer above this exercise).",
+        fraction=q.fraction,
     )

@@ -1,6 +1,7 @@
 """Exercise checkers for notebook 07: group statistics, Batch Renorm's r and d, which norm when."""
 
 import numbers
+import re
 
 import numpy as np
 
@@ -35,6 +36,12 @@ def _group_pair(result, x, g):
             (g,): "one value per group for the whole batch: you pooled the batch; group norm "
             "never pools samples (axis 0).",
             (g, n): "shape (num_groups, N): transposed. Return (N, num_groups).",
+            **dict.fromkeys(
+                ((n,), (n, 1), (n, 1, 1, 1)),
+                f"one value per sample, shape {shape}: those are layer norm's statistics (all "
+                "channels of a sample, one group). Group norm pools only the C / G channels of "
+                "each group: x.reshape(N, G, -1) and axis=2.",
+            ),
         }.get(shape)
         if hint is None and shape is not None and len(shape) == 4 and shape[:2] == (n, g):
             hint = "one value per position: pool the group's channels AND every position."
@@ -216,6 +223,9 @@ def _problem_numbers(values):
     return values[1] > 0 and values[3] > 0 and values[4] >= 1 and values[5] >= 0
 
 
+RENORM_DIGITS = 2  # the precision the prompt asks for (0.33 for 1/3)
+
+
 def check_renorm_r_d(answer, mu_b, sigma_b, mu, sigma, r_max, d_max):
     """Check answer = (r, d) of Batch Renorm for a batch with mean mu_b and std sigma_b, running
     mean mu and std sigma, and limits r_max, d_max (eps ignored)."""
@@ -231,46 +241,65 @@ def check_renorm_r_d(answer, mu_b, sigma_b, mu, sigma, r_max, d_max):
     (r, failed), (d, failed_d) = A.number(parts[0], "r"), A.number(parts[1], "d")
     if failed is not None or failed_d is not None:
         return Feedback(False, "r and d must both be finite numbers.")
-    want_r = float(np.clip(sigma_b / sigma, 1 / r_max, r_max))
-    want_d = float(np.clip((mu_b - mu) / sigma, -d_max, d_max))
-    # typed by hand: two significant digits are enough (0.33 for 1/3)
-    r_ok = abs(r - want_r) <= 0.01 * abs(want_r)
-    d_ok = abs(d - want_d) <= 0.01 * max(abs(want_d), 0.1)
+    ratio, shift = sigma_b / sigma, (mu_b - mu) / sigma
+    want_r = float(np.clip(ratio, 1 / r_max, r_max))
+    want_d = float(np.clip(shift, -d_max, d_max))
+    digits = RENORM_DIGITS
+    r_ok, d_ok = A.agrees(r, want_r, digits), A.agrees(d, want_d, digits)
     if r_ok and d_ok:
         return Feedback(
             True,
-            f"r = {want_r:.4g} and d = {want_d:.4g}, both after clipping (two significant "
-            "digits are enough here).",
+            f"r = {want_r:.4g} and d = {want_d:.4g}, both after clipping (to {A.figures(digits)}).",
         )
-    if np.isclose(r, want_d, rtol=1e-3) and np.isclose(d, want_r, rtol=1e-3) and not r_ok:
+    if (r, d) == (1.0, 0.0):
+        return Feedback(
+            False,
+            "r = 1, d = 0 are batch norm's own values (what r_max = 1, d_max = 0 force); here "
+            f"the limits r_max = {r_max:g}, d_max = {d_max:g} let r and d correct the batch: "
+            "r = clip(sigma_B / sigma, 1/r_max, r_max), d = clip((mu_B - mu) / sigma, -d_max, "
+            "d_max).",
+        )
+    if A.agrees(r, want_d, digits) and A.agrees(d, want_r, digits):
         return Feedback(False, "r and d are swapped: give (r, d) in that order.")
+    r_named = [
+        (ratio, "r = sigma_B / sigma is right, then clip it to [1/r_max, r_max]."),
+        (
+            1 / ratio,
+            "r is the batch's std over the running std, sigma_B / sigma, not the inverse.",
+        ),
+        (
+            float(np.clip(1 / ratio, 1 / r_max, r_max)),
+            "r is the batch's std over the running std, sigma_B / sigma, not the inverse.",
+        ),
+        (
+            ratio**2,
+            "r is a ratio of standard deviations, sigma_B / sigma, not of variances.",
+        ),
+        (
+            float(np.clip(ratio**2, 1 / r_max, r_max)),
+            "r is a ratio of standard deviations, sigma_B / sigma, not of variances.",
+        ),
+        (sigma_b, "that is sigma_B itself; r divides it by the running std: sigma_B / sigma."),
+    ]
+    d_named = [
+        (shift, "d = (mu_B - mu) / sigma is right, then clip it to [-d_max, d_max]."),
+        (-want_d, "d has the wrong sign: it is (mu_B - mu) / sigma."),
+        (
+            float(np.clip(mu_b - mu, -d_max, d_max)),
+            "d is measured in running standard deviations: divide by sigma.",
+        ),
+        (
+            float(np.clip((mu_b - mu) / sigma_b, -d_max, d_max)),
+            "d divides by the running std sigma, not the batch's sigma_B.",
+        ),
+    ]
     hints = []
-    if not r_ok:
-        if np.isclose(r, sigma_b / sigma, rtol=1e-3):
-            hints.append("r = sigma_B / sigma is right, then clip it to [1/r_max, r_max].")
-        elif np.isclose(r, np.clip(sigma / sigma_b, 1 / r_max, r_max), rtol=1e-3):
-            hints.append(
-                "r is the batch's std over the running std, sigma_B / sigma, not the inverse."
-            )
-        else:
-            hints.append(
-                f"r = clip(sigma_B / sigma, 1/r_max, r_max): you gave {r:.4g}; give it to two "
-                "significant digits or more."
-            )
-    if not d_ok:
-        if np.isclose(d, (mu_b - mu) / sigma, rtol=1e-3):
-            hints.append("d = (mu_B - mu) / sigma is right, then clip it to [-d_max, d_max].")
-        elif np.isclose(d, -want_d, rtol=1e-3):
-            hints.append("d has the wrong sign: it is (mu_B - mu) / sigma.")
-        elif np.isclose(d, np.clip(mu_b - mu, -d_max, d_max), rtol=1e-3):
-            hints.append("d is measured in running standard deviations: divide by sigma.")
-        elif np.isclose(d, np.clip((mu_b - mu) / sigma_b, -d_max, d_max), rtol=1e-3):
-            hints.append("d divides by the running std sigma, not the batch's sigma_B.")
-        else:
-            hints.append(
-                f"d = clip((mu_B - mu) / sigma, -d_max, d_max): you gave {d:.4g}; give it to two "
-                "significant digits or more."
-            )
+    for got, want, named, off, ok in (
+        (r, want_r, r_named, "r = clip(sigma_B / sigma, 1/r_max, r_max).", r_ok),
+        (d, want_d, d_named, "d = clip((mu_B - mu) / sigma, -d_max, d_max).", d_ok),
+    ):
+        if not ok:
+            hints.append(f"{off[0]}: " + A.typed(got, want, digits, named, off=off).message)
     return Feedback(False, " ".join(hints))
 
 
@@ -301,21 +330,30 @@ _ALSO = {
         "Batch Renorm can"
     },
 }
+# A name as _norm_name reads it (lower case, letters and digits, "norm"/"normalization" and a
+# framework's "1d"/"2d"/"3d" cut off the end): "Batch Renormalization" is "batchre".
 _ALIASES = {
     "batch": "batch",
     "bn": "batch",
-    "batchnorm": "batch",
     "layer": "layer",
     "ln": "layer",
-    "layernorm": "layer",
     "group": "group",
     "gn": "group",
-    "groupnorm": "group",
-    "renorm": "renorm",
+    "re": "renorm",
+    "batchre": "renorm",
     "brn": "renorm",
-    "batchrenorm": "renorm",
-    "batchrenormalization": "renorm",
 }
+
+
+def _norm_name(raw):
+    """A learner's name for a normalization, reduced to a key of _ALIASES when it is one:
+    "Group normalization", "BatchNorm2d", "layer-norm", "LN", "batch renorm" all are."""
+    if not isinstance(raw, str):
+        return ""
+    key = "".join(ch for ch in raw.lower() if ch.isalnum())
+    return re.sub(r"(norm(ali[sz]ation)?)?([123]d)?$", "", key) or key
+
+
 _WHY = {
     "a": "with 2 samples per step batch statistics are very noisy; group norm's statistics come "
     "from each image alone, and conv features have many channels to group",
@@ -339,11 +377,7 @@ def check_norm_choice(answers):
     wrong, caveats = [], []
     for key in sorted(SITUATIONS):
         raw = answers[key]
-        name = (
-            "".join(ch for ch in str(raw).lower() if ch.isalpha()) if isinstance(raw, str) else ""
-        )
-        name = name.removesuffix("norm") if name.removesuffix("norm") in _ALIASES else name
-        choice = _ALIASES.get(name)
+        choice = _ALIASES.get(_norm_name(raw))
         if A.missing(raw):
             return Feedback(
                 False,
@@ -352,7 +386,8 @@ def check_norm_choice(answers):
         if choice is None:
             return Feedback(
                 False,
-                f'situation {key}: answer "batch", "layer", "group" or "renorm"; got {raw!r:.40}.',
+                f'situation {key}: answer "batch", "layer", "group" or "renorm" (or their full '
+                f"names); got {A.shown(raw)}.",
             )
         if choice != _BEST[key] and choice in _ALSO.get(key, {}):
             caveats.append(f"{key}: {choice} is accepted; {_ALSO[key][choice]}.")
