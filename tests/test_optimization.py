@@ -29,6 +29,7 @@ from bnlib import (
     weight_path_recorder,
 )
 from bnlib import experiments as ex
+from bnlib.norms.scale_invariance import settling_step
 
 DIGITS = bnlib.load_digits()
 
@@ -41,6 +42,15 @@ def test_effective_lr_and_equilibrium_formulas():
     assert equilibrium_angular_update(0.1, 0.0) == 0.0
     assert equilibrium_steps(0.2, 0.05) == pytest.approx(100.0)
     assert equilibrium_steps(0.2, 0.0) == float("inf")
+    assert equilibrium_steps(0.2, 0.05, momentum=0.9) == pytest.approx(10.0)
+    assert equilibrium_steps(0.02, 0.05, momentum=0.9) == pytest.approx(100.0)  # lr / 10: x 10
+
+
+def test_settling_step_is_the_first_step_that_stays_within_tolerance():
+    series = [5.0, 1.9, 2.0, 2.5, 2.02, 1.99]
+    assert settling_step(series, 2.0, 0.05) == 4  # 1.9 and 2.0 leave again at 2.5
+    assert settling_step(series, 2.0, 1.5) == 0
+    assert settling_step([1.0, 3.0], 1.0, 0.1) is None  # outside at the end
 
 
 @pytest.mark.parametrize(
@@ -51,6 +61,11 @@ def test_effective_lr_and_equilibrium_formulas():
         (lambda: equilibrium_angular_update(0.1, -1e-3), "weight_decay must be finite and >= 0"),
         (lambda: equilibrium_angular_update(0.1, 1e-3, momentum=1.0), "momentum must be in"),
         (lambda: equilibrium_steps(0.1, float("nan")), "weight_decay must be finite"),
+        (lambda: equilibrium_steps(0.1, 0.01, momentum=-0.1), "momentum must be in"),
+        (lambda: settling_step([], 1.0, 0.1), "values must be a non-empty 1-D series"),
+        (lambda: settling_step([1.0], 0.0, 0.1), "target must be finite and > 0"),
+        (lambda: ex.momentum_toy_study(momenta=(1.0,), steps=2), "momentum must be in"),
+        (lambda: ex.momentum_toy_study(steps=2).settled(0, "loss"), 'what must be "norm"'),
         (lambda: angle_between([1.0, 0.0], [0.0, 0.0]), "must not be all zeros"),
         (lambda: angle_between([1.0, 0.0], [1.0, 0.0, 0.0]), "b must have a's size 2"),
         (
@@ -101,6 +116,32 @@ def test_plain_sgd_only_grows_the_norm_and_decay_reaches_the_predicted_angle():
     predicted = equilibrium_angular_update(0.4, 0.05)
     assert np.all(np.abs(angle / predicted - 1) < 0.15), angle / predicted
     assert study.norms[0, 1, 0, -1].max() < study.norms[0, 0, 0, -1].min()
+
+
+def test_momentum_reaches_its_own_equilibrium_angle_and_settles_sooner():
+    toy = ex.momentum_toy_study(seeds=(0, 1))
+    for k, mu in enumerate(toy.momenta):
+        late = toy.angles[k, :, -200:].mean(axis=1)
+        assert np.all(np.abs(late / equilibrium_angular_update(0.1, 0.05, mu) - 1) < 0.02), late
+    for what in ("norm", "angle"):
+        plain, heavy = toy.settled(0, what, 0.1), toy.settled(1, what, 0.1)
+        assert None not in plain + heavy and 4 * max(heavy) < min(plain), (what, plain, heavy)
+    assert np.all(toy.norms[:, :, 0] == 5.0)  # one start for every momentum and seed
+    assert np.allclose(toy.norms[0, 0], toy.norms[0, 1], rtol=1e-9)  # steady |g|: mu 0 seed-free
+
+
+def test_weight_decay_study_passes_momentum_to_sgd():
+    kw = dict(lrs=(0.1,), decays=(0.05,), seeds=(0,), steps=120)
+    plain, heavy = (
+        ex.weight_decay_study(DIGITS, **kw),
+        ex.weight_decay_study(DIGITS, **kw, momentum=0.9),
+    )
+    assert heavy.momentum == 0.9 and plain.momentum == 0.0
+    late = heavy.angles[0, 0, 0, -40:].mean(axis=0)
+    assert np.all(np.abs(late / equilibrium_angular_update(0.1, 0.05, 0.9) - 1) < 0.1), late
+    assert np.all(
+        plain.angles[0, 0, 0, -40:].mean(axis=0) < 0.8 * equilibrium_angular_update(0.1, 0.05)
+    )
 
 
 def test_ghost_batch_norm_is_batch_norm_on_each_ghost_batch():

@@ -291,6 +291,12 @@ def test_gradient_through_time_numbers():
     assert small.step_gains.shape == (2,) and np.isclose(small.step_gains.mean(), small.step_gain)
     assert np.isnan(plain.recurrent_gain)
     np.testing.assert_allclose(small.ratio(63), 1.0)
+    np.testing.assert_allclose(small.gains_from(8), small.step_gains)  # one formula, two windows
+    assert np.all(plain.gains_from(32) < small.gains_from(32)) and large.gains_from(62).shape == (
+        2,
+    )
+    with pytest.raises(ValueError, match=r"start must be in \[0, 63\)"):
+        small.gains_from(63)
 
 
 def test_gradient_panel_looks_values_up():

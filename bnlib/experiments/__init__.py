@@ -16,6 +16,7 @@ from .optimization import (
     DepthStudy,
     DiagnosticsStudy,
     GammaDecayStudy,
+    MomentumToy,
     NoiseStudy,
     RescaledRun,
     WeightDecayStudy,
@@ -24,6 +25,7 @@ from .optimization import (
     depth_study,
     diagnostics_study,
     gamma_decay_study,
+    momentum_toy_study,
     rescaled_run,
     weight_decay_study,
 )
@@ -92,6 +94,7 @@ __all__ += [
     "DepthStudy",
     "DiagnosticsStudy",
     "GammaDecayStudy",
+    "MomentumToy",
     "NoiseStudy",
     "RescaledRun",
     "WeightDecayStudy",
@@ -100,6 +103,7 @@ __all__ += [
     "depth_study",
     "diagnostics_study",
     "gamma_decay_study",
+    "momentum_toy_study",
     "rescaled_run",
     "weight_decay_study",
 ]

@@ -3,6 +3,8 @@ digits, over seeds, and returns plain arrays for `bnlib.plots` and `bnlib.views`
 
 - `rescaled_run`: weights before BN times c with their learning rate times c^2 is the same run;
 - `weight_decay_study`: ||W|| and the angle W turns per step, against sqrt(2 lr lambda);
+- `momentum_toy_study`: the same equilibrium on a toy with a steady gradient, with and without
+  SGD momentum, long enough to see how soon each settles;
 - `gamma_decay_study`: weight decay on gamma and beta (which do change the function) or not;
 - `depth_study`: the first layer's gradient norm at initialization against depth;
 - `batch_noise_study`: the train-test gap against batch and ghost-batch size, vs no BN;
@@ -23,6 +25,7 @@ from ..engine.model import SGD, Sequential, forward_backward, mlp
 from ..engine.norm_layers import LayerNorm
 from ..engine.residual import residual_mlp
 from ..engine.training import evaluate, train
+from ..norms.scale_invariance import equilibrium_angular_update, settling_step
 from ..probes.optimizer import (
     layer_statistics,
     scale_invariant_layers,
@@ -109,14 +112,22 @@ class WeightDecayStudy:
     norms: np.ndarray  # (n_lr, n_decay, n_seed, steps, L) ||W|| of each BN-preceded layer
     angles: np.ndarray  # same shape: angle (radians) W turned in the step before (NaN at 0)
     test_accuracy: np.ndarray  # (n_lr, n_decay, n_seed) at the end
+    momentum: float = 0.0
 
 
 def weight_decay_study(
-    data, lrs=(0.1, 0.4, 1.6), decays=(0.0, 0.01, 0.05), seeds=(0, 1, 2), steps=250, batch_size=32
+    data,
+    lrs=(0.1, 0.4, 1.6),
+    decays=(0.0, 0.01, 0.05),
+    seeds=(0, 1, 2),
+    steps=250,
+    batch_size=32,
+    momentum=0.0,
 ):
-    """Plain SGD with weight decay on the BN-preceded weights only (the scale-invariant ones:
-    decay changes their schedule, not the function), every lr x decay x seed; records ||W||
-    and the angle W turns at every step.
+    """SGD (plain, or with `momentum` in PyTorch's form) with weight decay on the BN-preceded
+    weights only (the scale-invariant ones: decay cannot change the set of functions they
+    express, only how fast their direction moves), every lr x decay x seed; records ||W|| and
+    the angle W turns at every step.
 
     >>> from bnlib import load_digits
     >>> s = weight_decay_study(load_digits(), (0.1,), (0.0,), (0,), steps=5)
@@ -127,6 +138,8 @@ def weight_decay_study(
     seeds, steps = _seeds(seeds), check_positive_int(steps, "steps")
     for lr in lrs:
         check_positive(lr, "lr")
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
     if any(not np.isfinite(d) or d < 0 for d in decays):
         raise ValueError(f"decays must be finite and >= 0; got {decays}")
     shape = (len(lrs), len(decays), len(seeds), steps)
@@ -144,6 +157,7 @@ def weight_decay_study(
             batch_size,
             lr,
             gen,
+            momentum=momentum,
             eval_every=steps,
             record={"path": weight_path_recorder(invariant)},
             record_every=1,
@@ -156,7 +170,87 @@ def weight_decay_study(
     for ((a, _), (b, _), (k, _)), (path, final) in zip(points, run_each(run, points), strict=True):
         norms[a, b, k], angles[a, b, k] = path[:, 0], path[:, 1]
         acc[a, b, k] = final
-    return WeightDecayStudy(lrs, decays, seeds, steps, norms, angles, acc)
+    return WeightDecayStudy(lrs, decays, seeds, steps, norms, angles, acc, float(momentum))
+
+
+@dataclass
+class MomentumToy:
+    lr: float
+    weight_decay: float
+    momenta: tuple
+    seeds: tuple
+    norms: np.ndarray  # (n_momentum, n_seed, steps + 1) ||W||, from the start
+    angles: np.ndarray  # (n_momentum, n_seed, steps) angle (radians) W turned in each step
+
+    def settled(self, k, what="norm", tolerance=0.05, window=20, tail=0.25):
+        """(n_seed,) the step from which momenta[k]'s runs stay settled, by one of two criteria:
+        "norm": ||W|| within `tolerance` of its equilibrium (its mean over the last `tail` of
+        the run); "angle": the angle per step, averaged over `window` steps, within `tolerance`
+        of sqrt(2 lr lambda / (1 + mu)). None where a run never settled."""
+        if what == "norm":
+            series = self.norms[k]
+            targets = series[:, -int(tail * series.shape[1]) :].mean(axis=1)
+        elif what == "angle":
+            kernel = np.ones(window) / window
+            series = np.array([np.convolve(a, kernel, "valid") for a in self.angles[k]])
+            targets = [equilibrium_angular_update(self.lr, self.weight_decay, self.momenta[k])]
+            targets = targets * len(series)
+        else:
+            raise ValueError(f'what must be "norm" or "angle"; got {what!r}')
+        return [settling_step(s, t, tolerance) for s, t in zip(series, targets, strict=True)]
+
+
+def momentum_toy_study(
+    lr=0.1, weight_decay=0.05, momenta=(0.0, 0.9), seeds=(0, 1, 2), steps=800, dim=300, init=5.0
+):
+    """SGD with weight decay on a toy scale-invariant weight vector, with and without momentum.
+
+    The toy keeps what the equilibrium needs and nothing else: W (dim,) starts at norm `init`;
+    each step's gradient points in a random direction orthogonal to W (drawn from the seed's
+    Generator) with norm 1 / ||W||, as a scale-invariant loss's does with a steady gradient
+    size; then PyTorch's update: v <- mu v + g + lambda W, W <- W - lr v. Every momentum of a
+    seed sees the same start and the same random directions.
+    Returns: MomentumToy.
+
+    >>> toy = momentum_toy_study(seeds=(0,))  # time scales (1 - mu) / (lr lambda): 200 and 20
+    >>> toy.settled(0), toy.settled(1)
+    ([397], [62])
+    """
+    lr, weight_decay = check_positive(lr, "lr"), float(weight_decay)
+    seeds, steps, dim = (
+        _seeds(seeds),
+        check_positive_int(steps, "steps"),
+        check_positive_int(dim, "dim"),
+    )
+    init = check_positive(init, "init")
+    momenta = tuple(float(m) for m in momenta)
+    equilibrium_angular_update(lr, weight_decay)  # validates the decay
+    for m in momenta:
+        equilibrium_angular_update(lr, weight_decay, m)  # validates each momentum
+    gens = [np.random.default_rng(s) for s in seeds]
+    starts = np.array([g.normal(size=dim) for g in gens])
+    draws = np.stack([g.normal(size=(steps, dim)) for g in gens], axis=1)  # (steps, seed, dim)
+    mu = np.repeat(momenta, len(seeds))[:, None]  # one row per (momentum, seed)
+    w = np.tile(init * starts / np.linalg.norm(starts, axis=1, keepdims=True), (len(momenta), 1))
+    v = np.zeros_like(w)
+    norms, angles = np.empty((len(w), steps + 1)), np.empty((len(w), steps))
+    norms[:, 0] = init
+    for t in range(steps):
+        z = np.tile(draws[t], (len(momenta), 1))
+        sq = np.einsum("ij,ij->i", w, w)[:, None]
+        z -= np.einsum("ij,ij->i", z, w)[:, None] / sq * w  # orthogonal to W
+        v = mu * v + z / np.linalg.norm(z, axis=1, keepdims=True) / np.sqrt(sq) + weight_decay * w
+        new = w - lr * v
+        along = np.einsum("ij,ij->i", w, new) / np.sqrt(sq[:, 0])
+        angles[:, t] = np.arctan2(
+            np.linalg.norm(new - along[:, None] * w / np.sqrt(sq), axis=1), along
+        )
+        w = new
+        norms[:, t + 1] = np.linalg.norm(w, axis=1)
+    shape = (len(momenta), len(seeds))
+    return MomentumToy(
+        lr, weight_decay, momenta, seeds, norms.reshape(*shape, -1), angles.reshape(*shape, -1)
+    )
 
 
 def _grid(*axes):

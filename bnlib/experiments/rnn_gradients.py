@@ -28,6 +28,18 @@ class GradientFlow(NamedTuple):
         """||dL/dh_t|| / ||dL/dh_{T-1}|| per seed: how much gradient survives back to t."""
         return self.norms[:, t] / self.norms[:, -1]
 
+    def gains_from(self, start):
+        """(seeds,) the gain per step from t = T - 1 back to t = `start` (0 <= start < T - 1):
+        the other window a reader may choose than `step_gains`' t = 8."""
+        if not 0 <= start < self.norms.shape[1] - 1:
+            raise ValueError(f"start must be in [0, {self.norms.shape[1] - 1}); got {start!r}")
+        return _gain_per_step(self.norms, start)
+
+
+def _gain_per_step(norms, start):
+    """(seeds,) (||dL/dh_start|| / ||dL/dh_{T-1}||) ** (1 / (T - 1 - start))."""
+    return (norms[:, start] / norms[:, -1]) ** (1.0 / max(1, norms.shape[1] - 1 - start))
+
 
 def rnn_gradient_flow(gamma_init, x, y, hidden_size=32, seeds=(0, 1, 2)):
     """Gradient norms through time at initialization: RNN -> last step -> Linear(H, 10).
@@ -57,7 +69,7 @@ def rnn_gradient_flow(gamma_init, x, y, hidden_size=32, seeds=(0, 1, 2)):
     norms = np.array(norms)
     gain = float(np.mean(gains)) if gains else float("nan")
     start = min(8, norms.shape[1] - 1)  # after the first few steps, where every h is alike
-    step = (norms[:, start] / norms[:, -1]) ** (1.0 / max(1, norms.shape[1] - 1 - start))
+    step = _gain_per_step(norms, start)
     rms = float(np.sqrt(np.mean(squares)))
     return GradientFlow(
         gamma_init, norms, float(np.mean(slopes)), gain, float(step.mean()), rms, step

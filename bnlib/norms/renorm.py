@@ -7,6 +7,8 @@ statistics, each feature gets
 Unclipped, (x - mu_B) / s_B * r + d = (x - running_mean) / s: the output a network sees in
 training is the one it will see at inference. r and d are constants in backprop (the paper's
 choice), so the gradient is batch norm's, scaled by r. r_max = 1, d_max = 0 is batch norm.
+On a batch of one, s_B = sqrt(eps), so r is clipped to 1 / r_max; that is harmless, since r
+multiplies x_hat = 0 there, and the output is gamma d + beta (inference's, while d is unclipped).
 """
 
 from typing import NamedTuple
