@@ -183,7 +183,7 @@ TABLE = {
         Case("0.2", (0.2, 200, 0.01), True),
         Case("keras 0.99", (0.99, 200, 0.01), False, says="Keras' convention"),
         Case("keras 0.9", (0.9, 200, 0.01), False, says="1 - 0.9 = 0.1"),
-        Case("0.7: one batch", (0.7, 200, 0.01), False, says="about 1 batch,"),
+        Case("0.7: about two batches", (0.7, 200, 0.01), False, says="average of about 2 batches"),
         Case("0-d array", (np.array(0.05), 200, 0.01), True),
         Case("a little larger", (0.025, 200, 0.01), True),
         Case("numpy float", (np.float64(0.03), 200, 0.01), True),

@@ -168,7 +168,9 @@ def _weight(left, remaining):
 
 
 def _batches(m):
-    k = max(1, round(1 / m))
+    """How many batches a plain average would need to be as noisy as an EMA with weight m on
+    the new batch: (2 - m) / m."""
+    k = max(1, round((2 - m) / m))
     return f"about {k} batch{'es' * (k != 1)}"
 
 
@@ -220,8 +222,8 @@ def check_momentum_choice(answer, steps, remaining):
     if got > MAX_MOMENTUM:
         return Feedback(
             False,
-            f"{got:.4g} forgets the start in time, but it averages over only {_batches(got)}, so "
-            f"the estimate is noisier than it needs to be. Any momentum from {best:.4f} (the "
+            f"{got:.4g} forgets the start in time, but its estimate is as noisy as an average of "
+            f"{_batches(got)}: noisier than it needs to be. Any momentum from {best:.4f} (the "
             f"smallest that works) up to {MAX_MOMENTUM:g} is a reasonable choice.",
         )
     if smallest:
@@ -232,8 +234,8 @@ def check_momentum_choice(answer, steps, remaining):
         )
     else:
         tradeoff = (
-            f"{got:.4g} averages over {_batches(got)}; a momentum between {best:.4f} and yours "
-            f"would average over more batches (less noise) but follow changing statistics more "
+            f"{got:.4g} is as noisy as an average of {_batches(got)}; a momentum between "
+            f"{best:.4f} and yours would be less noisy but follow changing statistics more "
             "slowly, a larger one the other way round"
         )
     return Feedback(

@@ -146,8 +146,9 @@ _EFFECT = {
     "bias_before_bn": "BN subtracts the batch mean, which removes any constant the Linear adds: "
     "the bias gets a gradient of exactly 0 and never trains (harmless, but wasted; beta is "
     "the bias).",
-    "small_batch_finetune": "with batches of 2 the batch statistics are noise, and the running "
-    "statistics the pretrained model relies on are overwritten by them.",
+    "small_batch_finetune": "with batches of 2 the weights train through normalization by "
+    "2-example statistics and move far from the pretrained ones (most of the damage); the "
+    "running statistics drift too, but recalibrating them (calibrate) recovers little.",
 }
 
 
