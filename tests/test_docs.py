@@ -3,6 +3,7 @@ holds the maintainer material and names every make target; every relative link r
 Pages workflow prints the site's address."""
 
 import inspect
+import json
 import os
 import re
 import subprocess
@@ -20,6 +21,7 @@ CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
 import build_site  # noqa: E402
+import reading_time  # noqa: E402
 
 # A table row of the README's notebook table: | NN | [title](notebooks/NN_name.ipynb) | text |
 ROW = re.compile(r"^\| (\d\d) \| \[[^\]]+\]\(notebooks/([^)]+\.ipynb)\) \| (.+) \|\s*$", re.M)
@@ -50,7 +52,14 @@ def test_the_first_screen_serves_a_learner():
     for needed in ("backpropagation", "gradient descent", "numpy", "recurrent network"):
         assert needed in top, f"the prerequisites do not name {needed}"
     assert re.search(r"^\*\*Who it is for:\*\*", top, re.M)
-    assert re.search(r"^\*\*Time:\*\* about \S+ hours in all", top, re.M)
+    stated = re.search(r"^\*\*Time:\*\* about (\d+)-(\d+) hours in all", top, re.M)
+    assert stated, "the first screen states the course's total time"
+    # The total is the sum of the times the notebooks state, rounded to whole hours.
+    low = high = 0
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        lo, hi = reading_time.stated_minutes(json.loads(path.read_text(encoding="utf-8")))
+        low, high = low + lo, high + hi
+    assert (int(stated[1]), int(stated[2])) == (round(low / 60), round(high / 60)), (low, high)
     for edition in ("JupyterLab", "Web edition", "Binder"):
         assert edition in top
     assert re.search(r"^make lab$", top, re.M), "the one command, on its own line"
