@@ -5,20 +5,17 @@ import numpy as np
 from matplotlib.ticker import StrMethodFormatter
 
 from .._numerics import SATURATED_AT
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, ends, fmt
-
-RUN_COLORS = {"no BN": ORANGE, "BN": BLUE, "noisy BN": GREEN}
-RUN_STYLES = {"no BN": ("--", "s"), "BN": ("-", "o"), "noisy BN": ("-.", "^")}
+from ._common import GREY, SMALL, _axes, _reset, describe, ends, fmt, ink, setting_style
 
 
 def _color(label, k=0):
-    return RUN_COLORS.get(label, (GREY, BLUE, GREEN, ORANGE)[k % 4])
+    return setting_style(label, k)["color"]
 
 
 def _look(label, k=0):
-    """Colour, line style and marker of a run, so runs differ by more than colour."""
-    ls, marker = RUN_STYLES.get(label, (("-", "--", "-.", ":")[k % 4], "os^D"[k % 4]))
-    return {"color": _color(label, k), "ls": ls, "marker": marker}
+    """Colour, line style and marker of a run (its setting's), so runs differ by more than
+    colour."""
+    return setting_style(label, k)
 
 
 def percentile_figure(histories, name="percentiles", unit=0, axes=None):
@@ -29,7 +26,7 @@ def percentile_figure(histories, name="percentiles", unit=0, axes=None):
     for k, (label, h) in enumerate(histories.items()):
         axs[0].plot(h.eval_steps, h.test_accuracy, ms=3, label=label, **_look(label, k))
     axs[0].set(title="(a) test accuracy", xlabel="training step", ylim=(0, 1.02))
-    axs[0].legend(fontsize=8, frameon=False, loc="lower right")
+    axs[0].legend(fontsize=SMALL, frameon=False, loc="lower right")
     low = min(h.records[name][:, unit].min() for h in histories.values())
     high = max(h.records[name][:, unit].max() for h in histories.values())
     pad = 0.05 * (high - low)
@@ -73,7 +70,8 @@ def _sweep_panel(ax, result, vary, label_of):
         x = np.array([result.settings[k][vary] for k in ks])
         look = _look(label, n)
         color = look["color"]
-        shift = x * (1.06 if n % 2 else 1 / 1.06)  # side by side, not on top of each other
+        # Side by side, a marker's width apart (an exercise reads the diverged marks).
+        shift = x * (1.25 if n % 2 else 1 / 1.25)
         ok = ~np.isnan(mean[ks])
         ax.errorbar(
             shift[ok],
@@ -96,8 +94,8 @@ def _sweep_panel(ax, result, vary, label_of):
                     xytext=(5, 3) if n % 2 else (-5, 3),
                     textcoords="offset points",
                     ha="left" if n % 2 else "right",
-                    fontsize=7,
-                    color=color,
+                    fontsize=SMALL,
+                    color=ink(color),
                 )
     ax.axhline(0.1, color=GREY, lw=0.8, ls=":")
     ax.axhline(-0.1, color="k", lw=0.4)
@@ -145,7 +143,7 @@ def sweep_accuracy(lr_result, scale_result, axes=None):
         ylabel=f"test accuracy after {lr_result.steps} steps",
     )
     ax1.set(title=f"initial weight scale (lr {lr:g})", xlabel="init scale")
-    ax0.legend(fontsize=7, frameon=False, loc="center right")
+    ax0.legend(fontsize=SMALL, frameon=False, loc="center right")
     text = (
         f"Mean test accuracy over {len(lr_result.seeds)} seeds after {lr_result.steps} steps "
         "(bars: min-max; diverged seeds left out of the mean). Left, against the learning rate "
@@ -181,9 +179,9 @@ def ics_over_training(histories, name="ics", axes=None):
         xlabel="training step",
     )
     ax1.set(title=r"$\cos(G, G')$ (1: no shift)", xlabel="training step", ylim=(None, 1.01))
-    ax0.set_ylabel(f"line: mean of layers 2-{layers}; band: their range", fontsize=8)
+    ax0.set_ylabel(f"line: mean of layers 2-{layers}; band: their range", fontsize=SMALL)
     for ax in (ax0, ax1):
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=SMALL, frameon=False)
         ax.grid(alpha=0.3, which="both")
     parts = []
     for label, h in histories.items():
@@ -226,7 +224,7 @@ def layer_inputs(view, axes=None):
             ax.set(
                 xlim=(view.edges[0], view.edges[-1]), xlabel="sigmoid input (grey band: saturated)"
             )
-            ax.legend(fontsize=7, frameon=False, loc="upper left")
+            ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
             ax._layer_inputs = drawn = (start, now)
         drawn[0].set_data(view.start[label], view.edges)
         drawn[1].set_data(view.fractions[label], view.edges)

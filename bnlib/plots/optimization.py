@@ -4,7 +4,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..views.optimization import WINDOW, moving_average
-from ._common import BLUE, GREY, ORANGE, PALETTE, _axes, _reset, describe, fmt, style
+from ._common import BLUE, GREY, ORANGE, PALETTE, SMALL, _axes, _reset, describe, fmt, style
 
 # Seven distinct line styles to go with the palette's seven colours and markers (`style(k)`):
 # up to seven layers or settings are told apart by line style and marker as well as colour.
@@ -50,7 +50,7 @@ def effective_lr_curves(study, axes=None):
     ax1.set(title=r"effective learning rate lr / $\|W\|^2$", xlabel="training step", yscale="log")
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=SMALL, frameon=False)
     parts = []
     for a, lr in enumerate(study.lrs):
         norms = study.norms[a, b, :, :, 1]
@@ -114,7 +114,10 @@ def equilibrium(study, axes=None):
         xlabel="step × lr × λ (1 = the time scale 1/(lr λ))",
         ylim=(0, 1.3),
     )
-    ax1.legend(fontsize=7, frameon=False, ncol=2, loc="lower right")
+    # Below the axes: the curves fill the panel, so no spot inside is free of data.
+    ax1.legend(
+        fontsize=SMALL, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22)
+    )
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
     return describe(np.array([ax0, ax1]), _equilibrium_text(study, decayed))
@@ -204,11 +207,11 @@ def depth_gradients(study, axes=None):
     )
     ax0.set_xticks(study.depths, [str(d) for d in study.depths])
     ax0.xaxis.set_minor_formatter(NullFormatter())
-    ax0.legend(fontsize=7, frameon=False)
+    ax0.legend(fontsize=SMALL, frameon=False)
     rate = study.rate()
     seed_points(study.settings, [rate], ["growth per extra layer (1 = flat)"], axes=[ax1])
     ax1.axvline(1.0, color="k", ls="--", lw=1)
-    ax1.set_yticks(np.arange(len(study.settings)), study.settings, fontsize=8)
+    ax1.set_yticks(np.arange(len(study.settings)), study.settings, fontsize=SMALL)
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
     d0, d1 = study.depths[0], study.depths[-1]
@@ -256,7 +259,7 @@ def activation_histograms(study, axes=None):
             ylabel="density",
             ylim=(0, 1.05 * top),
         )
-        ax.legend(fontsize=7, frameon=False, loc="upper center")
+        ax.legend(fontsize=SMALL, frameon=False, loc="upper center")
         ax.grid(alpha=0.3)
     rows = "; ".join(
         f"{label}, layers 1 to {len(stats.saturated)}: "
@@ -289,7 +292,7 @@ def gradient_histograms(study, axes=None):
             yscale="log",
         )
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
-        ax.legend(fontsize=7, frameon=False, loc="lower center")
+        ax.legend(fontsize=SMALL, frameon=False, loc="lower center")
         ax.grid(alpha=0.3)
     rows = []
     for label, stats in zip(study.labels, study.init, strict=True):
@@ -337,7 +340,7 @@ def update_ratios(study, axes=None):
             ylabel=r"$\log_{10}$ ||lr dW|| / ||W||",
             ylim=(min(low, -3.2), high),
         )
-        ax.legend(fontsize=7, frameon=False, ncol=2)
+        ax.legend(fontsize=SMALL, frameon=False, ncol=2)
         ax.grid(alpha=0.3)
     late = study.steps >= study.steps[-1] * 2 / 3
     rows = "; ".join(
@@ -389,7 +392,7 @@ def weight_decay_figure(view, axes=None):
     )
     for ax in (ax0, ax1):
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=8, frameon=False, loc="upper right")
+            ax.legend(fontsize=SMALL, frameon=False, loc="upper right")
         ax.grid(alpha=0.3)
     return describe(np.array([ax0, ax1]), _weight_decay_text(view))
 

@@ -2,9 +2,22 @@
 
 import numpy as np
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, ends, fmt, style
+from ._common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    SMALL,
+    _axes,
+    _reset,
+    describe,
+    ends,
+    fmt,
+    setting_style,
+)
 
-COLORS = {"plain RNN": GREY, "BN-RNN, gamma 0.1": BLUE, "BN-RNN, gamma 1": GREEN}
+# The plain RNN in no BN's look; the BN-RNN's two gamma_init apart.
+COLORS = {"BN-RNN, gamma 0.1": BLUE, "BN-RNN, gamma 1": GREEN}
 
 
 def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5, kind="batch"):
@@ -26,8 +39,10 @@ def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5, kind
         ax.set(xlabel="timestep t", title=f"{kind} {name} of ${title}$ per timestep")
         ax.grid(alpha=0.3)
     # Below the axes: the units' paths cross the whole panel, so no spot inside is free.
-    ax0.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5)
-    ax1.legend(fontsize=7, frameon=False, loc="upper left")
+    ax0.legend(
+        fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5
+    )
+    ax1.legend(fontsize=SMALL, frameon=False, loc="upper left")
     shown = min(units, mean.shape[1])
     paths = "; ".join(f"unit {k} {ends(t, mean[:, k])}" for k in range(shown))
     text = (
@@ -91,7 +106,7 @@ def gradient_through_time(view, axes=None):
                                       label="BN-RNN (band: seeds' min-max)")  # fmt: skip
     ax0.semilogy(t, view.plain.norms.mean(0), color=ORANGE, ls="--", label="plain RNN")
     ax0.set(ylim=(1e-7, 1e4), xlabel="timestep t (loss on the last step, T = 64)", title=title)
-    ax0.legend(fontsize=7, frameon=False, loc="lower right")
+    ax0.legend(fontsize=SMALL, frameon=False, loc="lower right")
     _reset(ax1)
     gammas, flows = np.array(list(view.table)), list(view.table.values())
     slope = np.array([f.tanh_slope for f in flows])
@@ -116,7 +131,7 @@ def gradient_through_time(view, axes=None):
     ax1._gamma_marker = ax1.axvline(c.gamma_init, color=BLUE, lw=1.5)
     ax1.axhline(1.0, color=GREY, lw=0.8, ls=":")
     ax1.set(xlabel=r"$\gamma_{init}$", ylim=(0, 1.8), title="per-step gain and its factors")
-    ax1.legend(fontsize=7, frameon=False, loc="lower left")
+    ax1.legend(fontsize=SMALL, frameon=False, loc="lower left")
     return _describe_gradient_view(view, np.array([ax0, ax1]))
 
 
@@ -125,22 +140,22 @@ def seed_accuracy_curves(runs, ax=None, title="test accuracy"):
     `runs` maps label -> list of Histories; the line is the mean (each setting its own colour,
     line style and marker), the band the min-max."""
     (ax,) = _axes(ax, 1, width=5.0)
-    palette, styles, markers = (GREY, BLUE, GREEN, ORANGE, "k"), ("-", "--", "-.", ":"), ".osD^"
     parts = []
     for k, (label, histories) in enumerate(runs.items()):
         acc = np.array([h.test_accuracy for h in histories])
         steps = histories[0].eval_steps
-        color = COLORS.get(label, palette[k % len(palette)])
+        look = setting_style(label, k)
+        color = COLORS.get(label, look["color"])
         ax.fill_between(steps, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
-        ax.plot(steps, acc.mean(0), color=color, ls=styles[k % 4], marker=markers[k % 5], ms=4,
-                label=f"{label} ({len(acc)} seeds)")  # fmt: skip
+        ax.plot(steps, acc.mean(0), color=color, ls=("-", "--", "-.", ":")[k % 4],
+                marker=look["marker"], ms=4, label=f"{label} ({len(acc)} seeds)")  # fmt: skip
         parts.append(
             f"{label}: mean {ends(steps, acc.mean(0))}, final seeds {fmt(acc[:, -1].min())} to "
             f"{fmt(acc[:, -1].max())}"
         )
     ax.set(title=title, xlabel="training step", ylabel="fraction correct", ylim=(0, 1.02))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
     text = (
         f"{title.capitalize()} against training step, the mean over seeds as a line and the "
         "min-max over seeds as a band. " + "; ".join(parts) + "."
@@ -157,7 +172,7 @@ def length_generalization(lengths, results, best=None, ax=None, trained_on=None)
         acc = np.asarray(acc)
         mean = acc.mean(0)
         err = np.array([mean - acc.min(0), acc.max(0) - mean])
-        ax.errorbar(lengths, mean, yerr=err, capsize=3, label=label, **style(k))
+        ax.errorbar(lengths, mean, yerr=err, capsize=3, label=label, **setting_style(label, k))
         values = ", ".join(f"T = {n}: {fmt(v)}" for n, v in zip(lengths, mean, strict=True))
         parts.append(f"{label}: {values}")
     if best is not None:
@@ -170,7 +185,7 @@ def length_generalization(lengths, results, best=None, ax=None, trained_on=None)
     ax.set_xticks(lengths, [str(n) for n in lengths])
     ax.minorticks_off()
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
     trained = f", trained on T = {trained_on} (dashed line)" if trained_on is not None else ""
     text = (
         f"Mean test accuracy over seeds (bars: min-max) against test sequence length{trained}. "
