@@ -87,7 +87,10 @@ def test_one_colour_per_setting():
     assert setting_style("no BN")["color"] != setting_style("BN")["color"]
     for alias, name in (("plain RNN", "no BN"), ("batch norm", "BN"), ("layer", "layer norm")):
         assert setting_style(alias) == setting_style(name)
-    assert setting_style("no BN, init scale 3.0") == setting_style("no BN")
+    variant = setting_style("no BN, init scale 3.0", 1)
+    assert variant["color"] == setting_style("no BN")["color"]
+    assert (variant["ls"], variant["marker"]) not in {look[1:] for look in SETTINGS.values()}
+    assert setting_style("BN before sigmoid", 1) != setting_style("BN after sigmoid", 2)
 
 
 def test_the_check_finds_small_text_and_a_small_shown_figure():

@@ -35,16 +35,22 @@ SETTINGS = {
     "layer norm": (GREEN, "-.", "^"),
     "group norm": (PURPLE, ":", "D"),
 }
+# Line styles and markers of a setting's variants (placements, scales), none a setting's own.
+VARIANTS = ((":", "D"), ((0, (5, 1)), "v"), ((0, (3, 1, 1, 1)), "X"), ((0, (1, 1)), "P"))
 # Other names the course gives the same settings.
 ALIASES = {
     "batch norm": "BN",
     "batch": "BN",
     "with BN": "BN",
+    "BN-RNN": "BN",
     "plain": "no BN",
     "plain RNN": "no BN",
     "without BN": "no BN",
+    "no norm": "no BN",
     "renorm": "batch renorm",
     "layer": "layer norm",
+    "LN": "layer norm",
+    "LN-RNN": "layer norm",
     "group": "group norm",
 }
 MIN_TEXT_PT = 9  # the smallest text a figure may show, at the size it is displayed
@@ -59,19 +65,23 @@ def style(k):
 
 
 def setting_style(label, k=0):
-    """The look of the setting `label` names ("no BN", "BN", "layer norm", ... or an alias such
-    as "plain RNN"; a label "<setting>, <detail>" counts as its setting): {"color", "ls",
-    "marker"}; any other label gets `style(k)`.
+    """The look of the series `label`, {"color", "ls", "marker"}: a setting's own look when
+    `label` names one ("no BN", "BN", "layer norm", ... or an alias such as "plain RNN"); its
+    colour with the k-th variant line style and marker when `label` is a variant of one ("BN
+    after sigmoid", "no BN, init scale 3"); `style(k)` for any other label.
 
-    >>> setting_style("no BN, init scale 0.3") == setting_style("plain RNN")
+    >>> setting_style("plain RNN") == setting_style("no BN")
+    True
+    >>> setting_style("BN after sigmoid", 2)["color"] == setting_style("BN")["color"]
     True
     """
-    name = label.split(",")[0].strip()
-    name = ALIASES.get(name, name)
-    if name not in SETTINGS:
-        return style(k)
-    color, ls, marker = SETTINGS[name]
-    return {"color": color, "ls": ls, "marker": marker}
+    for name in sorted([*SETTINGS, *ALIASES], key=len, reverse=True):
+        if label == name or label.startswith((name + ",", name + " ")):
+            color, ls, marker = SETTINGS[ALIASES.get(name, name)]
+            if label != name:
+                ls, marker = VARIANTS[k % len(VARIANTS)]
+            return {"color": color, "ls": ls, "marker": marker}
+    return style(k)
 
 
 def contrast_ratio(color, background="white"):

@@ -70,8 +70,7 @@ def _sweep_panel(ax, result, vary, label_of):
         x = np.array([result.settings[k][vary] for k in ks])
         look = _look(label, n)
         color = look["color"]
-        # Side by side, a marker's width apart (an exercise reads the diverged marks).
-        shift = x * (1.25 if n % 2 else 1 / 1.25)
+        shift = x * (1.06 if n % 2 else 1 / 1.06)  # side by side, not on top of each other
         ok = ~np.isnan(mean[ks])
         ax.errorbar(
             shift[ok],
@@ -84,7 +83,8 @@ def _sweep_panel(ax, result, vary, label_of):
             capsize=3,
             label=f"{label} (mean, min-max of {len(result.seeds)} seeds)",
         )
-        for xi, k in zip(shift, ks, strict=True):
+        # The diverged marks further apart, a marker's width (an exercise reads them).
+        for xi, k in zip(x * (1.3 if n % 2 else 1 / 1.3), ks, strict=True):
             n_div = int(result.diverged[k].sum())
             if n_div:
                 ax.plot(xi, -0.1, "x", color=color, ms=8, mew=2)
@@ -101,7 +101,7 @@ def _sweep_panel(ax, result, vary, label_of):
     ax.axhline(-0.1, color="k", lw=0.4)
     values = sorted({s[vary] for s in result.settings})
     ax.set(xscale="log", ylim=(-0.17, 1.02), yticks=[-0.1, 0.1, 0.25, 0.5, 0.75, 1.0])
-    ax.set_xlim(values[0] / 2.5, values[-1] * 2.5)  # room for the outer labels
+    ax.set_xlim(values[0] / 3.5, values[-1] * 3.5)  # room for the outer labels
     ax.set_xticks(values, [f"{v:g}" for v in values])
     ax.set_xticks([], minor=True)
     ax.set_yticklabels(["diverged", "chance", "0.25", "0.5", "0.75", "1"])

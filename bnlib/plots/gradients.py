@@ -41,7 +41,7 @@ def landscape(summaries, axes=None):
     """Three views of `summarize_landscape` results (label -> LandscapeSummary) over training:
     the range of the loss along the gradient, the largest gradient change, and the effective
     beta-smoothness."""
-    ax0, ax1, ax2 = _axes(axes, 3, width=3.8)
+    ax0, ax1, ax2 = _axes(axes, 3, width=3.6)
     parts = []
     for k, (label, s) in enumerate(summaries.items()):
         look = setting_style(label, k)

@@ -32,7 +32,7 @@ def batch_mates(train_probs, eval_probs, label, ax=None):
         ylim=(0, 1.05),
     )
     ax.set_xticks(k)
-    ax.legend(fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     p = train_probs[:, label]
     text = (
         f"Bars: the probability of class {label} for one test digit, inside {len(k)} batches "
@@ -151,7 +151,14 @@ def gap_study(study, axes=None):
             xticklabels=[str(m) for m in study.batch_sizes],
         )
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=SMALL, frameon=False, loc="lower right")
+    # One legend under both panels: inside, every corner of a panel has data in some run.
+    axes[0].figure.legend(
+        *axes[0].get_legend_handles_labels(),
+        fontsize=SMALL,
+        frameon=False,
+        loc="outside lower center",
+        ncols=3,
+    )
     text = (
         f"Mean test accuracy over {len(study.seeds)} seeds (bars: min-max) against batch size, "
         "one panel per checkpoint, one line per kind of statistics used at test time. "

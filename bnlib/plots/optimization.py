@@ -1,10 +1,23 @@
 """Plots for notebook 09 (batch norm and the optimizer). Seeds: mean line, min-max band."""
 
+import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..views.optimization import WINDOW, moving_average
-from ._common import BLUE, GREY, ORANGE, PALETTE, SMALL, _axes, _reset, describe, fmt, style
+from ._common import (
+    BLUE,
+    GREY,
+    ORANGE,
+    PALETTE,
+    SMALL,
+    _axes,
+    _reset,
+    describe,
+    fmt,
+    setting_style,
+    style,
+)
 
 # Seven distinct line styles to go with the palette's seven colours and markers (`style(k)`):
 # up to seven layers or settings are told apart by line style and marker as well as colour.
@@ -19,21 +32,22 @@ def _spread(values):
     return f"{fmt(values.mean())} ({fmt(values.min())}-{fmt(values.max())})"
 
 
+def _look(label, k):
+    """The k-th series' look, or its setting's when `label` names one ("batch norm", "layer
+    norm", "no norm (He init)": `setting_style`)."""
+    look = setting_style(label, k)
+    if look == style(k):
+        look = {"color": COLORS[k % 7], "ls": LINESTYLES[k % 7], "marker": MARKERS[k % 7]}
+    return look
+
+
 def _band(ax, x, runs, k, label, every=None):
     """Mean over seeds (axis 0) as a styled line with markers, min-max as a band."""
     runs = np.asarray(runs)
     mean = runs.mean(axis=0)
-    ax.plot(
-        x,
-        mean,
-        color=COLORS[k % 7],
-        ls=LINESTYLES[k % 7],
-        marker=MARKERS[k % 7],
-        markevery=every or max(len(x) // 8, 1),
-        ms=4,
-        label=label,
-    )
-    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=COLORS[k % 7], alpha=0.2, lw=0)
+    look = _look(label, k)
+    ax.plot(x, mean, markevery=every or max(len(x) // 8, 1), ms=4, label=label, **look)
+    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=look["color"], alpha=0.2, lw=0)
 
 
 def effective_lr_curves(study, axes=None):
@@ -159,11 +173,13 @@ def seed_points(labels, values, titles, axes=None):
     for ax, data, title in zip(axes, values, titles, strict=True):
         data = np.asarray(data)
         for s in range(len(labels)):
-            ax.barh(
+            colour = _look(labels[s], s)["color"]
+            ax.barh(  # a light fill, its edge (the mean) in the full colour: 3:1 or more
                 y[s],
                 data[s].mean(),
-                color=COLORS[s % 7],
-                alpha=0.35,
+                color=mcolors.to_rgba(colour, 0.35),
+                edgecolor=colour,
+                lw=1.2,
                 height=0.6,
                 hatch=("", "//", "..", "xx", "\\\\", "++", "--")[s % 7],
             )
@@ -292,7 +308,10 @@ def gradient_histograms(study, axes=None):
             yscale="log",
         )
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
-        ax.legend(fontsize=SMALL, frameon=False, loc="lower center")
+        # Room above the peak for the legend: inside the data, it would cover the tails.
+        peak = max(np.histogram(g, bins=bins, density=True)[0].max() for g in clipped)
+        ax.set_ylim(top=300 * peak)
+        ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
         ax.grid(alpha=0.3)
     rows = []
     for label, stats in zip(study.labels, study.init, strict=True):
@@ -338,9 +357,10 @@ def update_ratios(study, axes=None):
             title=f"update-to-data ratio, {label}",
             xlabel="training step",
             ylabel=r"$\log_{10}$ ||lr dW|| / ||W||",
-            ylim=(min(low, -3.2), high),
+            # A band above the data for the legend (a third of the data's range).
+            ylim=(min(low, -3.2), high + (high - min(low, -3.2)) / 3),
         )
-        ax.legend(fontsize=SMALL, frameon=False, ncol=2)
+        ax.legend(fontsize=SMALL, frameon=False, ncol=2, loc="upper right")
         ax.grid(alpha=0.3)
     late = study.steps >= study.steps[-1] * 2 / 3
     rows = "; ".join(

@@ -16,9 +16,6 @@ from ._common import (
     setting_style,
 )
 
-# The plain RNN in no BN's look; the BN-RNN's two gamma_init apart.
-COLORS = {"BN-RNN, gamma 0.1": BLUE, "BN-RNN, gamma 1": GREEN}
-
 
 def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5, kind="batch"):
     """Batch statistics of a recurrent pre-activation at each timestep: mean (T, H) and
@@ -130,7 +127,9 @@ def gradient_through_time(view, axes=None):
                  label="measured gain per step (t = 63..8; bars: seeds)")  # fmt: skip
     ax1._gamma_marker = ax1.axvline(c.gamma_init, color=BLUE, lw=1.5)
     ax1.axhline(1.0, color=GREY, lw=0.8, ls=":")
-    ax1.set(xlabel=r"$\gamma_{init}$", ylim=(0, 1.8), title="per-step gain and its factors")
+    # An empty band below 0 (no gain or slope is negative) holds the legend, off the data.
+    ax1.set(xlabel=r"$\gamma_{init}$", ylim=(-0.95, 1.8), title="per-step gain and its factors")
+    ax1.set_yticks(np.arange(0, 1.81, 0.2))
     ax1.legend(fontsize=SMALL, frameon=False, loc="lower left")
     return _describe_gradient_view(view, np.array([ax0, ax1]))
 
@@ -145,10 +144,9 @@ def seed_accuracy_curves(runs, ax=None, title="test accuracy"):
         acc = np.array([h.test_accuracy for h in histories])
         steps = histories[0].eval_steps
         look = setting_style(label, k)
-        color = COLORS.get(label, look["color"])
+        color = look["color"]
         ax.fill_between(steps, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
-        ax.plot(steps, acc.mean(0), color=color, ls=("-", "--", "-.", ":")[k % 4],
-                marker=look["marker"], ms=4, label=f"{label} ({len(acc)} seeds)")  # fmt: skip
+        ax.plot(steps, acc.mean(0), ms=4, label=f"{label} ({len(acc)} seeds)", **look)
         parts.append(
             f"{label}: mean {ends(steps, acc.mean(0))}, final seeds {fmt(acc[:, -1].min())} to "
             f"{fmt(acc[:, -1].max())}"

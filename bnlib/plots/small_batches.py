@@ -40,7 +40,6 @@ def error_vs_batch_size(sweep, ax=None):
             np.minimum(train_mode, top),
             ls=":",
             color=setting_style("BN")["color"],
-            alpha=0.7,
             label="batch norm, scored in train mode" + (note if off.any() else ""),
         )
     ax.set_xscale("log", base=2)
@@ -54,7 +53,10 @@ def error_vs_batch_size(sweep, ax=None):
     )
     ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
+    # Below the axes: the train-mode line crosses the top of the panel, where a legend would sit.
+    ax.legend(
+        fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2
+    )
     text = (
         f"Test error (%) against batch size per step, the batch shrinking to the right, "
         f"{sweep.epochs} epochs, the mean over {len(sweep.seeds)} seeds (band: min-max). "
