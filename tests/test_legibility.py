@@ -130,7 +130,6 @@ def _run_notebook(path, monkeypatch):
     monkeypatch.setattr(_panel.SliderPanel, "__init__", record)
     monkeypatch.chdir(path.parent)
     shell = InteractiveShell.instance()
-    shell.run_line_magic("matplotlib", "agg")
     checked, bad = 0, []
     try:
         for index, cell in enumerate(json.loads(path.read_text())["cells"]):
