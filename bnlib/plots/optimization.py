@@ -215,7 +215,7 @@ def _seed_points_text(labels, values, titles):
 def depth_gradients(study, axes=None):
     """The first layer's gradient norm at initialization against depth, one line per setting
     of a `DepthStudy` (log scale), and the per-layer growth rate with each seed as a dot."""
-    ax0, ax1 = _axes(axes, 2, width=4.8, height=3.6)
+    ax0, ax1 = _axes(axes, 2, width=4.8, height=4.4)
     for s, label in enumerate(study.settings):
         _band(ax0, study.depths, study.first[s].T, s, label, every=1)
     ax0.set(
@@ -223,7 +223,10 @@ def depth_gradients(study, axes=None):
     )
     ax0.set_xticks(study.depths, [str(d) for d in study.depths])
     ax0.xaxis.set_minor_formatter(NullFormatter())
-    ax0.legend(fontsize=SMALL, frameon=False)
+    # Below the axes: the lines fan out over the whole panel, so no corner is free of data.
+    ax0.legend(
+        fontsize=SMALL, frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.2)
+    )
     rate = study.rate()
     seed_points(study.settings, [rate], ["growth per extra layer (1 = flat)"], axes=[ax1])
     ax1.axvline(1.0, color="k", ls="--", lw=1)

@@ -32,7 +32,7 @@ def error_vs_batch_size(sweep, ax=None):
     if "batch" in sweep.norms:
         train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
         off = train_mode > top
-        note = f" ({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
+        note = f"({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
         values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, train_mode, strict=True))
         parts.append(f"batch norm scored in train mode (dotted): {values}")
         ax.plot(
@@ -40,7 +40,7 @@ def error_vs_batch_size(sweep, ax=None):
             np.minimum(train_mode, top),
             ls=":",
             color=setting_style("BN")["color"],
-            label="batch norm, scored in train mode" + (note if off.any() else ""),
+            label="batch norm, scored in train mode" + ("\n" + note if off.any() else ""),
         )
     ax.set_xscale("log", base=2)
     ax.set_xticks(b, [str(v) for v in b])
@@ -53,10 +53,9 @@ def error_vs_batch_size(sweep, ax=None):
     )
     ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
     ax.grid(alpha=0.3)
-    # Below the axes: the train-mode line crosses the top of the panel, where a legend would sit.
-    ax.legend(
-        fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2
-    )
+    # Upper left, clear of the data: the lines sit low there and the train-mode line rises on
+    # the right (its long label on two lines, so the legend stays on the left).
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
     text = (
         f"Test error (%) against batch size per step, the batch shrinking to the right, "
         f"{sweep.epochs} epochs, the mean over {len(sweep.seeds)} seeds (band: min-max). "
