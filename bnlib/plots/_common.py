@@ -43,6 +43,7 @@ ALIASES = {
     "batch": "BN",
     "with BN": "BN",
     "BN-RNN": "BN",
+    "ghost batches": "BN",
     "plain": "no BN",
     "plain RNN": "no BN",
     "without BN": "no BN",

@@ -313,7 +313,7 @@ def gradient_histograms(study, axes=None):
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
         # Room above the peak for the legend: inside the data, it would cover the tails.
         peak = max(np.histogram(g, bins=bins, density=True)[0].max() for g in clipped)
-        ax.set_ylim(top=300 * peak)
+        ax.set_ylim(top=3000 * peak)
         ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
         ax.grid(alpha=0.3)
     rows = []
