@@ -2,6 +2,7 @@
 gradient measure, and layer-input histograms (the slider panel's view)."""
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.ticker import StrMethodFormatter
 
 from .._numerics import SATURATED_AT
@@ -217,8 +218,8 @@ def layer_inputs(view, axes=None):
                 view.fractions[label],
                 view.edges,
                 fill=True,
-                color=_color(label, k),
-                alpha=0.6,
+                facecolor=to_rgba(_color(label, k), 0.6),
+                edgecolor=_color(label, k),  # the outline in full colour: 3:1 or more
                 label="chosen step",
             )
             ax.set(

@@ -88,7 +88,7 @@ def learned_gamma_beta(history, task, frozen_loss, axes=None):
         ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", marker=marker,
                  markevery=every, ms=4, mfc="white", label=rf"$\beta_{j + 1}$")  # fmt: skip
         for value in (task.scale[j], task.shift[j]):
-            ax0.axhline(value, color=c, lw=0.8, ls="--", alpha=0.6)
+            ax0.axhline(value, color=c, lw=0.8, ls="--")
     ax0.set(title="learned values (dashed: what the task needs)", xlabel="gradient step")
     ax0.legend(fontsize=SMALL, frameon=False, ncols=2)
     ax1.semilogy(np.arange(len(history.loss)), history.loss, color=BLUE, label="learning γ, β")
