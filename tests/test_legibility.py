@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.text import Text
 
@@ -163,3 +164,32 @@ def test_every_figure_a_notebook_draws_is_legible(notebook, monkeypatch):
     assert checked >= stored  # every stored figure (and every panel) was drawn and checked
     report = [f"cell {index}: {dpi:g} dpi, small text {texts}" for index, dpi, texts in bad]
     assert not report, f"{notebook.name}: " + "; ".join(report)
+
+
+def test_04s_diverged_marks_lie_apart_where_exercise_2_reads_them():
+    from bnlib import plots
+    from bnlib.experiments import SweepResult
+
+    # Both networks diverge at lr 10 and 100 (every seed), as in notebook 04's sweep.
+    lrs = (0.1, 1.0, 10.0, 100.0)
+    settings = tuple(
+        {"lr": lr, "init_scale": 3.0, "batchnorm": bn, "noisy_bn": False}
+        for bn in (False, True)
+        for lr in lrs
+    )
+    diverged = np.array([lr >= 10 for _ in (False, True) for lr in lrs])
+    start = np.ones((len(settings), 3))
+    end = np.where(diverged[:, None], np.inf, 0.5 * start)
+    result = SweepResult(settings, np.arange(3), 150, np.full((8, 3), 0.9), start, end)
+    ax0, _ = plots.sweep_accuracy(result, result)
+    ax0.figure.canvas.draw()
+    marks = [line for line in ax0.lines if line.get_marker() == "x"]
+    centres = np.array([ax0.transData.transform(line.get_xydata()[0]) for line in marks])
+    assert len(centres) == 4
+    width = max(line.get_markersize() for line in marks) * ax0.figure.dpi / 72  # pixels
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert np.hypot(*(centres[i] - centres[j])) >= width, "two diverged marks overlap"
+    counts = [t for t in ax0.texts if t.get_text() == "3/3"]
+    assert len(counts) == 4 and all(contrast_ratio(t.get_color()) >= 4.5 for t in counts)
+    plt.close(ax0.figure)
