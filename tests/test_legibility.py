@@ -32,8 +32,10 @@ matplotlib.use("Agg")
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 MIN_DPI = 100
 # Width (CSS px) of a notebook's output column in the web edition at a 1280 px wide window,
-# estimated from JupyterLab's page layout (1280 px less the page padding, the 64 px prompt
-# column and a scrollbar: about 1150) with a margin; a wider figure is shown scaled down.
+# from nbconvert's lab template CSS (images get `max-width: 100%` of the output area): 1280
+# less the body margin (2 x 8), --jp-notebook-padding (2 x 10), --jp-cell-padding (2 x 5), the
+# 64 px --jp-cell-prompt-width and a 15 px scrollbar = 1155; 1100 leaves a margin. Not
+# measured in a browser. A wider figure is shown scaled down.
 WEB_WIDTH = 1100
 TIGHT_PAD = 0.1  # inches around the tight bounding box, as IPython's inline backend saves
 
