@@ -2,23 +2,21 @@
 gradient measure, and layer-input histograms (the slider panel's view)."""
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.ticker import StrMethodFormatter
 
 from .._numerics import SATURATED_AT
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, ends, fmt
-
-RUN_COLORS = {"no BN": ORANGE, "BN": BLUE, "noisy BN": GREEN}
-RUN_STYLES = {"no BN": ("--", "s"), "BN": ("-", "o"), "noisy BN": ("-.", "^")}
+from ._common import GREY, SMALL, _axes, _reset, describe, ends, fmt, ink, setting_style
 
 
 def _color(label, k=0):
-    return RUN_COLORS.get(label, (GREY, BLUE, GREEN, ORANGE)[k % 4])
+    return setting_style(label, k)["color"]
 
 
 def _look(label, k=0):
-    """Colour, line style and marker of a run, so runs differ by more than colour."""
-    ls, marker = RUN_STYLES.get(label, (("-", "--", "-.", ":")[k % 4], "os^D"[k % 4]))
-    return {"color": _color(label, k), "ls": ls, "marker": marker}
+    """Colour, line style and marker of a run (its setting's), so runs differ by more than
+    colour."""
+    return setting_style(label, k)
 
 
 def percentile_figure(histories, name="percentiles", unit=0, axes=None):
@@ -29,7 +27,7 @@ def percentile_figure(histories, name="percentiles", unit=0, axes=None):
     for k, (label, h) in enumerate(histories.items()):
         axs[0].plot(h.eval_steps, h.test_accuracy, ms=3, label=label, **_look(label, k))
     axs[0].set(title="(a) test accuracy", xlabel="training step", ylim=(0, 1.02))
-    axs[0].legend(fontsize=8, frameon=False, loc="lower right")
+    axs[0].legend(fontsize=SMALL, frameon=False, loc="lower right")
     low = min(h.records[name][:, unit].min() for h in histories.values())
     high = max(h.records[name][:, unit].max() for h in histories.values())
     pad = 0.05 * (high - low)
@@ -86,7 +84,8 @@ def _sweep_panel(ax, result, vary, label_of):
             capsize=3,
             label=f"{label} (mean, min-max of {len(result.seeds)} seeds)",
         )
-        for xi, k in zip(shift, ks, strict=True):
+        # The diverged marks further apart, a marker's width (an exercise reads them).
+        for xi, k in zip(x * (1.3 if n % 2 else 1 / 1.3), ks, strict=True):
             n_div = int(result.diverged[k].sum())
             if n_div:
                 ax.plot(xi, -0.1, "x", color=color, ms=8, mew=2)
@@ -96,14 +95,14 @@ def _sweep_panel(ax, result, vary, label_of):
                     xytext=(5, 3) if n % 2 else (-5, 3),
                     textcoords="offset points",
                     ha="left" if n % 2 else "right",
-                    fontsize=7,
-                    color=color,
+                    fontsize=SMALL,
+                    color=ink(color),
                 )
     ax.axhline(0.1, color=GREY, lw=0.8, ls=":")
     ax.axhline(-0.1, color="k", lw=0.4)
     values = sorted({s[vary] for s in result.settings})
     ax.set(xscale="log", ylim=(-0.17, 1.02), yticks=[-0.1, 0.1, 0.25, 0.5, 0.75, 1.0])
-    ax.set_xlim(values[0] / 2.5, values[-1] * 2.5)  # room for the outer labels
+    ax.set_xlim(values[0] / 3.5, values[-1] * 3.5)  # room for the outer labels
     ax.set_xticks(values, [f"{v:g}" for v in values])
     ax.set_xticks([], minor=True)
     ax.set_yticklabels(["diverged", "chance", "0.25", "0.5", "0.75", "1"])
@@ -145,7 +144,7 @@ def sweep_accuracy(lr_result, scale_result, axes=None):
         ylabel=f"test accuracy after {lr_result.steps} steps",
     )
     ax1.set(title=f"initial weight scale (lr {lr:g})", xlabel="init scale")
-    ax0.legend(fontsize=7, frameon=False, loc="center right")
+    ax0.legend(fontsize=SMALL, frameon=False, loc="center right")
     text = (
         f"Mean test accuracy over {len(lr_result.seeds)} seeds after {lr_result.steps} steps "
         "(bars: min-max; diverged seeds left out of the mean). Left, against the learning rate "
@@ -181,9 +180,9 @@ def ics_over_training(histories, name="ics", axes=None):
         xlabel="training step",
     )
     ax1.set(title=r"$\cos(G, G')$ (1: no shift)", xlabel="training step", ylim=(None, 1.01))
-    ax0.set_ylabel(f"line: mean of layers 2-{layers}; band: their range", fontsize=8)
+    ax0.set_ylabel(f"line: mean of layers 2-{layers}; band: their range", fontsize=SMALL)
     for ax in (ax0, ax1):
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=SMALL, frameon=False)
         ax.grid(alpha=0.3, which="both")
     parts = []
     for label, h in histories.items():
@@ -219,14 +218,14 @@ def layer_inputs(view, axes=None):
                 view.fractions[label],
                 view.edges,
                 fill=True,
-                color=_color(label, k),
-                alpha=0.6,
+                facecolor=to_rgba(_color(label, k), 0.6),
+                edgecolor=_color(label, k),  # the outline in full colour: 3:1 or more
                 label="chosen step",
             )
             ax.set(
                 xlim=(view.edges[0], view.edges[-1]), xlabel="sigmoid input (grey band: saturated)"
             )
-            ax.legend(fontsize=7, frameon=False, loc="upper left")
+            ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
             ax._layer_inputs = drawn = (start, now)
         drawn[0].set_data(view.start[label], view.edges)
         drawn[1].set_data(view.fractions[label], view.edges)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._numerics import SATURATED_AT, sigmoid
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, fmt, style
+from ._common import BLUE, GREEN, GREY, ORANGE, SMALL, _axes, _reset, describe, fmt, style
 
 Y_EDGES = np.linspace(-8, 8, 65)
 S_EDGES = np.linspace(0, 1, 21)
@@ -35,7 +35,7 @@ def sigmoid_regime(view, axes=None):
             else f"input: {100 * view.linearity:.1f}% linear, {100 * view.saturated:.1f}% saturated"
         ),
     )
-    ax0.legend(loc="upper left", fontsize=7, frameon=False)
+    ax0.legend(loc="upper left", fontsize=SMALL, frameon=False)
     if beyond > 0:
         ax0.text(
             0.98,
@@ -43,7 +43,7 @@ def sigmoid_regime(view, axes=None):
             f"{100 * beyond:.1f}% beyond $\\pm$8,\nin the end bins",
             transform=ax0.transAxes,
             ha="right",
-            fontsize=7,
+            fontsize=SMALL,
         )
     counts, _ = np.histogram(view.s, S_EDGES)
     fractions = counts / len(view.s)
@@ -88,13 +88,13 @@ def learned_gamma_beta(history, task, frozen_loss, axes=None):
         ax0.plot(steps, history.records["beta"][:, j], color=c, ls=":", marker=marker,
                  markevery=every, ms=4, mfc="white", label=rf"$\beta_{j + 1}$")  # fmt: skip
         for value in (task.scale[j], task.shift[j]):
-            ax0.axhline(value, color=c, lw=0.8, ls="--", alpha=0.6)
+            ax0.axhline(value, color=c, lw=0.8, ls="--")
     ax0.set(title="learned values (dashed: what the task needs)", xlabel="gradient step")
-    ax0.legend(fontsize=7, frameon=False, ncols=2)
+    ax0.legend(fontsize=SMALL, frameon=False, ncols=2)
     ax1.semilogy(np.arange(len(history.loss)), history.loss, color=BLUE, label="learning γ, β")
     ax1.axhline(frozen_loss, color=ORANGE, ls="--", label=r"fixed $\gamma = 1, \beta = 0$")
     ax1.set(title="mean squared error", xlabel="gradient step")
-    ax1.legend(fontsize=7, frameon=False)
+    ax1.legend(fontsize=SMALL, frameon=False)
     gamma, beta = history.records["gamma"][-1], history.records["beta"][-1]
     pairs = "; ".join(
         f"gamma {j + 1} {fmt(gamma[j])} (task {fmt(task.scale[j])}), beta {j + 1} "

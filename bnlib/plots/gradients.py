@@ -1,8 +1,9 @@
 """Plots for notebook 03 (gradients, scale invariance, loss landscape, gradient flow)."""
 
 import numpy as np
+from matplotlib.colors import to_rgba
 
-from ._common import BLUE, ORANGE, _axes, describe, ends, fmt, style
+from ._common import SMALL, _axes, describe, ends, fmt, setting_style
 
 
 def scale_invariance(scales, results, axes=None):
@@ -11,7 +12,7 @@ def scale_invariance(scales, results, axes=None):
     ax0, ax1 = _axes(axes, 2)
     parts = []
     for k, (label, (losses, norms)) in enumerate(results.items()):
-        look = style(k)
+        look = setting_style(label, k)
         ax0.semilogx(scales, losses, label=label, **look)
         ax1.loglog(scales, norms, label=label, **look)
         parts.append(f"{label}: loss {ends(scales, losses)}, gradient norm {ends(scales, norms)}")
@@ -26,7 +27,7 @@ def scale_invariance(scales, results, axes=None):
     ax0.set(title="loss on one minibatch", xlabel="a (W multiplied by a)")
     ax1.set(title=r"$\|\partial L/\partial W\|$ of the scaled layer", xlabel="a")
     for ax in (ax0, ax1):
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=SMALL, frameon=False)
         ax.grid(alpha=0.3, which="both")
     text = (
         "Left: loss on one minibatch against the factor a multiplying one layer's weights (log "
@@ -41,12 +42,14 @@ def landscape(summaries, axes=None):
     """Three views of `summarize_landscape` results (label -> LandscapeSummary) over training:
     the range of the loss along the gradient, the largest gradient change, and the effective
     beta-smoothness."""
-    ax0, ax1, ax2 = _axes(axes, 3, width=3.8)
+    ax0, ax1, ax2 = _axes(axes, 3, width=3.6)
     parts = []
     for k, (label, s) in enumerate(summaries.items()):
-        look = style(k)
-        ax0.fill_between(s.steps, s.loss_low, s.loss_high, color=look["color"], alpha=0.35,
-                         hatch=("", "//", "\\\\", "..")[k % 4], label=label)  # fmt: skip
+        look = setting_style(label, k)
+        # A light fill with a full-colour edge: the band's limits are the data (3:1 or more).
+        ax0.fill_between(s.steps, s.loss_low, s.loss_high, facecolor=to_rgba(look["color"], 0.35),
+                         edgecolor=look["color"], lw=1, hatch=("", "//", "\\\\", "..")[k % 4],
+                         label=label)  # fmt: skip
         ax1.semilogy(s.steps, s.grad_change, ms=3, label=label, **look)
         ax2.semilogy(s.steps, s.beta_smoothness, ms=3, label=label, **look)
         later = s.steps > 0
@@ -59,7 +62,7 @@ def landscape(summaries, axes=None):
     ax1.set(title="largest gradient change", xlabel="training step")
     ax2.set(title=r"effective $\beta$-smoothness", xlabel="training step")
     for ax in (ax0, ax1, ax2):
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=SMALL, frameon=False)
         ax.grid(alpha=0.3, which="both")
     text = (
         "Three panels against training step, one band or line per run: the range of the loss "
@@ -72,16 +75,17 @@ def landscape(summaries, axes=None):
 
 def gradient_flow(at_init, over_training=None, axes=None):
     """Left: ||dW|| per layer at initialization, `at_init` mapping label -> (L,) norms; a
-    label containing "BN" is drawn in blue, others in orange, with one line style per label
-    pair. Right (optional): first-layer / last-layer gradient ratio over training,
+    label "BN, ..." is drawn in BN's colour with filled markers, "no BN, ..." in no BN's with
+    open ones (`setting_style`), one line style per label pair. Right (optional): first-layer /
+    last-layer gradient ratio over training,
     `over_training` mapping label -> (steps, ratios)."""
     ncols = 1 if over_training is None else 2
     axs = _axes(axes, ncols, width=4.6)
     styles = {}  # one line style and one marker per label pair, so the legend tells them apart
     parts = []
     for label, norms in at_init.items():
-        bn = "BN" in label.replace("no BN", "")
-        color = BLUE if bn else ORANGE  # and filled markers with BN, open ones without
+        bn = "BN" in label.replace("no BN", "")  # filled markers with BN, open ones without
+        color = setting_style(label)["color"]
         key = label.split(",")[-1]
         k = styles.setdefault(key, len(styles))
         layers = np.arange(1, len(norms) + 1)
@@ -100,7 +104,7 @@ def gradient_flow(at_init, over_training=None, axes=None):
         xlabel="layer (1 = first, next to the input)",
         xticks=np.arange(1, len(next(iter(at_init.values()))) + 1),
     )
-    axs[0].legend(fontsize=7, frameon=False, handlelength=3.5)
+    axs[0].legend(fontsize=SMALL, frameon=False, handlelength=3.5)
     axs[0].grid(alpha=0.3, which="both")
     text = "Gradient norm of each layer's weights at initialization, layer 1 first: " + (
         "; ".join(parts) + "."
@@ -108,11 +112,11 @@ def gradient_flow(at_init, over_training=None, axes=None):
     if over_training is not None:
         ratio_parts = []
         for k, (label, (steps, ratios)) in enumerate(over_training.items()):
-            axs[1].semilogy(steps, ratios, ms=3, label=label, **style(k))
+            axs[1].semilogy(steps, ratios, ms=3, label=label, **setting_style(label, k))
             ratio_parts.append(f"{label}: {ends(steps, ratios)}")
         axs[1].axhline(1.0, color="k", lw=0.8)
         axs[1].set(title="first-layer / last-layer gradient norm", xlabel="training step")
-        axs[1].legend(fontsize=8, frameon=False)
+        axs[1].legend(fontsize=SMALL, frameon=False)
         axs[1].grid(alpha=0.3, which="both")
         text += (
             " Right: first-layer over last-layer gradient norm against training step: "

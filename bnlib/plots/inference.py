@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._common import BLUE, GREY, ORANGE, _axes, _reset, describe, fmt, style
+from ._common import BLUE, GREY, ORANGE, SMALL, _axes, _reset, describe, fmt, style
 
 
 def batch_mates(train_probs, eval_probs, label, ax=None):
@@ -32,7 +32,7 @@ def batch_mates(train_probs, eval_probs, label, ax=None):
         ylim=(0, 1.05),
     )
     ax.set_xticks(k)
-    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     p = train_probs[:, label]
     text = (
         f"Bars: the probability of class {label} for one test digit, inside {len(k)} batches "
@@ -64,7 +64,7 @@ def running_lag(steps, batch_means, true_mean, running, ax=None):
         )
     ax.set(title="one unit's input to the first BN layer", xlabel="training step", ylabel="mean")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, frameon=False, loc="best")
+    ax.legend(fontsize=SMALL, frameon=False, loc="best")
     text = (
         f"Against training step ({len(steps)} steps): batch means as grey dots, the true mean "
         f"over all training images in black (from {fmt(true_mean[0])} to {fmt(true_mean[-1])}), "
@@ -108,7 +108,7 @@ def running_estimate(estimate, axes=None):
     ax1.set(title="variance (log scale)", xlabel="training step", yscale="log", ylim=e.var_limits)
     for ax in (ax0, ax1):
         ax.set_xlim(0, steps[-1] + 1)
-        ax.legend(fontsize=7, frameon=False, loc="upper right")
+        ax.legend(fontsize=SMALL, frameon=False, loc="upper right")
     head = (
         f"Batch size {e.batch_size}, momentum {e.momentum:g}, {len(steps)} steps. Left: batch "
         "means (grey dots), the true mean (black) and the running mean (dashed); right: the "
@@ -151,7 +151,14 @@ def gap_study(study, axes=None):
             xticklabels=[str(m) for m in study.batch_sizes],
         )
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, frameon=False, loc="lower right")
+    # One legend under both panels: inside, every corner of a panel has data in some run.
+    axes[0].figure.legend(
+        *axes[0].get_legend_handles_labels(),
+        fontsize=SMALL,
+        frameon=False,
+        loc="outside lower center",
+        ncols=3,
+    )
     text = (
         f"Mean test accuracy over {len(study.seeds)} seeds (bars: min-max) against batch size, "
         "one panel per checkpoint, one line per kind of statistics used at test time. "

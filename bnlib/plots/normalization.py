@@ -1,12 +1,14 @@
 """Plots for notebook 01 (the normalization formula)."""
 
 import numpy as np
+from matplotlib.colors import to_rgba
 
 from ._common import (
     BLUE,
     GREEN,
     GREY,
     ORANGE,
+    SMALL,
     _axes,
     _drawn_once,
     _hist,
@@ -22,7 +24,10 @@ def before_after(x, out, axes=None):
     """Scatter two features before and after normalization (same data, two coordinate systems)."""
     ax0, ax1 = _axes(axes, 2)
     for ax, data, title in ((ax0, x, "before: raw features"), (ax1, out, "after: normalized")):
-        ax.scatter(data[:, 0], data[:, 1], s=10, alpha=0.6, color=BLUE)
+        # Light dots with dark edges: the overlaps show, each dot reaches 3:1 on white.
+        ax.scatter(
+            data[:, 0], data[:, 1], s=10, facecolor=to_rgba(BLUE, 0.5), edgecolor=BLUE, lw=0.5
+        )
         ax.axhline(0, color=GREY, lw=0.8)
         ax.axvline(0, color=GREY, lw=0.8)
         ax.set(title=title, xlabel="feature 0", ylabel="feature 1")
@@ -127,7 +132,7 @@ def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
     ax2.set(title=f"one example's $\\hat{{x}}$ (x = {spread.example:g})", xlim=(-3, 3))
     for ax, top_count, corner in zip((ax0, ax1, ax2), tops, ("left", "right", "left"), strict=True):
         ax.set_ylim(0, 1.3 * top_count)
-        ax.legend(loc=f"upper {corner}", fontsize=7, frameon=False)
+        ax.legend(loc=f"upper {corner}", fontsize=SMALL, frameon=False)
     return {"hists": hists, "band": band, "expected": expected}
 
 
@@ -184,7 +189,7 @@ def _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels):
     hists = ax0.patches[-2:]
     ax0.set_ylim(0, 1.3 * top)
     ax0.set(xlim=(-3.5, 3.5), yticks=[])
-    legend0 = ax0.legend(loc="upper left", fontsize=7, frameon=False)
+    legend0 = ax0.legend(loc="upper left", fontsize=SMALL, frameon=False)
     (curve,) = ax1.semilogx(effect.eps_grid, effect.curve, color=BLUE, label=labels[1])
     ax1.semilogx(
         effect.eps_grid, effect.curve_unit, color=GREY, ls="--", label="a unit-variance feature"
@@ -196,7 +201,7 @@ def _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels):
         ylim=(-0.03, 1.05),
         xlim=(effect.eps_grid[0], effect.eps_grid[-1]),
     )
-    legend1 = ax1.legend(loc="lower left", fontsize=7, frameon=False)
+    legend1 = ax1.legend(loc="lower left", fontsize=SMALL, frameon=False)
     texts = (legend0.get_texts()[1], legend1.get_texts()[0])
     return {"hists": list(hists), "curve": curve, "mark": mark, "texts": texts}
 
@@ -221,7 +226,7 @@ def channel_stats(x, out, ax=None):
         ax.plot(at, values, look["marker"], color=look["color"], mec="k", ms=5, label=label)
     ax.axhline(0, color=GREY, lw=0.8)
     ax.set(xticks=channels, xlabel="channel", title="per-channel statistics over (N, H, W)")
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=SMALL, frameon=False)
     parts = [f"{label} " + ", ".join(fmt(v) for v in values) for values, label in stats]
     text = (
         f"Bars per channel (channels 0 to {x.shape[1] - 1}) of the mean and std over (N, H, W), "

@@ -1,10 +1,23 @@
 """Plots for notebook 09 (batch norm and the optimizer). Seeds: mean line, min-max band."""
 
+import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..views.optimization import WINDOW, moving_average
-from ._common import BLUE, GREY, ORANGE, PALETTE, _axes, _reset, describe, fmt, style
+from ._common import (
+    BLUE,
+    GREY,
+    ORANGE,
+    PALETTE,
+    SMALL,
+    _axes,
+    _reset,
+    describe,
+    fmt,
+    setting_style,
+    style,
+)
 
 # Seven distinct line styles to go with the palette's seven colours and markers (`style(k)`):
 # up to seven layers or settings are told apart by line style and marker as well as colour.
@@ -19,21 +32,22 @@ def _spread(values):
     return f"{fmt(values.mean())} ({fmt(values.min())}-{fmt(values.max())})"
 
 
+def _look(label, k):
+    """The k-th series' look, or its setting's when `label` names one ("batch norm", "layer
+    norm", "no norm (He init)": `setting_style`)."""
+    look = setting_style(label, k)
+    if look == style(k):
+        look = {"color": COLORS[k % 7], "ls": LINESTYLES[k % 7], "marker": MARKERS[k % 7]}
+    return look
+
+
 def _band(ax, x, runs, k, label, every=None):
     """Mean over seeds (axis 0) as a styled line with markers, min-max as a band."""
     runs = np.asarray(runs)
     mean = runs.mean(axis=0)
-    ax.plot(
-        x,
-        mean,
-        color=COLORS[k % 7],
-        ls=LINESTYLES[k % 7],
-        marker=MARKERS[k % 7],
-        markevery=every or max(len(x) // 8, 1),
-        ms=4,
-        label=label,
-    )
-    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=COLORS[k % 7], alpha=0.2, lw=0)
+    look = _look(label, k)
+    ax.plot(x, mean, markevery=every or max(len(x) // 8, 1), ms=4, label=label, **look)
+    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=look["color"], alpha=0.2, lw=0)
 
 
 def effective_lr_curves(study, axes=None):
@@ -50,7 +64,7 @@ def effective_lr_curves(study, axes=None):
     ax1.set(title=r"effective learning rate lr / $\|W\|^2$", xlabel="training step", yscale="log")
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=SMALL, frameon=False)
     parts = []
     for a, lr in enumerate(study.lrs):
         norms = study.norms[a, b, :, :, 1]
@@ -114,7 +128,10 @@ def equilibrium(study, axes=None):
         xlabel="step × lr × λ (1 = the time scale 1/(lr λ))",
         ylim=(0, 1.3),
     )
-    ax1.legend(fontsize=7, frameon=False, ncol=2, loc="lower right")
+    # Below the axes: the curves fill the panel, so no spot inside is free of data.
+    ax1.legend(
+        fontsize=SMALL, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22)
+    )
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
     return describe(np.array([ax0, ax1]), _equilibrium_text(study, decayed))
@@ -156,11 +173,13 @@ def seed_points(labels, values, titles, axes=None):
     for ax, data, title in zip(axes, values, titles, strict=True):
         data = np.asarray(data)
         for s in range(len(labels)):
-            ax.barh(
+            colour = _look(labels[s], s)["color"]
+            ax.barh(  # a light fill, its edge (the mean) in the full colour: 3:1 or more
                 y[s],
                 data[s].mean(),
-                color=COLORS[s % 7],
-                alpha=0.35,
+                color=mcolors.to_rgba(colour, 0.35),
+                edgecolor=colour,
+                lw=1.2,
                 height=0.6,
                 hatch=("", "//", "..", "xx", "\\\\", "++", "--")[s % 7],
             )
@@ -196,7 +215,7 @@ def _seed_points_text(labels, values, titles):
 def depth_gradients(study, axes=None):
     """The first layer's gradient norm at initialization against depth, one line per setting
     of a `DepthStudy` (log scale), and the per-layer growth rate with each seed as a dot."""
-    ax0, ax1 = _axes(axes, 2, width=4.8, height=3.6)
+    ax0, ax1 = _axes(axes, 2, width=4.8, height=4.4)
     for s, label in enumerate(study.settings):
         _band(ax0, study.depths, study.first[s].T, s, label, every=1)
     ax0.set(
@@ -204,11 +223,14 @@ def depth_gradients(study, axes=None):
     )
     ax0.set_xticks(study.depths, [str(d) for d in study.depths])
     ax0.xaxis.set_minor_formatter(NullFormatter())
-    ax0.legend(fontsize=7, frameon=False)
+    # Below the axes: the lines fan out over the whole panel, so no corner is free of data.
+    ax0.legend(
+        fontsize=SMALL, frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.2)
+    )
     rate = study.rate()
     seed_points(study.settings, [rate], ["growth per extra layer (1 = flat)"], axes=[ax1])
     ax1.axvline(1.0, color="k", ls="--", lw=1)
-    ax1.set_yticks(np.arange(len(study.settings)), study.settings, fontsize=8)
+    ax1.set_yticks(np.arange(len(study.settings)), study.settings, fontsize=SMALL)
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
     d0, d1 = study.depths[0], study.depths[-1]
@@ -256,7 +278,7 @@ def activation_histograms(study, axes=None):
             ylabel="density",
             ylim=(0, 1.05 * top),
         )
-        ax.legend(fontsize=7, frameon=False, loc="upper center")
+        ax.legend(fontsize=SMALL, frameon=False, loc="upper center")
         ax.grid(alpha=0.3)
     rows = "; ".join(
         f"{label}, layers 1 to {len(stats.saturated)}: "
@@ -289,7 +311,10 @@ def gradient_histograms(study, axes=None):
             yscale="log",
         )
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
-        ax.legend(fontsize=7, frameon=False, loc="lower center")
+        # Room above the peak for the legend: inside the data, it would cover the tails.
+        peak = max(np.histogram(g, bins=bins, density=True)[0].max() for g in clipped)
+        ax.set_ylim(top=3000 * peak)
+        ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
         ax.grid(alpha=0.3)
     rows = []
     for label, stats in zip(study.labels, study.init, strict=True):
@@ -335,9 +360,10 @@ def update_ratios(study, axes=None):
             title=f"update-to-data ratio, {label}",
             xlabel="training step",
             ylabel=r"$\log_{10}$ ||lr dW|| / ||W||",
-            ylim=(min(low, -3.2), high),
+            # A band above the data for the legend (a third of the data's range).
+            ylim=(min(low, -3.2), high + (high - min(low, -3.2)) / 3),
         )
-        ax.legend(fontsize=7, frameon=False, ncol=2)
+        ax.legend(fontsize=SMALL, frameon=False, ncol=2, loc="upper right")
         ax.grid(alpha=0.3)
     late = study.steps >= study.steps[-1] * 2 / 3
     rows = "; ".join(
@@ -389,7 +415,7 @@ def weight_decay_figure(view, axes=None):
     )
     for ax in (ax0, ax1):
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=8, frameon=False, loc="upper right")
+            ax.legend(fontsize=SMALL, frameon=False, loc="upper right")
         ax.grid(alpha=0.3)
     return describe(np.array([ax0, ax1]), _weight_decay_text(view))
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._common import GREY, _axes, describe, fmt, style
+from ._common import GREY, SMALL, _axes, describe, fmt, style
 
 
 def _within(values, target, tolerance=0.1):
@@ -40,7 +40,7 @@ def conventions(traces, target=None, ylabel="running statistic", ax=None):
     if target is not None:
         ax.axhline(target, color=GREY, ls=(0, (1, 3)), lw=1.5, label="population value")
     ax.set(xlabel="batches seen", ylabel=ylabel)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # clear of the lines
+    ax.legend(fontsize=SMALL, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # clear of the lines
     head = f"{ylabel[:1].upper()}{ylabel[1:]} against batches seen, one line per convention"
     if target is not None:
         head += f"; the population value is {fmt(target)} (dotted line)"

@@ -2,9 +2,19 @@
 
 import numpy as np
 
-from ._common import BLUE, GREEN, GREY, ORANGE, _axes, _reset, describe, ends, fmt, style
-
-COLORS = {"plain RNN": GREY, "BN-RNN, gamma 0.1": BLUE, "BN-RNN, gamma 1": GREEN}
+from ._common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    SMALL,
+    _axes,
+    _reset,
+    describe,
+    ends,
+    fmt,
+    setting_style,
+)
 
 
 def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5, kind="batch"):
@@ -26,8 +36,10 @@ def timestep_statistics(mean, var, axes=None, title="h_{t-1} W_h", units=5, kind
         ax.set(xlabel="timestep t", title=f"{kind} {name} of ${title}$ per timestep")
         ax.grid(alpha=0.3)
     # Below the axes: the units' paths cross the whole panel, so no spot inside is free.
-    ax0.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5)
-    ax1.legend(fontsize=7, frameon=False, loc="upper left")
+    ax0.legend(
+        fontsize=SMALL, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5
+    )
+    ax1.legend(fontsize=SMALL, frameon=False, loc="upper left")
     shown = min(units, mean.shape[1])
     paths = "; ".join(f"unit {k} {ends(t, mean[:, k])}" for k in range(shown))
     text = (
@@ -82,16 +94,17 @@ def gradient_through_time(view, axes=None):
         return _describe_gradient_view(view, np.array([ax0, ax1]))
     _reset(ax0)
     # Every gamma's curve as one line broken by NaNs: one artist draws faster than ten.
+    # Faint, but 3:1 on white (grey at alpha 0.75): these lines are data too.
     grey = np.array([np.append(f.norms.mean(0), np.nan) for f in view.table.values()]).ravel()
     ax0.semilogy(np.tile(np.append(t, np.nan), len(view.table)), grey, color=GREY, lw=0.6,
-                 alpha=0.5, label=r"other $\gamma_{init}$")  # fmt: skip
+                 alpha=0.75, label=r"other $\gamma_{init}$")  # fmt: skip
     ax0._gamma_band = ax0.fill_between(t, c.norms.min(0), c.norms.max(0), color=BLUE,
                                        alpha=0.25, lw=0)  # fmt: skip
     (ax0._gamma_line,) = ax0.semilogy(t, c.norms.mean(0), color=BLUE, lw=2,
                                       label="BN-RNN (band: seeds' min-max)")  # fmt: skip
     ax0.semilogy(t, view.plain.norms.mean(0), color=ORANGE, ls="--", label="plain RNN")
     ax0.set(ylim=(1e-7, 1e4), xlabel="timestep t (loss on the last step, T = 64)", title=title)
-    ax0.legend(fontsize=7, frameon=False, loc="lower right")
+    ax0.legend(fontsize=SMALL, frameon=False, loc="lower right")
     _reset(ax1)
     gammas, flows = np.array(list(view.table)), list(view.table.values())
     slope = np.array([f.tanh_slope for f in flows])
@@ -115,8 +128,10 @@ def gradient_through_time(view, axes=None):
                  label="measured gain per step (t = 63..8; bars: seeds)")  # fmt: skip
     ax1._gamma_marker = ax1.axvline(c.gamma_init, color=BLUE, lw=1.5)
     ax1.axhline(1.0, color=GREY, lw=0.8, ls=":")
-    ax1.set(xlabel=r"$\gamma_{init}$", ylim=(0, 1.8), title="per-step gain and its factors")
-    ax1.legend(fontsize=7, frameon=False, loc="lower left")
+    # An empty band below 0 (no gain or slope is negative) holds the legend, off the data.
+    ax1.set(xlabel=r"$\gamma_{init}$", ylim=(-0.95, 1.8), title="per-step gain and its factors")
+    ax1.set_yticks(np.arange(0, 1.81, 0.2))
+    ax1.legend(fontsize=SMALL, frameon=False, loc="lower left")
     return _describe_gradient_view(view, np.array([ax0, ax1]))
 
 
@@ -125,22 +140,21 @@ def seed_accuracy_curves(runs, ax=None, title="test accuracy"):
     `runs` maps label -> list of Histories; the line is the mean (each setting its own colour,
     line style and marker), the band the min-max."""
     (ax,) = _axes(ax, 1, width=5.0)
-    palette, styles, markers = (GREY, BLUE, GREEN, ORANGE, "k"), ("-", "--", "-.", ":"), ".osD^"
     parts = []
     for k, (label, histories) in enumerate(runs.items()):
         acc = np.array([h.test_accuracy for h in histories])
         steps = histories[0].eval_steps
-        color = COLORS.get(label, palette[k % len(palette)])
+        look = setting_style(label, k)
+        color = look["color"]
         ax.fill_between(steps, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
-        ax.plot(steps, acc.mean(0), color=color, ls=styles[k % 4], marker=markers[k % 5], ms=4,
-                label=f"{label} ({len(acc)} seeds)")  # fmt: skip
+        ax.plot(steps, acc.mean(0), ms=4, label=f"{label} ({len(acc)} seeds)", **look)
         parts.append(
             f"{label}: mean {ends(steps, acc.mean(0))}, final seeds {fmt(acc[:, -1].min())} to "
             f"{fmt(acc[:, -1].max())}"
         )
     ax.set(title=title, xlabel="training step", ylabel="fraction correct", ylim=(0, 1.02))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
     text = (
         f"{title.capitalize()} against training step, the mean over seeds as a line and the "
         "min-max over seeds as a band. " + "; ".join(parts) + "."
@@ -157,7 +171,7 @@ def length_generalization(lengths, results, best=None, ax=None, trained_on=None)
         acc = np.asarray(acc)
         mean = acc.mean(0)
         err = np.array([mean - acc.min(0), acc.max(0) - mean])
-        ax.errorbar(lengths, mean, yerr=err, capsize=3, label=label, **style(k))
+        ax.errorbar(lengths, mean, yerr=err, capsize=3, label=label, **setting_style(label, k))
         values = ", ".join(f"T = {n}: {fmt(v)}" for n, v in zip(lengths, mean, strict=True))
         parts.append(f"{label}: {values}")
     if best is not None:
@@ -170,7 +184,7 @@ def length_generalization(lengths, results, best=None, ax=None, trained_on=None)
     ax.set_xticks(lengths, [str(n) for n in lengths])
     ax.minorticks_off()
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
     trained = f", trained on T = {trained_on} (dashed line)" if trained_on is not None else ""
     text = (
         f"Mean test accuracy over seeds (bars: min-max) against test sequence length{trained}. "

@@ -3,15 +3,8 @@
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from ._common import BLUE, GREEN, GREY, ORANGE, PURPLE, _axes, _drawn_once, _reset, describe, fmt
+from ._common import GREY, SMALL, _axes, _drawn_once, _reset, describe, fmt, setting_style
 
-METHOD_COLORS = {"batch": BLUE, "renorm": ORANGE, "layer": GREEN, "group": PURPLE}
-METHOD_LOOKS = {
-    "batch": ("-", "o"),
-    "renorm": ("--", "s"),
-    "layer": ("-.", "^"),
-    "group": (":", "D"),
-}
 LABELS = {
     "batch": "batch norm",
     "renorm": "batch renorm",
@@ -29,9 +22,9 @@ def error_vs_batch_size(sweep, ax=None):
     b = sweep.batch_sizes
     parts = []
     for m, norm in enumerate(sweep.norms):
-        color = METHOD_COLORS.get(norm, GREY)
-        ls, marker = METHOD_LOOKS.get(norm, ("-", "o"))
-        ax.plot(b, mean[m], marker=marker, ls=ls, color=color, label=LABELS.get(norm, norm))
+        look = setting_style(LABELS.get(norm, norm), m)
+        color = look["color"]
+        ax.plot(b, mean[m], **look, label=LABELS.get(norm, norm))
         ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
         values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, mean[m], strict=True))
         parts.append(f"{LABELS.get(norm, norm)}: {values}")
@@ -39,16 +32,15 @@ def error_vs_batch_size(sweep, ax=None):
     if "batch" in sweep.norms:
         train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
         off = train_mode > top
-        note = f" ({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
+        note = f"({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
         values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, train_mode, strict=True))
         parts.append(f"batch norm scored in train mode (dotted): {values}")
         ax.plot(
             b,
             np.minimum(train_mode, top),
             ls=":",
-            color=BLUE,
-            alpha=0.7,
-            label="batch norm, scored in train mode" + (note if off.any() else ""),
+            color=setting_style("BN")["color"],
+            label="batch norm, scored in train mode" + ("\n" + note if off.any() else ""),
         )
     ax.set_xscale("log", base=2)
     ax.set_xticks(b, [str(v) for v in b])
@@ -61,7 +53,9 @@ def error_vs_batch_size(sweep, ax=None):
     )
     ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    # Upper left, clear of the data: the lines sit low there and the train-mode line rises on
+    # the right (its long label on two lines, so the legend stays on the left).
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
     text = (
         f"Test error (%) against batch size per step, the batch shrinking to the right, "
         f"{sweep.epochs} epochs, the mean over {len(sweep.seeds)} seeds (band: min-max). "
@@ -78,8 +72,8 @@ def small_batch_outputs(view, axes=None):
     On axes it drew before, it moves the same lines and markers and leaves the ticks, labels
     and legends as they are (a slider's fast redraw; the picture is the same as a fresh one)."""
     ax0, ax1 = _axes(axes, 2)
-    colors = list(METHOD_COLORS.values())
     names = ("batch norm", "batch renorm", "layer norm", "group norm")
+    colors = [setting_style(name)["color"] for name in names]
     rows = np.arange(len(names))[::-1]
     spreads = [np.percentile(out, [5, 25, 50, 75, 95]) for out in view.outputs]
     k = int(np.searchsorted(view.eps_grid, view.eps))
@@ -139,11 +133,11 @@ def _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k):
         ylim=(-0.6, len(names) - 0.4),
         xlabel="normalized output (5-95% of batches; box 25-75%)",
     )
-    ax0.legend(loc="lower right", fontsize=7, frameon=False)
+    ax0.legend(loc="lower right", fontsize=SMALL, frameon=False)
     drawn["curves"] = [
         ax1.semilogx(view.eps_grid, curve, color=color, ls=ls, label=name)[0]
-        for curve, color, name, (ls, _) in zip(
-            view.curves, colors, names, METHOD_LOOKS.values(), strict=True
+        for curve, color, name, ls in zip(
+            view.curves, colors, names, [setting_style(n)["ls"] for n in names], strict=True
         )
     ]
     (drawn["marks"],) = ax1.plot(np.full(4, view.eps), view.curves[:, k], "o", color="k", ms=4)
@@ -155,5 +149,5 @@ def _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k):
     )
     ax1.set_xticks(10.0 ** np.arange(-8, 1, 2))
     ax1.xaxis.set_minor_locator(NullLocator())  # log-axis minor ticks cost a third of a redraw
-    ax1.legend(loc="lower left", fontsize=7, frameon=False)
+    ax1.legend(loc="lower left", fontsize=SMALL, frameon=False)
     return drawn

@@ -1,6 +1,6 @@
 """Plots of training runs (bnlib.train Histories)."""
 
-from ._common import _axes, describe, ends, fmt, style
+from ._common import SMALL, _axes, describe, ends, fmt, setting_style
 
 
 def accuracy_curves(histories, ax=None, title="test accuracy"):
@@ -9,7 +9,7 @@ def accuracy_curves(histories, ax=None, title="test accuracy"):
     (ax,) = _axes(ax, 1, width=5.0)
     parts = []
     for k, (label, h) in enumerate(histories.items()):
-        look = style(k)
+        look = setting_style(label, k)
         ax.plot(h.eval_steps, h.test_accuracy, ms=4, label=label, **look)
         if h.diverged and len(h.eval_steps):
             ax.plot(h.eval_steps[-1], h.test_accuracy[-1], "x", color=look["color"], ms=9)
@@ -19,5 +19,5 @@ def accuracy_curves(histories, ax=None, title="test accuracy"):
             parts.append(f"{label}: {ends(h.eval_steps, h.test_accuracy)} (best {best}){stop}")
     ax.set(title=title, xlabel="training step", ylabel="fraction correct", ylim=(0, 1.02))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
     return describe(ax, f"{title.capitalize()} against training step. " + "; ".join(parts) + ".")

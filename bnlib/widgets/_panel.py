@@ -95,7 +95,7 @@ class SliderPanel:
     exported = 0  # panels exported by this process, numbering their folders in build order
 
     def __init__(
-        self, compute, draw, sliders, ncols, figsize, describe=None, dpi=80, try_values=None
+        self, compute, draw, sliders, ncols, figsize, describe=None, dpi=100, try_values=None
     ):
         self.compute, self.draw, self.sliders, self.describe = compute, draw, sliders, describe
         self.try_values = dict(try_values or {})
