@@ -110,6 +110,10 @@ def test_the_check_finds_small_text_and_a_small_shown_figure():
     plt.close(fig)
 
 
+# Slow: building a panel computes its data (the weight-decay panel trains its study, 3-8 s), and
+# `make unit` keeps to its 60 s; every panel's default frame is also drawn, and checked, when the
+# slow notebook test below runs its notebook.
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(widgets.PANELS))
 def test_every_panel_frame_is_legible(name):
     panel = widgets.PANELS[name]()
