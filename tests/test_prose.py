@@ -24,7 +24,6 @@ PENDING = [
     "02_gamma_beta",
     "03_gradients",
     "04_internal_covariate_shift",
-    "08_in_practice",
     "09_optimization",
     "10_review",
 ]
