@@ -24,10 +24,6 @@ PENDING = [
     "02_gamma_beta",
     "03_gradients",
     "04_internal_covariate_shift",
-    "05_training_vs_inference",
-    "06_recurrent",
-    "07_small_batches",
-    "08_in_practice",
     "09_optimization",
     "10_review",
 ]
