@@ -28,7 +28,6 @@ PENDING = [
     "06_recurrent",
     "07_small_batches",
     "08_in_practice",
-    "10_review",
 ]
 CASES = [
     pytest.param(
