@@ -24,8 +24,6 @@ PENDING = [
     "02_gamma_beta",
     "03_gradients",
     "04_internal_covariate_shift",
-    "09_optimization",
-    "10_review",
 ]
 CASES = [
     pytest.param(
