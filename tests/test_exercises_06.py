@@ -1,105 +1,115 @@
-"""Notebook 06's checkers against their wrong-answer table (see checker_table.py)."""
+"""Notebook 06's checkers (convolutional networks): right answers in several forms, the named
+mistakes."""
 
 import numpy as np
-from checker_table import Case, table_tests
+import pytest
 
-from bnlib.exercises import check_eval_row, check_tanh_slope, check_timestep_statistics
-
-
-def stats(a, axis=0, ddof=0, keepdims=False):
-    return a.mean(axis, keepdims=keepdims), a.var(axis, ddof=ddof, keepdims=keepdims)
+from bnlib import batchnorm_backward, batchnorm_forward, fold_conv_batchnorm
+from bnlib.exercises.conv import check_fold_conv, check_norm_axes, check_spatial_batchnorm_backward
 
 
-def tanh_slope(var, n=200_000):
-    z = np.random.default_rng(0).normal(0.0, np.sqrt(var), n)
-    return float(np.mean(1 - np.tanh(z) ** 2))
+def _via_rows(dout, x, gamma, eps, transpose=True):
+    n, c, h, w = x.shape
+    if transpose:
+        rows, drows = (
+            x.transpose(0, 2, 3, 1).reshape(-1, c),
+            dout.transpose(0, 2, 3, 1).reshape(-1, c),
+        )
+    else:
+        rows, drows = x.reshape(-1, c), dout.reshape(-1, c)
+    _, cache = batchnorm_forward(rows, gamma, np.zeros(c), eps)
+    dx, dgamma, dbeta = batchnorm_backward(drows, cache)
+    dx = dx.reshape(n, h, w, c).transpose(0, 3, 1, 2) if transpose else dx.reshape(x.shape)
+    return dx, dgamma, dbeta
 
 
-FIRST = stats(
-    np.random.default_rng(6).normal(np.arange(5)[:, None] * 0.7, 1 + np.arange(3), (8, 5, 3))
-)
-STATISTICS = [
-    Case("right", (stats,), True, "per timestep and unit"),
-    Case("right, keepdims", (lambda a: stats(a, keepdims=True),), True),
-    Case("right, float32", (lambda a: tuple(s.astype(np.float32) for s in stats(a)),), True),
-    Case("right, as lists", (lambda a: tuple(s.tolist() for s in stats(a)),), True),
-    Case("pooled over time", (lambda a: stats(a, axis=(0, 1)),), False, "pooled over the batch"),
-    Case(
-        "pooled over time, keepdims (1, 1, H)",
-        (lambda a: stats(a, axis=(0, 1), keepdims=True),),
-        False,
-        "pooled over the batch",
+def _per_position(dout, x, gamma, eps):
+    n, c, h, w = x.shape
+    _, cache = batchnorm_forward(
+        x.reshape(n, -1), np.repeat(gamma, h * w), np.zeros(c * h * w), eps
+    )
+    dx, dg, db = batchnorm_backward(dout.reshape(n, -1), cache)
+    return dx.reshape(x.shape), dg.reshape(c, h, w).sum((1, 2)), db.reshape(c, h, w).sum((1, 2))
+
+
+BACKWARD_CASES = [
+    (_via_rows, True, "matches bnlib.spatial_batchnorm_backward"),
+    (
+        lambda d, x, g, e: tuple(np.asarray(a).tolist() for a in _via_rows(d, x, g, e)),
+        True,
+        "matches",
     ),
-    Case(
-        "pooled, repeated per timestep",
-        (lambda a: tuple(np.broadcast_to(s, a.shape[1:]) for s in stats(a, axis=(0, 1))),),
-        False,
-        "repeated them",
-    ),
-    Case("over time", (lambda a: stats(a, axis=1),), False, "averaged over time"),
-    Case("ddof=1", (lambda a: stats(a, ddof=1),), False, "ddof=1"),
-    Case("swapped", (lambda a: stats(a)[::-1],), False, "swapped"),
-    Case("std", (lambda a: (a.mean(0), a.std(0)),), False, "standard deviation"),
-    Case("axis=None", (lambda a: stats(a, axis=None),), False, "shape ()"),
-    Case("only the mean", (lambda a: a.mean(0),), False, "pair (mean, var)"),
-    Case("returns None", (lambda a: None,), False, "returned None"),
-    Case("off a little", (lambda a: (a.mean(0) * 1.001, a.var(0)),), False, "timestep"),
-    Case(
-        "var + eps",
-        (lambda a: (a.mean(0), a.var(0) + 1e-5),),
-        False,
-        "your var is the right one plus",
-    ),
-    Case(
-        "(T, H, 1)",
-        (lambda a: tuple(s[..., None] for s in stats(a)),),
-        False,
-        "has shape (5, 3, 1)",
-    ),
-    Case("hard-coded first batch", (lambda a: FIRST,), False, "shape"),
-    Case("NaN variance", (lambda a: (a.mean(0), a.var(0) * np.nan),), False, "NaN"),
-    Case("wrong signature", (lambda a, b: stats(a),), False, "arguments (a)"),
+    (lambda d, x, g, e: _via_rows(d, x, g, e, transpose=False), False, "transpose to (N, H, W, C)"),
+    (_per_position, False, "every position as its own feature"),
+    (lambda d, x, g, e: _via_rows(d, x, g, e)[0], False, "return all three gradients"),
+    (lambda d, x, g, e: None, False, "returned None"),
+    (lambda d, x, g, e: 1 / 0, False, "raised ZeroDivisionError"),
+    (lambda d, x: d, False, "must take the arguments"),
 ]
 
-EVAL_ROW = [
-    Case("beyond T_max", (7, 12, 8), True, "reuses T_max"),
-    Case("within T_max", (3, 3, 8), True, "of its own"),
-    Case("last trained step", (7, 7, 8), True),
-    Case("as a float", (7.0, 12, 8), True),
-    Case("T_max, 1-based", (8, 12, 8), False, "rows count from 0"),
-    Case("t itself", (12, 12, 8), False, "there is no row 12"),
-    Case("wrap around", (4, 12, 8), False, "do not wrap around"),
-    Case("row 0", (0, 12, 8), False, "first timestep"),
-    Case("hard-coded 7, another T_max", (7, 30, 20), False, "Rows run from 0 to"),
-    Case("last row for a timestep within T_max", (7, 3, 8), False, "timestep 3 has its own row, 3"),
-    Case("other setting", (19, 30, 20), True),
-    Case("-1, numpy's last row", (-1, 12, 8), True, "numpy's last row"),
-    Case("-1 within T_max", (-1, 3, 8), False, "statistics of its own"),
-    Case("negative", (-2, 12, 8), False, "Rows run from 0"),
+
+@pytest.mark.parametrize(("fn", "passed", "fragment"), BACKWARD_CASES)
+def test_check_spatial_batchnorm_backward(fn, passed, fragment):
+    feedback = check_spatial_batchnorm_backward(fn)
+    assert feedback.passed is passed and fragment in feedback.message, feedback.message
+
+
+def _scale(g, v, e):
+    return (g / np.sqrt(v + e))[:, None, None, None]
+
+
+FOLD_CASES = [
+    (fold_conv_batchnorm, True, "one convolution now does conv + eval-mode BN"),
+    (
+        lambda w, b, g, be, m, v, e: (w * _scale(g, v, 0), (b - m) * g / np.sqrt(v) + be),
+        False,
+        "eps",
+    ),
+    (
+        lambda w, b, g, be, m, v, e: (w * _scale(g, v, e), b * _scale(g, v, e).ravel() + be),
+        False,
+        "running mean",
+    ),
+    (
+        lambda w, b, g, be, m, v, e: (w * _scale(g, v, e), (b - m) * _scale(g, v, e).ravel()),
+        False,
+        "beta is missing",
+    ),
+    (
+        lambda w, b, g, be, m, v, e: (w * (g / np.sqrt(v + e))[None, :, None, None], b),
+        False,
+        "on axis 0",
+    ),
+    (lambda w, b, g, be, m, v, e: w, False, "w_folded"),
 ]
 
-SLOPE = [
-    Case("gamma 1", (tanh_slope(2.0), 1.0), True, "saturated"),
-    Case("gamma 0.1", (tanh_slope(0.02), 0.1), True, "nearly linear"),
-    Case("gamma 0.5", (tanh_slope(0.5), 0.5), True),
-    Case("one term only", (tanh_slope(1.0), 1.0), False, "ONE normalized term"),
-    Case("slope at gamma", (1 - np.tanh(1.0) ** 2, 1.0), False, "slope at one point"),
-    Case("slope at 0", (1.0, 1.0), False, "slope at one point"),
-    Case("slope at 0, gamma 0.1", (1.0, 0.1), False, "slope at one point"),
-    Case("06's measured slope at gamma 0.7", (0.63, 0.7), False, "notebook 06 measured"),
-    Case("one point at gamma 0.7", (0.6347, 0.7), False, "slope at one point, z = gamma"),
-    Case("idealised at gamma 0.7", (0.609, 0.7), True),
-    Case("variance 2 gamma", (tanh_slope(1.0), 0.5), False, "not gamma"),
-    Case("rough", (tanh_slope(2.0) * 1.03, 1.0), False, "but not right to 2 significant"),
-    Case("rounded to 1 figure, 3% off", (0.5, 1.0), False, "close: you gave 0.5; give 2"),
-    Case("6% off", (tanh_slope(2.0) * 1.06, 1.0), False, "is off"),
-    Case("hard-coded gamma 1 answer", (tanh_slope(2.0), 0.3), False, "is off"),
-    Case("junk setting", (0.5, -1.0), False, "gamma_init must be"),
+
+@pytest.mark.parametrize(("fn", "passed", "fragment"), FOLD_CASES)
+def test_check_fold_conv(fn, passed, fragment):
+    feedback = check_fold_conv(fn)
+    assert feedback.passed is passed and fragment in feedback.message, feedback.message
+
+
+AXES_CASES = [
+    ({"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (2, 3)}, True, "mixes images"),
+    ({"batch": [0, 2, 3], "layer": [-3, -2, -1], "instance": (-2, -1)}, True, "mixes images"),
+    ({"batch": (0,), "layer": (1, 2, 3), "instance": (2, 3)}, False, "BatchNorm1d on flat"),
+    ({"batch": (0, 2, 3), "layer": (1,), "instance": (2, 3)}, False, "every non-batch axis"),
+    ({"batch": (0, 2, 3), "layer": (0, 2, 3), "instance": (2, 3)}, False, "never averages over"),
+    (
+        {"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (1, 2, 3)},
+        False,
+        "keeps channels apart",
+    ),
+    ({"batch": (0, 2, 3), "layer": (1, 2, 3)}, False, 'needs a "instance" entry'),
+    ({"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": "hw"}, False, "tuple of ints"),
+    ({"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (2, 2, 3)}, False, "tuple of ints"),
+    ((0, 2, 3), False, "give a dict"),
+    (..., False, "give a dict"),
 ]
 
-TABLE = {
-    check_timestep_statistics: STATISTICS,
-    check_eval_row: EVAL_ROW,
-    check_tanh_slope: SLOPE,
-}
-test_table_cases, test_table_junk = table_tests(TABLE)
+
+@pytest.mark.parametrize(("answer", "passed", "fragment"), AXES_CASES)
+def test_check_norm_axes(answer, passed, fragment):
+    feedback = check_norm_axes(answer)
+    assert feedback.passed is passed and fragment in feedback.message, feedback.message

@@ -1,71 +1,71 @@
-"""Notebook 09's checkers: right answers pass, each usual mistake is named, junk never passes."""
+"""Notebook 09's find-the-bug checker against its wrong-answer table (see checker_table.py),
+and its review questions' format."""
 
 import numpy as np
+import pytest
 from checker_table import Case, table_tests
 
-from bnlib.exercises import (
-    CHOICES,
-    NUMBERS,
-    check_depth_threshold,
-    check_effective_lr,
-    check_equilibrium_angle,
-)
+from bnlib import update_running_stats
+from bnlib.exercises import BUGS, CHOICES, FIXES, NUMBERS, SCRIPTS, check_bug
 from bnlib.exercises._answers import agrees
+from bnlib.exercises.practice import _ANSWERS
 
-TABLE = {
-    check_equilibrium_angle: [
-        Case("right", (np.sqrt(2 * 0.4 * 0.05), 0.4, 0.05), True),
-        Case("right, rounded", (0.2, 0.4, 0.05), True),
-        Case("numpy float", (np.float32(0.1), 0.1, 0.05), True),
-        Case("notebook, 3 figures", (0.0141, 0.2, 5e-4), True),
-        Case("notebook, 2 figures", (0.014, 0.2, 5e-4), True),
-        Case("notebook, one-element list", ([0.0141], 0.2, 5e-4), True),
-        Case("notebook, 9% off", (0.0129, 0.2, 5e-4), False, says="is off"),
-        Case("no square root", (0.04, 0.4, 0.05), False, says="square root"),
-        Case("no factor 2", (np.sqrt(0.02), 0.4, 0.05), False, says="factor 2"),
-        Case("degrees", (np.degrees(0.2), 0.4, 0.05), False, says="degrees"),
-        Case("lr times lambda", (0.02, 0.4, 0.05), False, says="fraction decay removes"),
-        Case("lambda inverted", (4.0, 0.4, 0.05), False, says="numerator"),
-        Case("far off", (0.5, 0.4, 0.05), False, says="lr x lambda"),
-        Case("missing", (..., 0.4, 0.05), False, says="replace the ..."),
-        Case("bad setting", (0.2, -0.4, 0.05), False, says="checker's lr"),
-    ],
-    check_effective_lr: [
-        Case("right", (0.025, 0.4, 2.0, 2.0), True),
-        Case("right, other numbers", (0.4 / 36, 0.4, 2.0, 3.0), True),
-        Case("notebook, rounded as a learner would", (0.0032, 0.4, 5.6, 2.0), True),
-        Case("notebook, 3% off", (0.0031, 0.4, 5.6, 2.0), False, says="but not right to 2"),
-        Case("start = lr / new norm", (0.1, 0.4, 2.0, 2.0), False, says="both the effective rate"),
-        Case("no square", (0.4 / 6, 0.4, 2.0, 3.0), False, says="one factor of ||W||"),
-        Case("before the growth", (0.1, 0.4, 2.0, 3.0), False, says="before the growth"),
-        Case("nominal", (0.4, 0.4, 2.0, 3.0), False, says="nominal"),
-        Case("inverse", (0.4 * 9 / 4, 0.4, 2.0, 3.0), False, says="other way round"),
-        Case("growth only", (0.4 / 9, 0.4, 2.0, 3.0), False, says="growth alone"),
-        Case("far off", (3.0, 0.4, 2.0, 2.0), False, says="new ||W||"),
-        Case("string", ("0.025", 0.4, 2.0, 2.0), False, says="real number"),
-    ],
-    check_depth_threshold: [
-        Case("right", (13, 1.2, 10.0), True),
-        Case("right as float", (13.0, 1.2, 10.0), True),
-        Case("right, other rate", (7, 1.5, 14.0), True),
-        Case("rounded down", (12, 1.2, 10.0), False, says="round up"),
-        Case("not an integer", (np.log(10) / np.log(1.2), 1.2, 10.0), False, says="whole"),
-        Case("additive", (45, 1.2, 10.0), False, says="compounds"),
-        Case("mixed logs", (6, 1.2, 10.0), False, says="mixed logarithms"),
-        Case("far off", (100, 1.2, 10.0), False, says="smallest n"),
-        Case("fraction", (2.5, 1.2, 10.0), False, says="whole number"),
-        Case("rate below one", (13, 0.9, 10.0), False, says="rate > 1"),
-    ],
-}
+RIGHT = [Case(f"{s}-right", (s, bug), True) for s, (bug, _) in _ANSWERS.items()]
+RIGHT += [
+    Case(f"{s}-right-with-fix", (s, bug), True, kwargs={"fix": f})
+    for s, (bug, f) in _ANSWERS.items()
+]
+WRONG = [
+    Case(f"{s}-{name}", (s, name), False, f"not {name}")
+    for s, (bug, _) in _ANSWERS.items()
+    for name in BUGS
+    if name != bug
+]
+OTHER = [
+    Case("spaces and capitals", ("a", "Train Mode Eval"), True),
+    Case("hyphens", ("d", "last-batch-of-one"), True),
+    Case("wrong fix", ("a", "train_mode_eval"), False, "does not cure it", {"fix": "shuffle"}),
+    Case(
+        "wrong fix for the port",
+        ("e", "momentum_convention"),
+        False,
+        "OLD value",
+        {"fix": "carry_eps"},
+    ),
+    Case("unknown fix", ("a", "train_mode_eval"), False, "is not a fix", {"fix": "pray"}),
+    Case("unknown bug", ("a", "typo"), False, "is not a bug name"),
+    Case("unknown script", ("z", "train_mode_eval"), False, "no script"),
+    Case("...", ("a", ...), False, "replace the ..."),
+    Case("close but not it", ("b", "train_mode_eval"), False, "close"),
+    Case("b's fix goes back to training", ("b", "val_updates_stats"), True, "then model.train()"),
+    Case("fix=... is optional", ("b", "val_updates_stats"), True, kwargs={"fix": ...}),
+    Case("a long wrong name is cut visibly", ("a", "not_a_bug_" * 6), False, "... is not a bug"),
+]
+TABLE = {check_bug: RIGHT + WRONG + OTHER}
+test_table_cases, test_table_junk = table_tests(TABLE)
 
-test_case, test_junk = table_tests(TABLE)
+
+def test_every_script_has_an_answer_and_every_wrong_name_an_explanation():
+    assert set(_ANSWERS) == set(SCRIPTS) and len(SCRIPTS) >= 4
+    assert {bug for bug, _ in _ANSWERS.values()} <= set(BUGS)
+    assert {fix for _, fix in _ANSWERS.values()} <= set(FIXES)
+
+
+def test_the_scripts_compile():
+    for text in SCRIPTS.values():
+        compile(text, "<script>", "exec")
 
 
 def test_the_review_asks_about_this_notebook():
-    for key in ("decay_with_bn", "exclude_gamma", "deep_bn_init"):
+    for key in ("keras_momentum_port", "no_grad_vs_eval"):
         q = CHOICES[key]
-        assert q.answer in q.options and set(q.why) == set(q.options), key
-    for key in ("equilibrium_angle", "effective_lr_after_growth"):
-        q = NUMBERS[key]
-        wrong = [value for value, _ in q.mistakes]
-        assert not any(agrees(v, q.answer, q.digits) for v in wrong), key
+        assert set(q.why) == set(q.options) and q.answer in q.options
+    q = NUMBERS["validation_share"]
+    assert not any(agrees(v, q.answer, q.digits) for v, _ in q.mistakes)
+
+
+def test_the_validation_share_is_what_update_running_stats_computes():
+    mean = np.zeros(1)
+    for _ in range(11):
+        mean, _ = update_running_stats(mean, np.ones(1), np.ones(1), np.ones(1), n=32)
+    assert mean[0] == pytest.approx(NUMBERS["validation_share"].answer, rel=1e-12)

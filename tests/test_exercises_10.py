@@ -1,74 +1,71 @@
-"""Notebook 10's self-tests (the review) against their wrong-answer table (see checker_table.py)."""
+"""Notebook 10's checkers: right answers pass, each usual mistake is named, junk never passes."""
 
 import numpy as np
-import pytest
 from checker_table import Case, table_tests
 
-from bnlib.exercises import CHOICES, NUMBERS, ask, check_choice, check_number
+from bnlib.exercises import (
+    CHOICES,
+    NUMBERS,
+    check_depth_threshold,
+    check_effective_lr,
+    check_equilibrium_angle,
+)
 from bnlib.exercises._answers import agrees
 
-CHOICE_CASES = [Case(f"{q}-right", (q, c.answer), True) for q, c in CHOICES.items()]
-CHOICE_CASES += [
-    Case(f"{q}-{letter}", (q, letter), False, f"not ({letter})")
-    for q, c in CHOICES.items()
-    for letter in c.options
-    if letter != c.answer
-]
-CHOICE_CASES += [
-    Case("upper case with a bracket", ("placement", "B)"), True),
-    Case("in brackets", ("placement", "(b)"), True),
-    Case("with spaces", ("placement", " b "), True),
-    Case("with a full stop", ("placement", "b."), True),
-    Case("the letter quoted with its text", ("placement", "b) before the nonlinearity"), True),
-    Case("the option's text itself", ("placement", CHOICES["placement"].options["b"]), True),
-    Case("two letters", ("placement", "b or c"), False, "one of the letters"),
-    Case("not a letter", ("placement", "e"), False, "one of the letters"),
-    Case("...", ("placement", ...), False, "replace the ..."),
-    Case("unknown question", ("nope", "a"), False, "no such question"),
-]
+TABLE = {
+    check_equilibrium_angle: [
+        Case("right", (np.sqrt(2 * 0.4 * 0.05), 0.4, 0.05), True),
+        Case("right, rounded", (0.2, 0.4, 0.05), True),
+        Case("numpy float", (np.float32(0.1), 0.1, 0.05), True),
+        Case("notebook, 3 figures", (0.0141, 0.2, 5e-4), True),
+        Case("notebook, 2 figures", (0.014, 0.2, 5e-4), True),
+        Case("notebook, one-element list", ([0.0141], 0.2, 5e-4), True),
+        Case("notebook, 9% off", (0.0129, 0.2, 5e-4), False, says="is off"),
+        Case("no square root", (0.04, 0.4, 0.05), False, says="square root"),
+        Case("no factor 2", (np.sqrt(0.02), 0.4, 0.05), False, says="factor 2"),
+        Case("degrees", (np.degrees(0.2), 0.4, 0.05), False, says="degrees"),
+        Case("lr times lambda", (0.02, 0.4, 0.05), False, says="fraction decay removes"),
+        Case("lambda inverted", (4.0, 0.4, 0.05), False, says="numerator"),
+        Case("far off", (0.5, 0.4, 0.05), False, says="lr x lambda"),
+        Case("missing", (..., 0.4, 0.05), False, says="replace the ..."),
+        Case("bad setting", (0.2, -0.4, 0.05), False, says="checker's lr"),
+    ],
+    check_effective_lr: [
+        Case("right", (0.025, 0.4, 2.0, 2.0), True),
+        Case("right, other numbers", (0.4 / 36, 0.4, 2.0, 3.0), True),
+        Case("notebook, rounded as a learner would", (0.0032, 0.4, 5.6, 2.0), True),
+        Case("notebook, 3% off", (0.0031, 0.4, 5.6, 2.0), False, says="but not right to 2"),
+        Case("start = lr / new norm", (0.1, 0.4, 2.0, 2.0), False, says="both the effective rate"),
+        Case("no square", (0.4 / 6, 0.4, 2.0, 3.0), False, says="one factor of ||W||"),
+        Case("before the growth", (0.1, 0.4, 2.0, 3.0), False, says="before the growth"),
+        Case("nominal", (0.4, 0.4, 2.0, 3.0), False, says="nominal"),
+        Case("inverse", (0.4 * 9 / 4, 0.4, 2.0, 3.0), False, says="other way round"),
+        Case("growth only", (0.4 / 9, 0.4, 2.0, 3.0), False, says="growth alone"),
+        Case("far off", (3.0, 0.4, 2.0, 2.0), False, says="new ||W||"),
+        Case("string", ("0.025", 0.4, 2.0, 2.0), False, says="real number"),
+    ],
+    check_depth_threshold: [
+        Case("right", (13, 1.2, 10.0), True),
+        Case("right as float", (13.0, 1.2, 10.0), True),
+        Case("right, other rate", (7, 1.5, 14.0), True),
+        Case("rounded down", (12, 1.2, 10.0), False, says="round up"),
+        Case("not an integer", (np.log(10) / np.log(1.2), 1.2, 10.0), False, says="whole"),
+        Case("additive", (45, 1.2, 10.0), False, says="compounds"),
+        Case("mixed logs", (6, 1.2, 10.0), False, says="mixed logarithms"),
+        Case("far off", (100, 1.2, 10.0), False, says="smallest n"),
+        Case("fraction", (2.5, 1.2, 10.0), False, says="whole number"),
+        Case("rate below one", (13, 0.9, 10.0), False, says="rate > 1"),
+    ],
+}
 
-NUMBER_CASES = [Case(f"{q}-right", (q, n.answer), True) for q, n in NUMBERS.items()]
-NUMBER_CASES += [
-    Case(f"{q}-{value:.4g}", (q, value), False, hint[:20])
-    for q, n in NUMBERS.items()
-    for value, hint in n.mistakes
-]
-NUMBER_CASES += [
-    Case("numpy float", ("running_mean_update", np.float32(2.1)), True),
-    Case("a string", ("running_mean_update", "2.1"), False, "real number"),
-    Case("a 0-d array", ("running_mean_update", np.array(2.1)), True),
-    Case(
-        "flipped, unbiased",
-        ("running_var_update", 0.1 * 1.0 + 0.9 * 2.5),
-        False,
-        "weight on the new",
-    ),
-    Case("far off", ("running_mean_update", 7.0), False, "is off"),
-    Case("validation share as 08 prints it", ("validation_share", 0.69), True),
-    Case("a one-element nested list", ("validation_share", [[0.69]]), True),
-    Case("a Decimal", ("x_hat_of_4", __import__("decimal").Decimal("1.29")), True),
-    Case("validation share as a percentage", ("validation_share", 68.6), False, "percentage"),
-    Case("validation share, 69%", ("validation_share", 69), False, "percentage"),
-    Case("x_hat to 2 figures", ("x_hat_of_4", 1.3), False, "close: you gave 1.3; give 3"),
-    Case("x_hat to 3 figures", ("x_hat_of_4", [1.29]), True),
-    Case("angle 9% low", ("equilibrium_angle", 0.0091), False, "is off"),
-    Case("angle 9% high", ("equilibrium_angle", 0.0109), False, "is off"),
-    Case("effective lr 2.4% off", ("effective_lr_after_growth", 0.0244), False, "not right"),
-    Case("effective lr 0.1", ("effective_lr_after_growth", 0.1), False, "both the effective"),
-    Case("unknown question", ("nope", 1.0), False, "no such question"),
-]
-
-TABLE = {check_choice: CHOICE_CASES, check_number: NUMBER_CASES}
-test_table_cases, test_table_junk = table_tests(TABLE)
+test_case, test_junk = table_tests(TABLE)
 
 
-def test_every_wrong_option_is_explained_and_every_question_can_be_asked():
-    for name, q in CHOICES.items():
-        assert set(q.why) == set(q.options) and q.answer in q.options
-        assert all(f"{k}) " in ask(name) for k in q.options)
-    for name, n in NUMBERS.items():
-        assert ask(name) == n.prompt
-        assert not any(agrees(v, n.answer, n.digits) for v, _ in n.mistakes)
-        assert f"{n.digits} significant figures" in n.prompt, name
-    with pytest.raises(KeyError, match="no question"):
-        ask("nope")
+def test_the_review_asks_about_this_notebook():
+    for key in ("decay_with_bn", "exclude_gamma", "deep_bn_init"):
+        q = CHOICES[key]
+        assert q.answer in q.options and set(q.why) == set(q.options), key
+    for key in ("equilibrium_angle", "effective_lr_after_growth"):
+        q = NUMBERS[key]
+        wrong = [value for value, _ in q.mistakes]
+        assert not any(agrees(v, q.answer, q.digits) for v in wrong), key

@@ -1,4 +1,4 @@
-"""Broad answer sets for every checker of a typed answer (notebooks 01-10 and the review), built by
+"""Broad answer sets for every checker of a typed answer (notebooks 01-11 and the review), built by
 rule rather than by example, so that the policy is tested and not the cases:
 
 - every right value passes in every form a learner may type it: exact, rounded to the asked

@@ -16,8 +16,8 @@ def cell_text(cell):
 
 
 def test_the_course_has_its_numbered_notebooks_with_the_review_last():
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{k:02d}" for k in range(1, 11)]
-    assert NOTEBOOKS[-1].name == "10_review.ipynb"
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{k:02d}" for k in range(1, 12)]
+    assert NOTEBOOKS[-1].name == "11_review.ipynb"
 
 
 @pytest.mark.parametrize("k", range(len(NOTEBOOKS)), ids=[p.stem for p in NOTEBOOKS])

@@ -1,4 +1,4 @@
-"""Notebook 09's library: scale-invariance math, SGD's weight decay, ghost batch norm, residual
+"""Notebook 10's library: scale-invariance math, SGD's weight decay, ghost batch norm, residual
 blocks, the optimizer probes and the studies (the equivalence and the equilibrium, measured)."""
 
 import copy

@@ -1,4 +1,4 @@
-"""Notebook 07's slider compute function and figure: one example through four normalizations."""
+"""Notebook 08's slider compute function and figure: one example through four normalizations."""
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -58,3 +58,7 @@ __all__ = [
     "check_tanh_slope",
     "check_timestep_statistics",
 ]
+
+from .conv import check_fold_conv, check_norm_axes, check_spatial_batchnorm_backward  # noqa: E402
+
+__all__ += ["check_fold_conv", "check_norm_axes", "check_spatial_batchnorm_backward"]

@@ -34,7 +34,7 @@ significant figures its exercise asks for (`typed`), never by a checker's own to
   catching anything it raises (a builtin without a signature, such as `int`, included).
 
 Each parser returns `(value, None)` or `(None, Feedback)`: a checker returns the Feedback as it
-is. A new checker (notebooks 08, 09: practice.py, optimization.py) moves onto this module by
+is. A new checker (notebooks 09, 10: practice.py, optimization.py) moves onto this module by
 replacing its own parsing with these calls, in this order:
 
     result, failed = call(fn, args, "(x, eps)")        # the learner's function, safely

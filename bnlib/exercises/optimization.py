@@ -1,6 +1,6 @@
-"""Exercise checkers for notebook 09 (batch norm and the optimizer).
+"""Exercise checkers for notebook 10 (batch norm and the optimizer).
 
-Its questions for the review (notebook 10) live with the others in review.json.
+Its questions for the review (notebook 11) live with the others in review.json.
 """
 
 import numpy as np

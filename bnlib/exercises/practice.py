@@ -1,9 +1,9 @@
-"""Exercise checkers for notebook 08: find the batch-norm bug in a short script.
+"""Exercise checkers for notebook 09: find the batch-norm bug in a short script.
 
 `SCRIPTS` holds the scripts (each an otherwise reasonable bnlib training or evaluation loop with
 one bug), `BUGS` the names a learner may give and `FIXES` the fixes. `check_bug(script, bug,
 fix=None)` explains every wrong name for that script. This notebook's questions for the review
-(notebook 10) live with the others in review.json.
+(notebook 11) live with the others in review.json.
 """
 
 from . import _answers as A

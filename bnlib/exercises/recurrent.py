@@ -1,4 +1,4 @@
-"""Exercise checkers for notebook 06: per-timestep statistics, the T_max rule, tanh saturation."""
+"""Exercise checkers for notebook 07: per-timestep statistics, the T_max rule, tanh saturation."""
 
 import numpy as np
 
@@ -181,7 +181,7 @@ def _mean_tanh_slope(var):
     return float(np.sum(weights * (1 - np.tanh(np.sqrt(var) * nodes) ** 2)) / np.sqrt(2 * np.pi))
 
 
-# The mean slope notebook 06 measured in its network at gamma_init = 0.7, section 3.
+# The mean slope notebook 07 measured in its network at gamma_init = 0.7, section 3.
 MEASURED_SLOPE = {0.7: 0.63}
 SLOPE_DIGITS = 2  # the precision the prompt asks for (a sampled estimate of 100,000 z gets it)
 
@@ -198,7 +198,7 @@ def check_tanh_slope(answer, gamma_init):
     point = 1 - np.tanh(gamma) ** 2
     measured = MEASURED_SLOPE.get(round(gamma, 6))
     also = (
-        f" (It is also close to the mean slope notebook 06 measured in its network, {measured}.)"
+        f" (It is also close to the mean slope notebook 07 measured in its network, {measured}.)"
         if measured is not None and A.agrees(measured, point, SLOPE_DIGITS)
         else ""
     )
@@ -225,7 +225,7 @@ def check_tanh_slope(answer, gamma_init):
         mistakes.append(
             (
                 measured,
-                f"{measured} is the mean slope notebook 06 measured in its network at "
+                f"{measured} is the mean slope notebook 07 measured in its network at "
                 f"gamma_init = {gamma:g}; the idealised model asked for here differs, because "
                 "the network's x_hat and h_hat are not exactly independent standard normals. "
                 "Average 1 - tanh(z)^2 over z ~ Normal(0, 2 gamma^2).",

@@ -1,4 +1,4 @@
-"""Exercise checkers for notebook 07: group statistics, Batch Renorm's r and d, which norm when."""
+"""Exercise checkers for notebook 08: group statistics, Batch Renorm's r and d, which norm when."""
 
 import numbers
 import re

@@ -3,7 +3,7 @@
 `sweep` (accuracy over settings and seeds), `batch_size_sweep` (error vs batch size per
 normalization), `train_eval_gap` (training- vs eval-mode accuracy over training), and the runs
 behind the slider panels: `record_layer_inputs` (notebook 04), `running_stream` (05) and
-`rnn_gradient_table` (06); `practice`: notebook 08's studies of the mistakes practitioners
+`rnn_gradient_table` (07); `practice`: notebook 09's studies of the mistakes practitioners
 make. Imports `probes`, `engine`, `norms` and `data`; never `views`,
 `plots` or `widgets`.
 """

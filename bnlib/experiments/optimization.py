@@ -1,4 +1,4 @@
-"""Studies for notebook 09: batch norm and the optimizer. Each trains or builds models on the
+"""Studies for notebook 10: batch norm and the optimizer. Each trains or builds models on the
 digits, over seeds, and returns plain arrays for `bnlib.plots` and `bnlib.views`.
 
 - `rescaled_run`: weights before BN times c with their learning rate times c^2 is the same run;

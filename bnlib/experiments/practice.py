@@ -1,4 +1,4 @@
-"""Notebook 08's studies: the batch-norm mistakes practitioners make, each run on the digits.
+"""Notebook 09's studies: the batch-norm mistakes practitioners make, each run on the digits.
 
 Every study trains small networks from seeded Generators (nothing is cached between calls) and
 returns its numbers; the notebook prints them beside its claims. Shared pieces: `epoch_batches`

@@ -1,5 +1,5 @@
 """Cooijmans et al.'s Figure 1 at small scale: the loss gradient through time in fresh BN-RNNs
-(one per seed) at initialization, for every gamma_init of notebook 06's panel.
+(one per seed) at initialization, for every gamma_init of notebook 07's panel.
 """
 
 from typing import NamedTuple

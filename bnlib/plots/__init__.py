@@ -69,3 +69,14 @@ __all__ += [
     "update_ratios",
     "weight_decay_figure",
 ]
+
+from .conv import (  # noqa: E402
+    channel_noise_hist,
+    channel_noise_plot,
+    cnn_curves,
+    lr_sweep_plot,
+    residual_signal_plot,
+)
+
+__all__ += ["channel_noise_hist", "channel_noise_plot", "cnn_curves", "lr_sweep_plot"]
+__all__ += ["residual_signal_plot"]

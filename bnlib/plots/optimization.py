@@ -1,4 +1,4 @@
-"""Plots for notebook 09 (batch norm and the optimizer). Seeds: mean line, min-max band."""
+"""Plots for notebook 10 (batch norm and the optimizer). Seeds: mean line, min-max band."""
 
 import matplotlib.colors as mcolors
 import numpy as np

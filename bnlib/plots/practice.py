@@ -1,4 +1,4 @@
-"""Plots for notebook 08 (batch norm in practice): conventions side by side, seeds' ranges."""
+"""Plots for notebook 09 (batch norm in practice): conventions side by side, seeds' ranges."""
 
 import numpy as np
 

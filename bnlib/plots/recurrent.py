@@ -1,4 +1,4 @@
-"""Plots for notebook 06 (batch norm in recurrent networks)."""
+"""Plots for notebook 07 (batch norm in recurrent networks)."""
 
 import numpy as np
 

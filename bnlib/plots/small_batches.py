@@ -1,4 +1,4 @@
-"""Plots for notebook 07 (small batches and the alternatives to batch norm)."""
+"""Plots for notebook 08 (small batches and the alternatives to batch norm)."""
 
 import numpy as np
 from matplotlib.ticker import NullLocator

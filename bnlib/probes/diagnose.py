@@ -145,7 +145,7 @@ def _non_iid(i, h_batches, y):
             "(i.i.d. batches give a ratio near 1).",
             evidence,
             "shuffle the data before cutting batches; if batches cannot be i.i.d., Batch "
-            "Renorm (notebook 07) or group norm.",
+            "Renorm (notebook 08) or group norm.",
         )
     ]
 

@@ -57,3 +57,7 @@ __all__ += [
     "moving_average",
     "weight_decay_view",
 ]
+
+from .conv import ChannelNoiseView, channel_noise_view, describe_channel_noise_view  # noqa: E402
+
+__all__ += ["ChannelNoiseView", "channel_noise_view", "describe_channel_noise_view"]

@@ -1,4 +1,4 @@
-"""The pure compute behind notebook 09's panel: one (lr, weight decay) cell of a
+"""The pure compute behind notebook 10's panel: one (lr, weight decay) cell of a
 `WeightDecayStudy`, against the equilibrium the theory predicts. No ipywidgets here."""
 
 from typing import NamedTuple

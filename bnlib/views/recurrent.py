@@ -1,4 +1,4 @@
-"""View for notebook 06's panel: the gradient through time for one gamma_init, beside the plain
+"""View for notebook 07's panel: the gradient through time for one gamma_init, beside the plain
 RNN and every other slider value (from `bnlib.experiments.rnn_gradient_table`).
 """
 

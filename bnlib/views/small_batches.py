@@ -1,4 +1,4 @@
-"""View for notebook 07's panel: one example through four normalizations, batch size and eps.
+"""View for notebook 08's panel: one example through four normalizations, batch size and eps.
 
 A layer has 8 features: features 0-3 have a small standard deviation (0.03, variance 9e-4),
 features 4-7 a unit one. One fixed example sits one standard deviation above the mean in every

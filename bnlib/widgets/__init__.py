@@ -6,6 +6,7 @@ sweep them all.
 """
 
 from ._panel import SliderPanel, slider_values
+from .conv import channel_noise_panel
 from .covariate_shift import covariate_shift_panel
 from .gamma_beta import gamma_beta_panel
 from .inference import running_estimate_panel
@@ -19,6 +20,7 @@ PANELS = {
     "epsilon_panel": epsilon_panel,
     "gamma_beta_panel": gamma_beta_panel,
     "running_estimate_panel": running_estimate_panel,
+    "channel_noise_panel": channel_noise_panel,
     "recurrent_gamma_panel": recurrent_gamma_panel,
     "covariate_shift_panel": covariate_shift_panel,
     "small_batch_panel": small_batch_panel,
@@ -28,6 +30,7 @@ __all__ = [
     "PANELS",
     "SliderPanel",
     "batch_size_panel",
+    "channel_noise_panel",
     "covariate_shift_panel",
     "epsilon_panel",
     "gamma_beta_panel",

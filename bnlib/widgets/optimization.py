@@ -1,4 +1,4 @@
-"""Slider panel for notebook 09: learning rate x weight decay, ||W|| and the angle per step
+"""Slider panel for notebook 10: learning rate x weight decay, ||W|| and the angle per step
 approaching their equilibrium. The runs are precomputed; a slider only selects and draws."""
 
 from functools import lru_cache
@@ -14,7 +14,7 @@ from ._panel import SliderPanel
 
 @lru_cache(maxsize=1)
 def default_weight_decay_study():
-    """The study notebook 09 runs (digits, lr 0.1, 0.4, 1.6 x decay 0, 0.01, 0.05, 3 seeds)."""
+    """The study notebook 10 runs (digits, lr 0.1, 0.4, 1.6 x decay 0, 0.01, 0.05, 3 seeds)."""
     return weight_decay_study(load_digits())
 
 

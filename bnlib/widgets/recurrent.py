@@ -1,4 +1,4 @@
-"""Slider panel for notebook 06: gamma_init and the gradient through time in a BN-RNN.
+"""Slider panel for notebook 07: gamma_init and the gradient through time in a BN-RNN.
 
 Cooijmans et al.'s Figure 1 at small scale: the norm of the loss gradient with respect to each
 hidden state h_t, at initialization, on the digits read pixel by pixel (T = 64). Every slider

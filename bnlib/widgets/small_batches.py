@@ -1,4 +1,4 @@
-"""Slider panel for notebook 07: batch size and eps for `bnlib.views.small_batch_view`."""
+"""Slider panel for notebook 08: batch size and eps for `bnlib.views.small_batch_view`."""
 
 import ipywidgets as w
 
