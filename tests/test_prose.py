@@ -21,7 +21,6 @@ REGISTRY = prose_checks.load_registry(ROOT / "tests" / "prose_claims.toml")
 # Notebooks whose prose is being rewritten to these rules (issue 25): their number and cause
 # checks are expected to fail; each leaves this list once they pass.
 PENDING = [
-    "04_internal_covariate_shift",
     "05_training_vs_inference",
     "06_recurrent",
     "07_small_batches",
