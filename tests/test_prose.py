@@ -18,23 +18,7 @@ import prose_checks  # noqa: E402
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 COURSE = {notebook.stem: json.loads(notebook.read_text()) for notebook in NOTEBOOKS}
 REGISTRY = prose_checks.load_registry(ROOT / "tests" / "prose_claims.toml")
-# Notebooks whose prose is being rewritten to these rules (issue 25): their number and cause
-# checks are expected to fail; each leaves this list once they pass.
-PENDING = [
-    "02_gamma_beta",
-    "03_gradients",
-    "04_internal_covariate_shift",
-]
-CASES = [
-    pytest.param(
-        notebook,
-        id=notebook.stem,
-        marks=[pytest.mark.xfail(strict=False, reason="prose rewrite pending (issue 25)")]
-        if notebook.stem in PENDING
-        else [],
-    )
-    for notebook in NOTEBOOKS
-]
+CASES = [pytest.param(notebook, id=notebook.stem) for notebook in NOTEBOOKS]
 
 
 def report(failures):
@@ -78,7 +62,3 @@ def test_registry_names_only_existing_notebooks_and_complete_entries():
         for entry in entries:
             assert entry["notebook"] in stems, f"{kind} entry names no notebook: {entry}"
             assert required[kind] <= entry.keys(), f"{kind} entry lacks {required[kind]}: {entry}"
-
-
-def test_pending_lists_only_existing_notebooks():
-    assert set(PENDING) <= {notebook.stem for notebook in NOTEBOOKS}

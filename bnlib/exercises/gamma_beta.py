@@ -148,7 +148,8 @@ def check_steered_sigmoid(gamma, beta, mean_range=(0.75, 0.85), max_saturated=0.
         )
     return Feedback(
         True,
-        f"mean output {v.out_mean:.3f}, output std {v.out_std:.3f}, only "
-        f"{100 * v.saturated:.1f}% saturated. With gamma = 1 and beta = 0 the mean would be stuck "
-        "at 0.5: only beta can move it.",
+        f"mean output {v.out_mean:.3f} (wanted {low:g} to {high:g}), output std {v.out_std:.3f} "
+        f"(at least {MIN_OUTPUT_STD:g}), only {100 * v.saturated:.1f}% saturated (at most "
+        f"{100 * max_saturated:g}%). With gamma = 1 and beta = 0 the mean would be stuck at 0.5: "
+        "only beta can move it.",
     )
