@@ -90,3 +90,70 @@ def test_skip_link_is_first_and_moves_focus_to_the_content(site_page, site_serve
     assert focused.strip() == "Skip to content"
     site_page.keyboard.press("Enter")
     assert site_page.evaluate("() => document.activeElement.id") == "content"
+
+
+PANEL_PAGES = [
+    nb.stem for nb in NOTEBOOKS if "application/vnd.jupyter.widget-view+json" in nb.read_text()
+]
+RANDOM_MOVES = 40  # per slider, at least
+KEYS = ["Home", "End", "PageUp", "PageDown", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"]
+# The frame a panel shows, and the frame its inputs' values select (mixed radix over the
+# inputs, in page order, each with max + 1 values), read from the page itself.
+DISPLAYED_AND_SELECTED = """panel => {
+  const image = panel.querySelector("img.bn-frame");
+  const inputs = Array.from(panel.querySelectorAll("input[type=range]"));
+  const selected = inputs.reduce(
+    (index, input) => index * (Number(input.max) + 1) + Number(input.value), 0);
+  const match = (image.currentSrc || image.src).match(/\\/panel\\d+\\/(\\d+)\\.png$/);
+  return {displayed: match ? Number(match[1]) : null, selected: selected,
+          ready: image.complete && image.naturalWidth > 0,
+          values: inputs.map(input => input.value).join(",")};
+}"""
+
+
+def displayed_frame(panel):
+    """(displayed, selected, slider values) once the panel's image has loaded."""
+    handle = panel.element_handle()
+    panel.page.wait_for_function(
+        "panel => { const img = panel.querySelector('img.bn-frame');"
+        " return img.complete && img.naturalWidth > 0; }",
+        arg=handle,
+    )
+    state = handle.evaluate(DISPLAYED_AND_SELECTED)
+    return state["displayed"], state["selected"], state["values"]
+
+
+@pytest.mark.parametrize("name", PANEL_PAGES)
+def test_random_moves_always_show_the_frame_the_sliders_select(name, site_page, site_server):
+    """Clicks on the track at random positions and random keys (seeded): after every move the
+    panel's image is the frame its inputs' values select (issue 27, item 1)."""
+    import random
+
+    page = site_page
+    page.goto(f"{site_server}/{name}.html")
+    page.wait_for_load_state("load")
+    rng = random.Random(f"web-edition {name}")
+    panels = page.locator(".bn-panel")
+    mismatches, moves = [], 0
+    for k in range(panels.count()):
+        panel = panels.nth(k)
+        sliders = panel.locator("input[type=range]")
+        for j in range(sliders.count()):
+            slider = sliders.nth(j)
+            slider.scroll_into_view_if_needed()
+            for _ in range(RANDOM_MOVES):
+                if rng.random() < 0.3:
+                    box = slider.bounding_box()
+                    page.mouse.click(
+                        box["x"] + rng.uniform(0.02, 0.98) * box["width"],
+                        box["y"] + box["height"] / 2,
+                    )
+                else:
+                    slider.focus()
+                    page.keyboard.press(rng.choice(KEYS))
+                moves += 1
+                displayed, selected, values = displayed_frame(panel)
+                if displayed != selected:
+                    mismatches.append(f"panel {k + 1} at ({values}): frame {displayed}")
+    assert moves >= RANDOM_MOVES * panels.count()
+    assert not mismatches, f"{len(mismatches)} of {moves} moves show another frame: {mismatches}"

@@ -47,13 +47,17 @@
       var index = frameIndex(pos);
       var frame = data.frames[index];
       var next = fetched[index];
-      if (next && next !== image && next.complete && next.naturalWidth) {
-        // The prefetched image is loaded and decoded: show that element itself.
+      // The cache holds only elements that show their own frame; the element on the page is
+      // never in it, because its src changes with the next move.
+      if (next && next.complete && next.naturalWidth) {
+        // The prefetched image is loaded and decoded: show that element itself, and keep the
+        // one it replaces (it shows the frame it was displaying) for a later move back.
+        delete fetched[index];
         ["class", "width", "height"].forEach(function (name) {
           next.setAttribute(name, image.getAttribute(name));
         });
-        fetched[Number(panel.getAttribute("data-frame"))] = image;
         image.replaceWith(next);
+        fetched[Number(panel.getAttribute("data-frame"))] = image;
         image = next;
       } else {
         image.src = url(index);
