@@ -39,10 +39,9 @@ ACCESS_NOTE = (
     "<code>make html</code>; the README links the published site) has the same panel with "
     "named sliders that announce each value."
 )
-# A panel's stored text/plain output (shown where the live widget is not: before Run All).
-STORED_TEXT = (
-    "Slider panel: run the notebook's cells to use it; the figure above is its default view"
-)
+# A panel's stored text/plain output (shown where the live widget is not: before Run All, and
+# in a notebook viewer), with the slider names filled in.
+STORED_TEXT = "Slider panel ({names}): run the notebook's cells to use it."
 
 
 def _numeric_values(lo, hi, step, wanted, points):
@@ -206,5 +205,6 @@ class SliderPanel:
         JupyterLab shows before the cells have run, and what a notebook viewer shows."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
         if bundle and "text/plain" in bundle:
-            bundle = {**bundle, "text/plain": STORED_TEXT}
+            names = ", ".join(s.description or name for name, s in self.sliders.items())
+            bundle = {**bundle, "text/plain": STORED_TEXT.format(names=names)}
         return bundle
