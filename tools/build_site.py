@@ -43,11 +43,13 @@ HEADLINE_WORDS = 16  # a slider move announces its value and a result of about t
 EXECUTE_TIMEOUT = 1200  # seconds per cell, on a loaded machine
 # MathJax 2, offline: STIX fonts only, no font requests (its "MathJax_Blank" probe font points
 # at about:blank, a failed request on every page: a local() source instead), and formulas out
-# of the Tab order (its menu would add a stop for each).
+# of the Tab order (its menu would add a stop for each); long formulas break onto new lines on a
+# narrow screen.
 MATHJAX_CONFIG = """<script>MathJax.Hub.Config({menuSettings: {inTabOrder: false},
   "HTML-CSS": {availableFonts: ["STIX"], preferredFont: "STIX", webFont: "STIX-Web",
-  imageFont: null, styles: {"@font-face": {"font-family": "MathJax_Blank",
-  src: "local('MathJax_Blank')"}}}});</script>"""
+  imageFont: null, linebreaks: {automatic: true},
+  styles: {"@font-face": {"font-family": "MathJax_Blank", src: "local('MathJax_Blank')"}}}});
+</script>"""
 # The index page's MathJax: $...$ inline, as in the notebooks (the pages get nbconvert's).
 INDEX_MATHJAX = """<script>MathJax.Hub.Config({tex2jax: {inlineMath: [["$", "$"]],
   processEscapes: true}, messageStyle: "none"});</script>

@@ -204,7 +204,8 @@ def test_first_slider_within_the_tab_budget(name, site_page, site_server):
     page.wait_for_function(MATHJAX_DONE)
     plain_tabs = tab_stops_to_first_slider(page, follow_skip_link=False)
     formulas = page.evaluate(
-        "() => document.querySelectorAll('.MathJax[tabindex], .MathJax_Display [tabindex]').length"
+        "() => Array.from(document.querySelectorAll('.MathJax, .MathJax_Display *'))"
+        ".filter(e => e.tabIndex >= 0).length"
     )
     stops = page.evaluate(
         """() => Array.from(document.querySelectorAll('[tabindex="0"]')).filter(
