@@ -1,6 +1,9 @@
 """The web edition (`make html`): a page per notebook with its described figures and live static
 slider panels, and an index. (tests/browser/test_web_edition.py drives it in Chromium.)"""
 
+import base64
+import doctest
+import html
 import json
 import re
 import subprocess
@@ -10,6 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import build_site  # noqa: E402  (tools/ is not a package)
+
+sys.path.pop(0)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Building the static edition converts every notebook (about 55 s wall on the shared machine):
@@ -42,17 +49,27 @@ def test_index_links_every_notebook_page(site):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_page_embeds_every_stored_figure(site, notebook):
+def test_page_shows_every_stored_figure_as_a_file_linked_at_full_size(site, notebook):
+    """Every stored figure is on the page as a file with a link to it, except a panel's
+    default view drawn just above the panel (the panel shows that view itself)."""
     page = (site / f"{notebook.stem}.html").read_text()
-    figures = [
-        output["data"]["image/png"]
-        for cell, output in outputs(notebook)
-        if "image/png" in output.get("data", {}) and WIDGET_VIEW not in output["data"]
-    ]
-    for figure in figures:
-        png = "".join(figure).replace("\n", "")
-        assert f"data:image/png;base64,{png[:200]}" in page
-    assert page.count("data:image/png;base64,") >= len(figures)
+    shown = {
+        (site / src).read_bytes() for src in re.findall(r'<img src="(figures/[^"]+\.png)"', page)
+    }
+    for src in re.findall(r'<img src="(figures/[^"]+)"', page):
+        assert f'<a class="bn-full-size" href="{src}">' in page
+    frames_alt = set(re.findall(r'<img class="bn-frame"[^>]* alt="([^"]*)"', page))
+    left_out = 0
+    for _, output in outputs(notebook):
+        if "image/png" not in output.get("data", {}) or WIDGET_VIEW in output["data"]:
+            continue
+        png = base64.b64decode("".join(output["data"]["image/png"]))
+        if png not in shown:
+            left_out += 1
+            alt = output["metadata"]["image/png"]["alt"]
+            assert html.escape(alt) in frames_alt, "a figure is missing, not a panel's view"
+    panels = sum(WIDGET_VIEW in output.get("data", {}) for _, output in outputs(notebook))
+    assert left_out <= panels
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
@@ -90,12 +107,38 @@ def test_page_structure_language_skip_link_one_h1_and_described_images(site, not
         assert alt and len(alt.group(1)) > 60, f"image without a description: {img[:120]}"
 
 
-def test_index_lists_objectives_and_time_of_every_notebook(site):
+def test_index_lists_goals_prerequisites_time_total_and_links(site):
     index = (site / "index.html").read_text()
     assert '<html lang="en">' in index and index.count("<h1>") == 1
     rows = re.findall(r"<tr><td>.*?</tr>", index, re.S)
     assert len(rows) == len(NOTEBOOKS)
+    total = 0
     for row in rows:
-        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-        assert len(re.sub("<[^>]+>", "", cells[2]).strip()) > 20, row
-        assert "minutes" in cells[3] or "hour" in cells[3], row
+        cells = dict(re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row, re.S))
+        goals = re.sub("<[^>]+>", "", cells["you leave able to"]).strip()
+        assert len(goals) > 20, row
+        assert not re.search(r"\b(mu_B|sigma_B|x_hat)\b", goals), "goals in ASCII math"
+        assert len(re.sub("<[^>]+>", "", cells["prerequisites"]).strip()) > 10, row
+        total += build_site.minutes(cells["time"])
+    stated = re.search(r"<strong>Time:</strong> (about [^,]+),", index).group(1)
+    assert stated == build_site.duration(total)
+    assert re.search(r'href="https://github\.com/[^"/]+/[^"/]+">the repository</a>', index)
+    assert re.search(r'href="https://mybinder\.org/v2/gh/[^"]+">Binder</a>', index)
+    assert 'src="mathjax/MathJax.js' in index
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_page_has_course_navigation_at_top_and_bottom_and_a_skip_link_per_panel(site, notebook):
+    page = (site / f"{notebook.stem}.html").read_text()
+    assert page.count('<nav class="static-nav"') == 2
+    assert page.index("</main>") < page.rindex('<nav class="static-nav"')
+    panels = page.count('class="bn-panel"')
+    for k in range(1, panels + 1):
+        assert f'<a class="skip-link" href="#panel{k}">Skip to slider panel {k}</a>' in page
+    assert 'tabindex="0"' not in page, "panels.js decides which areas are Tab stops"
+
+
+def test_builder_helpers_doctests():
+    """The builder's helpers (times, headlines, spacing notes) run their `>>>` examples."""
+    result = doctest.testmod(build_site)
+    assert result.attempted >= 5 and result.failed == 0
