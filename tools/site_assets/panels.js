@@ -118,7 +118,11 @@
 
   Array.prototype.forEach.call(document.querySelectorAll(".bn-panel"), setup);
   scrollers();
-  window.addEventListener("load", scrollers);
+  window.addEventListener("load", function () {
+    scrollers();
+    // Typeset formulas change the layout again.
+    if (window.MathJax && window.MathJax.Hub) window.MathJax.Hub.Queue(scrollers);
+  });
   var resized = null;
   window.addEventListener("resize", function () {
     clearTimeout(resized);
