@@ -29,6 +29,7 @@ from pathlib import Path
 
 import jupyter_server_mathjax
 import nbformat
+from bs4 import BeautifulSoup
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
@@ -500,6 +501,20 @@ def skip_links(panels):
     return "\n".join(links)
 
 
+def stackable_tables(body):
+    """Each cell of a table in the notebooks' text gets its column's heading (as plain text,
+    inline TeX as Unicode) in `data-label`, so that on a phone (site.css) a row shows as a
+    block of labelled cells instead of scrolling sideways."""
+    soup = BeautifulSoup(body, features="html.parser")
+    for table in soup.select(".jp-RenderedMarkdown table"):
+        headings = [plain(th.get_text(" ", strip=True)) for th in table.select("thead th")]
+        for row in table.select("tbody tr"):
+            for heading, cell in zip(headings, row.find_all(["td", "th"]), strict=False):
+                cell["data-label"] = heading
+        table["class"] = [*table.get("class", []), "bn-stacks"]
+    return str(soup)
+
+
 def link_to_page(paths):
     """A re.sub callback that turns a link to one of `paths` into a link to its page."""
     stems = {path.stem for path in paths}
@@ -568,6 +583,7 @@ def build(out, source=ROOT / "notebooks", readme=ROOT / "README.md", cache=ROOT 
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         # Links between notebooks ("Next: 02 ...") lead to the other pages.
         body = re.sub(r'href="([^"/:]+)\.ipynb(#[^"]*)?"', link_to_page(paths), body)
+        body = stackable_tables(body)
         # nbconvert puts every cell input and output in the Tab order; panels.js keeps only
         # those that scroll (a keyboard user must reach them to scroll).
         body = re.sub(r'\stabindex="0"', " data-bn-scroll", body)
