@@ -225,6 +225,29 @@ def _greedy(parts, sep, words):
     return sep.join(taken)
 
 
+def _drop_asides(text):
+    """`text` without its parenthesised asides (" (seeds 0.93 to 0.95)"), keeping brackets
+    that belong to a formula ("sqrt(2 lr λ)", "var/(var+eps)").
+
+    >>> _drop_asides("variance 0.91 (predicted var/(var+eps) = 0.91); sqrt(2 lr) = 0.2 (ok)")
+    'variance 0.91; sqrt(2 lr) = 0.2'
+    """
+    kept = []
+
+    def keep(match):
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    while True:  # formula brackets, innermost first, set aside
+        text, count = re.subn(r"(?<=[^\s(])\([^()]*\)", keep, text)
+        if not count:
+            break
+    text = re.sub(r"\s*\([^()]*\)", "", text)
+    while "\x00" in text:
+        text = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+    return text
+
+
 def headline(readout, words=HEADLINE_WORDS):
     """The short part of a panel's readout that a screen reader announces after each move: the
     measured result after the settings ("batch size 8: "), without parentheses, its first
@@ -239,7 +262,7 @@ def headline(readout, words=HEADLINE_WORDS):
     """
     text = html.unescape(re.sub(r"<[^>]+>", "", readout))
     result = text.partition(": ")[2] or text
-    result = re.sub(r"\s*\([^()]*\)", "", result)
+    result = _drop_asides(result)
     result = re.split(r"\.\s", result)[0].rstrip(".")
     result = _greedy(result.split("; "), "; ", words)
     return _greedy(result.split(", "), ", ", words)
