@@ -63,8 +63,10 @@ $(LAB_SETTINGS): binder/overrides.json
 	@mkdir -p $(dir $@)
 	cp binder/overrides.json $@
 
+# Kernels talk to the server over local sockets (ipc), not TCP: no "Kernel is running over TCP
+# without encryption" warning at each kernel start (Linux and macOS; Binder never shows it).
 lab: $(VENV)/.lab-installed $(LAB_SETTINGS)
-	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/01_normalization.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) --KernelManager.transport=ipc notebooks/01_normalization.ipynb
 
 test: $(VENV)/.dev-installed
 	@$(MAKE) --no-print-directory lint unit property doctest slow notebooks browser

@@ -1,15 +1,22 @@
 """The web edition (`make html`): a page per notebook with its described figures and live static
 slider panels, and an index. (tests/browser/test_web_edition.py drives it in Chromium.)"""
 
+import base64
+import doctest
 import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import build_site  # noqa: E402  (tools/ is not a package)
+
+sys.path.pop(0)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Building the static edition converts every notebook (about 55 s wall on the shared machine):
@@ -30,6 +37,24 @@ def site(tmp_path_factory):
     return out
 
 
+class Tags(HTMLParser):
+    """Every start tag of a page as (name, attributes), attribute order aside (nbconvert's
+    serializer reorders them)."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.found = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+    def all(self, tag, **attrs):
+        return [
+            a for t, a in self.found if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
+
+
 def outputs(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     return [(cell, output) for cell in cells for output in cell.get("outputs", [])]
@@ -42,17 +67,27 @@ def test_index_links_every_notebook_page(site):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_page_embeds_every_stored_figure(site, notebook):
+def test_page_shows_every_stored_figure_as_a_file_linked_at_full_size(site, notebook):
+    """Every stored figure is on the page as a file with a link to it, except a panel's
+    default view drawn just above the panel (the panel shows that view itself)."""
     page = (site / f"{notebook.stem}.html").read_text()
-    figures = [
-        output["data"]["image/png"]
-        for cell, output in outputs(notebook)
-        if "image/png" in output.get("data", {}) and WIDGET_VIEW not in output["data"]
-    ]
-    for figure in figures:
-        png = "".join(figure).replace("\n", "")
-        assert f"data:image/png;base64,{png[:200]}" in page
-    assert page.count("data:image/png;base64,") >= len(figures)
+    tags = Tags(page)
+    images = [a for a in tags.all("img") if a.get("src", "").startswith("figures/")]
+    shown = {(site / a["src"]).read_bytes() for a in images}
+    links = {a["href"] for a in tags.all("a") if a.get("class") == "bn-full-size"}
+    assert {a["src"] for a in images} <= links, "a figure without its full-size link"
+    frames_alt = {a["alt"] for a in tags.all("img") if a.get("class") == "bn-frame"}
+    left_out = 0
+    for _, output in outputs(notebook):
+        if "image/png" not in output.get("data", {}) or WIDGET_VIEW in output["data"]:
+            continue
+        png = base64.b64decode("".join(output["data"]["image/png"]))
+        if png not in shown:
+            left_out += 1
+            alt = output["metadata"]["image/png"]["alt"]
+            assert alt in frames_alt, "a figure is missing, not a panel's view"
+    panels = sum(WIDGET_VIEW in output.get("data", {}) for _, output in outputs(notebook))
+    assert left_out <= panels
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
@@ -90,12 +125,39 @@ def test_page_structure_language_skip_link_one_h1_and_described_images(site, not
         assert alt and len(alt.group(1)) > 60, f"image without a description: {img[:120]}"
 
 
-def test_index_lists_objectives_and_time_of_every_notebook(site):
+def test_index_lists_goals_prerequisites_time_total_and_links(site):
     index = (site / "index.html").read_text()
     assert '<html lang="en">' in index and index.count("<h1>") == 1
     rows = re.findall(r"<tr><td>.*?</tr>", index, re.S)
     assert len(rows) == len(NOTEBOOKS)
+    total = 0
     for row in rows:
-        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-        assert len(re.sub("<[^>]+>", "", cells[2]).strip()) > 20, row
-        assert "minutes" in cells[3] or "hour" in cells[3], row
+        cells = dict(re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row, re.S))
+        goals = re.sub("<[^>]+>", "", cells["you leave able to"]).strip()
+        assert len(goals) > 20, row
+        assert not re.search(r"(?<!\\)\b(mu_B|sigma_B|x_hat)\b", goals), "goals in ASCII math"
+        assert len(re.sub("<[^>]+>", "", cells["prerequisites"]).strip()) > 10, row
+        total += build_site.minutes(cells["time"])
+    stated = re.search(r"<strong>Time:</strong> (about [^,]+),", index).group(1)
+    assert stated == build_site.duration(total)
+    assert re.search(r'href="https://github\.com/[^"/]+/[^"/]+">the repository</a>', index)
+    assert re.search(r'href="https://mybinder\.org/v2/gh/[^"]+">Binder</a>', index)
+    assert 'src="mathjax/MathJax.js' in index
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_page_has_course_navigation_at_top_and_bottom_and_a_skip_link_per_panel(site, notebook):
+    page = (site / f"{notebook.stem}.html").read_text()
+    tags = Tags(page)
+    assert len(tags.all("nav", **{"class": "static-nav"})) == 2
+    assert page.index("</main>") < page.rindex("static-nav")
+    panels = len(tags.all("div", **{"class": "bn-panel"}))
+    skips = [a["href"] for a in tags.all("a", **{"class": "skip-link"})]
+    assert skips == ["#content", *[f"#panel{k}" for k in range(1, panels + 1)]]
+    assert not [a for _, a in tags.found if a.get("tabindex") == "0"], "panels.js decides"
+
+
+def test_builder_helpers_doctests():
+    """The builder's helpers (times, headlines, spacing notes) run their `>>>` examples."""
+    result = doctest.testmod(build_site)
+    assert result.attempted >= 5 and result.failed == 0

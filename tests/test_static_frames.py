@@ -1,6 +1,7 @@
 """Static frames for the web edition: each panel's precomputed slider values, and the export."""
 
 import json
+from pathlib import Path
 
 import ipywidgets as w
 import pytest
@@ -21,6 +22,7 @@ def test_every_panel_precomputes_extremes_default_and_prose_values(name):
     for slider_name, values in grid.items():
         slider = panel.sliders[slider_name]
         assert slider.value in values, f"{name}.{slider_name}: default missing"
+        assert "_" not in slider.description, f"{name}: label a word, not {slider.description}"
         if hasattr(slider, "options"):
             options = list(slider._options_values)
             assert options[0] in values and options[-1] in values
@@ -75,3 +77,30 @@ def test_no_export_without_the_switch(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     widgets.batch_size_panel()
     assert not list(tmp_path.iterdir())
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_a_panel_stores_a_readable_line_and_names_its_sliders():
+    panel = widgets.epsilon_panel()
+    bundle = panel._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle
+    assert bundle["text/plain"] == (
+        "Slider panel (eps, feature std): run the notebook's cells to use it."
+    )
+    note = panel.widget.children[0]
+    assert isinstance(note, w.HTML) and "web edition" in note.value
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_no_raw_widget_repr_is_stored_as_a_panel_output(notebook):
+    """Before Run All, JupyterLab and notebook viewers show a panel's stored text/plain: the
+    readable line, not `VBox(children=(HBox(...`."""
+    cells = json.loads(notebook.read_text())["cells"]
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                text = "".join(output["data"]["text/plain"])
+                assert text.startswith("Slider panel (") and "children=" not in text, text

@@ -30,6 +30,18 @@ EXPORT_FRAMES = "BNLIB_EXPORT_FRAMES"
 # Static values per slider: a panel with one slider gets a fine grid, with several a coarser one
 # (every combination is rendered).
 GRID_POINTS = {1: 41, 2: 11}
+# JupyterLab's sliders (ipywidgets 8, noUiSlider) give their handles no accessible name and
+# announce internal positions (an exponent, an option's index); a panel says so first and points
+# to the web edition's panel, whose sliders are named and announce the value shown.
+ACCESS_NOTE = (
+    "Keyboard or screen reader: these sliders have no spoken name here and announce internal "
+    "positions, not the values shown. This notebook's page in the web edition (built by "
+    "<code>make html</code>; the README links the published site) has the same panel with "
+    "named sliders that announce each value."
+)
+# A panel's stored text/plain output (shown where the live widget is not: before Run All, and
+# in a notebook viewer), with the slider names filled in.
+STORED_TEXT = "Slider panel ({names}): run the notebook's cells to use it."
 
 
 def _numeric_values(lo, hi, step, wanted, points):
@@ -106,7 +118,9 @@ class SliderPanel:
         self.readout = w.HTML()
         for slider in sliders.values():
             slider.observe(self._on_change, names="value")
-        self.widget = w.VBox([w.HBox(list(sliders.values())), self.image, self.readout])
+        self.widget = w.VBox(
+            [w.HTML(ACCESS_NOTE), w.HBox(list(sliders.values())), self.image, self.readout]
+        )
         self.redraw()
         if folder := os.environ.get(EXPORT_FRAMES):
             self.export_frames(Path(folder) / f"panel{SliderPanel.exported + 1}")
@@ -187,4 +201,10 @@ class SliderPanel:
         self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, with a readable line instead of its repr as the stored text: what
+        JupyterLab shows before the cells have run, and what a notebook viewer shows."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if bundle and "text/plain" in bundle:
+            names = ", ".join(s.description or name for name, s in self.sliders.items())
+            bundle = {**bundle, "text/plain": STORED_TEXT.format(names=names)}
+        return bundle

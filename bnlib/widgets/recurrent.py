@@ -19,7 +19,7 @@ def recurrent_gamma_panel(n=100, hidden_size=32, table=None, plain=None):
     `table` and `plain` (from `rnn_gradient_table`) are passed in."""
     if table is None or plain is None:
         table, plain = rnn_gradient_table(*digits_by_pixel(n), hidden_size)
-    slider = w.SelectionSlider(options=list(GAMMAS), value=0.1, description="gamma_init")
+    slider = w.SelectionSlider(options=list(GAMMAS), value=0.1, description="initial γ")
     return SliderPanel(
         lambda gamma_init: gradient_view(gamma_init, table, plain),
         plots.gradient_through_time,

@@ -1,7 +1,9 @@
-// Static slider panels of the web edition (tools/build_site.py writes the markup and data).
-// Each range input walks through the values a frame was precomputed for; a move swaps in that
-// frame's image, readout (a polite live region) and description, and prefetches (and decodes)
-// the frames one step away on every slider, so the next move shows an image already in memory.
+// The web edition's script (tools/build_site.py writes the markup and data).
+// Static slider panels: each range input walks through the values a frame was precomputed for;
+// a move swaps in that frame's image, readout and description, announces the new value and the
+// readout's headline (a polite live region), and prefetches (and decodes) the frames one step
+// away on every slider, so the next move shows an image already in memory.
+// Scrolling areas: only a cell input or output that scrolls stays in the Tab order.
 (function () {
   "use strict";
 
@@ -12,6 +14,8 @@
     var image = panel.querySelector("img.bn-frame");
     var readout = panel.querySelector(".bn-readout");
     var description = panel.querySelector(".bn-description p");
+    var announce = panel.querySelector(".bn-announce");
+    var fullSize = panel.querySelector("a.bn-full-size");
     var fetched = {};
 
     function positions() {
@@ -42,23 +46,28 @@
       });
     }
 
-    function show() {
+    function show(event) {
       var pos = positions();
       var index = frameIndex(pos);
       var frame = data.frames[index];
       var next = fetched[index];
-      if (next && next !== image && next.complete && next.naturalWidth) {
-        // The prefetched image is loaded and decoded: show that element itself.
+      // The cache holds only elements that show their own frame; the element on the page is
+      // never in it, because its src changes with the next move.
+      if (next && next.complete && next.naturalWidth) {
+        // The prefetched image is loaded and decoded: show that element itself, and keep the
+        // one it replaces (it shows the frame it was displaying) for a later move back.
+        delete fetched[index];
         ["class", "width", "height"].forEach(function (name) {
           next.setAttribute(name, image.getAttribute(name));
         });
-        fetched[Number(panel.getAttribute("data-frame"))] = image;
         image.replaceWith(next);
+        fetched[Number(panel.getAttribute("data-frame"))] = image;
         image = next;
       } else {
         image.src = url(index);
       }
       image.alt = frame[1];
+      fullSize.href = url(index);
       readout.innerHTML = frame[0];
       description.textContent = frame[1];
       inputs.forEach(function (input, j) {
@@ -67,6 +76,9 @@
         outputs[j].textContent = label;
       });
       panel.setAttribute("data-frame", String(index));
+      var moved = inputs.indexOf(event.target);
+      announce.textContent = data.names[moved] + " " + data.labels[moved][pos[moved]] + ": " +
+        frame[2];
       prefetch(pos);
     }
 
@@ -80,5 +92,40 @@
     else window.addEventListener("load", function () { prefetch(positions()); });
   }
 
+  // nbconvert makes every cell input and output focusable; the builder marks them instead, and
+  // here only an area that actually scrolls (sideways or down) at this width gets a Tab stop,
+  // so a keyboard user can scroll it and no one tabs through the others.
+  function scrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-bn-scroll]"), function (area) {
+      var inside = Array.prototype.slice.call(area.querySelectorAll("div, pre"));
+      var scrolls = [area].concat(inside).filter(function (element) {
+          var style = getComputedStyle(element);
+          return (element.scrollWidth > element.clientWidth + 1 &&
+                  /auto|scroll/.test(style.overflowX)) ||
+                 (element.scrollHeight > element.clientHeight + 1 &&
+                  /auto|scroll/.test(style.overflowY));
+        });
+      area.querySelectorAll("[data-bn-scroller]").forEach(function (element) {
+        element.removeAttribute("tabindex");
+        element.removeAttribute("data-bn-scroller");
+      });
+      scrolls.forEach(function (element) {
+        element.setAttribute("tabindex", "0");
+        element.setAttribute("data-bn-scroller", "");
+      });
+    });
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll(".bn-panel"), setup);
+  scrollers();
+  window.addEventListener("load", function () {
+    scrollers();
+    // Typeset formulas change the layout again.
+    if (window.MathJax && window.MathJax.Hub) window.MathJax.Hub.Queue(scrollers);
+  });
+  var resized = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(scrollers, 200);
+  });
 })();
