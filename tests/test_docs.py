@@ -20,7 +20,6 @@ README = ROOT / "README.md"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
-import build_site  # noqa: E402
 import reading_time  # noqa: E402
 
 # A table row of the README's notebook table: | NN | [title](notebooks/NN_name.ipynb) | text |
@@ -39,11 +38,6 @@ def test_readme_lists_every_notebook_in_order_with_what_you_leave_able_to_do():
     for number, name, able_to in rows:
         assert name.startswith(number + "_"), f"row {number} links to {name}"
         assert len(able_to) > 40, f"row {number}: say what the learner leaves able to do"
-
-
-def test_the_site_index_reads_every_row_of_the_readme_table():
-    """tools/build_site.py takes the index's goals from the README's table."""
-    assert set(build_site.readme_table(README)) == {path.name for path in NOTEBOOKS}
 
 
 def test_the_first_screen_serves_a_learner():

@@ -44,7 +44,7 @@ NUMBER_CASES += [
         "weight on the new",
     ),
     Case("far off", ("running_mean_update", 7.0), False, "is off"),
-    Case("validation share as 08 prints it", ("validation_share", 0.69), True),
+    Case("validation share as 09 prints it", ("validation_share", 0.69), True),
     Case("a one-element nested list", ("validation_share", [[0.69]]), True),
     Case("a Decimal", ("x_hat_of_4", __import__("decimal").Decimal("1.29")), True),
     Case("validation share as a percentage", ("validation_share", 68.6), False, "percentage"),
