@@ -2,7 +2,7 @@
 mistakes."""
 
 import numpy as np
-import pytest
+from checker_table import Case, table_tests
 
 from bnlib import batchnorm_backward, batchnorm_forward, fold_conv_batchnorm
 from bnlib.exercises.conv import check_fold_conv, check_norm_axes, check_spatial_batchnorm_backward
@@ -32,7 +32,7 @@ def _per_position(dout, x, gamma, eps):
     return dx.reshape(x.shape), dg.reshape(c, h, w).sum((1, 2)), db.reshape(c, h, w).sum((1, 2))
 
 
-BACKWARD_CASES = [
+BACKWARD = [
     (_via_rows, True, "matches bnlib.spatial_batchnorm_backward"),
     (
         lambda d, x, g, e: tuple(np.asarray(a).tolist() for a in _via_rows(d, x, g, e)),
@@ -48,17 +48,11 @@ BACKWARD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fn", "passed", "fragment"), BACKWARD_CASES)
-def test_check_spatial_batchnorm_backward(fn, passed, fragment):
-    feedback = check_spatial_batchnorm_backward(fn)
-    assert feedback.passed is passed and fragment in feedback.message, feedback.message
-
-
 def _scale(g, v, e):
     return (g / np.sqrt(v + e))[:, None, None, None]
 
 
-FOLD_CASES = [
+FOLD = [
     (fold_conv_batchnorm, True, "one convolution now does conv + eval-mode BN"),
     (
         lambda w, b, g, be, m, v, e: (w * _scale(g, v, 0), (b - m) * g / np.sqrt(v) + be),
@@ -84,13 +78,7 @@ FOLD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fn", "passed", "fragment"), FOLD_CASES)
-def test_check_fold_conv(fn, passed, fragment):
-    feedback = check_fold_conv(fn)
-    assert feedback.passed is passed and fragment in feedback.message, feedback.message
-
-
-AXES_CASES = [
+AXES = [
     ({"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (2, 3)}, True, "mixes images"),
     ({"batch": [0, 2, 3], "layer": [-3, -2, -1], "instance": (-2, -1)}, True, "mixes images"),
     ({"batch": (0,), "layer": (1, 2, 3), "instance": (2, 3)}, False, "BatchNorm1d on flat"),
@@ -109,7 +97,17 @@ AXES_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("answer", "passed", "fragment"), AXES_CASES)
-def test_check_norm_axes(answer, passed, fragment):
-    feedback = check_norm_axes(answer)
-    assert feedback.passed is passed and fragment in feedback.message, feedback.message
+def _cases(rows):
+    """(answer, passes, fragment) rows as Cases, labelled by position."""
+    return [
+        Case(f"{k}: {says}", (answer,), passes, says)
+        for k, (answer, passes, says) in enumerate(rows)
+    ]
+
+
+TABLE = {
+    check_spatial_batchnorm_backward: _cases(BACKWARD),
+    check_fold_conv: _cases(FOLD),
+    check_norm_axes: _cases(AXES),
+}
+test_table_cases, test_table_junk = table_tests(TABLE)
