@@ -54,6 +54,15 @@ ALIASES = {
     "LN-RNN": "layer norm",
     "group": "group norm",
 }
+# How a figure names each normalization the studies call "none", "batch", ... (their settings'
+# looks come from SETTINGS through these labels).
+NORM_LABELS = {
+    "none": "no norm",
+    "batch": "batch norm",
+    "renorm": "batch renorm",
+    "layer": "layer norm",
+    "group": "group norm",
+}
 MIN_TEXT_PT = 9  # the smallest text a figure may show, at the size it is displayed
 SMALL = MIN_TEXT_PT  # legends and annotations: figures are drawn at 100 dpi or more, shown 1:1
 DESCRIPTION_MIME = "image/png"  # the output whose metadata carries the description as "alt"

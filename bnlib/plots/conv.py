@@ -3,14 +3,7 @@ learning-rate sweep, and the signal through residual blocks."""
 
 import numpy as np
 
-from ._common import SMALL, _axes, describe, fmt, setting_style, style
-
-NORM_LABELS = {
-    "none": "no norm",
-    "batch": "batch norm",
-    "group": "group norm",
-    "layer": "layer norm",
-}
+from ._common import NORM_LABELS, SMALL, _axes, describe, fmt, setting_style, style
 
 
 def channel_noise_plot(noise, ax=None):

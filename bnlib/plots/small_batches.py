@@ -3,14 +3,17 @@
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from ._common import GREY, SMALL, _axes, _drawn_once, _reset, describe, fmt, setting_style
-
-LABELS = {
-    "batch": "batch norm",
-    "renorm": "batch renorm",
-    "layer": "layer norm",
-    "group": "group norm",
-}
+from ._common import (
+    GREY,
+    NORM_LABELS,
+    SMALL,
+    _axes,
+    _drawn_once,
+    _reset,
+    describe,
+    fmt,
+    setting_style,
+)
 
 
 def error_vs_batch_size(sweep, ax=None):
@@ -22,12 +25,12 @@ def error_vs_batch_size(sweep, ax=None):
     b = sweep.batch_sizes
     parts = []
     for m, norm in enumerate(sweep.norms):
-        look = setting_style(LABELS.get(norm, norm), m)
+        look = setting_style(NORM_LABELS.get(norm, norm), m)
         color = look["color"]
-        ax.plot(b, mean[m], **look, label=LABELS.get(norm, norm))
+        ax.plot(b, mean[m], **look, label=NORM_LABELS.get(norm, norm))
         ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
         values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, mean[m], strict=True))
-        parts.append(f"{LABELS.get(norm, norm)}: {values}")
+        parts.append(f"{NORM_LABELS.get(norm, norm)}: {values}")
     top = 1.3 * np.nanmax(high)
     if "batch" in sweep.norms:
         train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
