@@ -477,28 +477,34 @@ def time_needed(nb):
 
 
 def minutes(stated):
-    """The minutes in a stated time.
+    """The (low, high) minutes of a stated time: a range "about 40-75 minutes", or one value.
 
-    >>> minutes("about 45 minutes"), minutes("about 1 hour 10 minutes"), minutes("about 2 hours")
-    (45, 70, 120)
+    >>> minutes("about 45 minutes"), minutes("about 40-75 minutes"), minutes("about 2 hours")
+    ((45, 45), (40, 75), (120, 120))
     """
-    hours = re.search(r"(\d+(?:\.\d+)?)\s*hours?\b", stated)
-    mins = re.search(r"(\d+)\s*min", stated)
-    if not (hours or mins) or re.search(r"\d\s*[-–]\s*\d", stated):
-        raise SystemExit(f"cannot read a time from {stated!r}: state it as 'about N minutes'")
-    return round(float(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
+    scale = 60 if re.search(r"\bhours?\b", stated) else 1
+    found = re.search(
+        r"(\d+(?:\.\d+)?)(?:\s*[-\u2013]\s*(\d+(?:\.\d+)?))?\s*(?:hours?|min)", stated
+    )
+    if not found:
+        raise SystemExit(f"cannot read a time from {stated!r}: state it as 'about N-M minutes'")
+    low = float(found.group(1))
+    high = float(found.group(2) or low)
+    return round(low * scale), round(high * scale)
 
 
 def duration(total):
-    """Minutes as "about 6 hours 25 minutes".
+    """A (low, high) total in minutes as the index states it, rounded to whole hours from 2
+    hours on (the README states the same).
 
-    >>> duration(385), duration(60)
-    ('about 6 hours 25 minutes', 'about 1 hour')
+    >>> duration((540, 1010)), duration((45, 90))
+    ('about 9-17 hours', 'about 45-90 minutes')
     """
-    hours, mins = divmod(total, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    parts += [f"{mins} minutes"] if mins else []
-    return "about " + " ".join(parts)
+    low, high = total
+    if high < 120:
+        return f"about {low}-{high} minutes" if low != high else f"about {low} minutes"
+    low, high = round(low / 60), round(high / 60)
+    return f"about {low}-{high} hours" if low != high else f"about {low} hours"
 
 
 def objectives(nb):
@@ -658,7 +664,8 @@ def index_row(path, nb, page, title):
 def index_page(books, rows, readme):
     """The course index: the facts a learner starts from (total time, prerequisites, where to
     run it) and one row per notebook; formulas typeset by the same offline MathJax."""
-    total = duration(sum(minutes(time_needed(nb)) for nb in books))
+    spans = [minutes(time_needed(nb)) for nb in books]
+    total = duration((sum(lo for lo, _ in spans), sum(hi for _, hi in spans)))
     repository, binder = course_links(readme)
     links = "open the notebooks in JupyterLab after cloning the repository"
     if repository:
