@@ -129,7 +129,10 @@ def channel_noise_hist(view, ax=None):
     ax.clear()
     bins = np.linspace(-2.5, 2.5, 81)
     series = (
-        (np.clip(view.dense_means, -2.5, 2.5), f"one position ({view.batch_size} values)"),
+        (
+            np.clip(view.dense_means, -2.5, 2.5),
+            f"one position ({view.batch_size} value{'s' * (view.batch_size != 1)})",
+        ),
         (np.clip(view.channel_means, -2.5, 2.5), f"channel ({view.values_per_channel} values)"),
     )
     for k, (values, label) in enumerate(series):
