@@ -9,7 +9,6 @@ and `Flatten` turn feature maps into the (N, D) rows a `Linear` classifier takes
 import numpy as np
 
 from .._checks import check_batch, check_positive, check_positive_int, check_rng
-from ..norms.batchnorm import inference_backward, inference_forward, train_backward, train_forward
 from ..norms.conv import conv2d_backward, conv2d_forward
 from .layers import BatchNorm1d, _Layer
 
@@ -99,45 +98,38 @@ class BatchNorm2d(BatchNorm1d):
         return check_batch(x, ndim=4, layout=f"(N, {self.num_features}, H, W)")
 
     def _forward(self, x):
-        """x (N, C, H, W) -> out (N, C, H, W); in training also updates the running statistics."""
+        """x (N, C, H, W) -> out (N, C, H, W): BatchNorm1d on the (N H W, C) rows, so training
+        also blends the rows' mean and unbiased variance (n = N H W) into the running ones."""
         if x.ndim != 4 or x.shape[1] != self.num_features:
             raise ValueError(
                 f"x must have shape (N, {self.num_features}, H, W); got {x.shape} "
                 f"(this layer was built for {self.num_features} channels)"
             )
         n, c, h, w = x.shape
-        rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # every position: one row of C
-        if not self.training:
-            out, cache = inference_forward(
-                rows, self.gamma, self.beta, self.running_mean, self.running_var, self.eps
+        if self.training and n * h * w == 1:
+            raise ValueError(
+                f"expected more than 1 value per channel when training; got x of shape "
+                f"{x.shape}: one value has zero variance (call .eval() to use the running "
+                f"statistics instead)"
             )
-            self._cache = ("eval", cache, x.shape)
-        else:
-            if n * h * w == 1:
-                raise ValueError(
-                    f"expected more than 1 value per channel when training; got x of shape "
-                    f"{x.shape}: one value has zero variance (call .eval() to use the running "
-                    f"statistics instead)"
-                )
-            out, cache = train_forward(rows, self.gamma, self.beta, self.eps)
-            self.num_batches_tracked += 1
-            self._update_running(rows.mean(axis=0), cache.var, n=n * h * w)
-            self._cache = ("train", cache, x.shape)
+        rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # every position: one row of C
+        out = super()._forward(rows)
+        self._shape = x.shape
         return out.reshape(n, h, w, c).transpose(0, 3, 1, 2)
 
     def _check_backward(self, dout):
         dout = np.asarray(dout, dtype=np.float64)
-        shape = self._saved()[2]
-        if dout.shape != shape:
-            raise ValueError(f"dout must have the forward output's shape {shape}; got {dout.shape}")
+        self._saved()
+        if dout.shape != self._shape:
+            raise ValueError(
+                f"dout must have the forward output's shape {self._shape}; got {dout.shape}"
+            )
         return check_batch(dout, "dout", ndim=4)
 
     def _backward(self, dout):
         """dout (N, C, H, W) -> dx (N, C, H, W); sets dgamma and dbeta (C,)."""
-        mode, saved, (n, c, h, w) = self._saved()
-        rows = dout.transpose(0, 2, 3, 1).reshape(n * h * w, c)
-        backward = train_backward if mode == "train" else inference_backward
-        dx, self.dgamma, self.dbeta = backward(rows, saved)
+        n, c, h, w = self._shape
+        dx = super()._backward(dout.transpose(0, 2, 3, 1).reshape(n * h * w, c))
         return dx.reshape(n, h, w, c).transpose(0, 3, 1, 2)
 
     def __repr__(self):
