@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-LINTED := bnlib tests benchmarks notebooks conftest.py tools
+LINTED := bnlib bncourse tests benchmarks notebooks conftest.py tools
 
 .PHONY: lab lab-settings test lint unit property doctest slow notebooks browser html bench \
 	lock clean student
@@ -86,7 +86,7 @@ property: $(VENV)/.dev-installed
 
 doctest: $(VENV)/.dev-installed
 	@echo "== doctests"
-	$(PYTEST) --doctest-modules bnlib
+	$(PYTEST) --doctest-modules bnlib bncourse
 
 slow: $(VENV)/.dev-installed
 	@echo "== slow tests (packaging: the wheel in a fresh venv, Binder's config in a fresh venv)"

@@ -27,7 +27,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def engine():
     """(load_digits, mlp, train) from bnlib, or the import error's text while it has none."""
     try:
-        from bnlib import load_digits, mlp, train
+        from bnlib.data import load_digits
+        from bnlib.model import mlp
+        from bnlib.training import train
     except ImportError as err:
         return str(err)
     return load_digits, mlp, train

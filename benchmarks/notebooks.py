@@ -62,7 +62,7 @@ class PeakRss:
 
     def cpu_seconds(self):
         """User + system CPU time the kernel has used so far: its own threads and the worker
-        processes it started and has reaped (`bnlib.run_each` trains runs in forked workers)."""
+        processes it started and has reaped (`bnlib.parallel.run_each` forks workers)."""
         times = self.process.cpu_times()
         return times.user + times.system + times.children_user + times.children_system
 

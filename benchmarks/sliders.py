@@ -1,4 +1,4 @@
-"""Slider latency: for every panel in `bnlib.widgets.PANELS`, the time from a slider's value
+"""Slider latency: for every panel in `bncourse.panels.PANELS`, the time from a slider's value
 change to a finished redraw (compute + matplotlib draw + PNG encode), over a sweep of values.
 
 Setting `slider.value` runs the redraw synchronously, so the time of that assignment is the
@@ -20,7 +20,7 @@ MEDIAN_MS, WORST_MS = 100.0, 200.0
 
 def sweep_values(slider, points=9):
     """Values to visit: extremes first, then `points` evenly spaced, then back to the default."""
-    from bnlib.widgets import slider_values
+    from bncourse.slider_panel import slider_values
 
     values = slider_values(slider, points=points)
     return [values[0], values[-1], *values, slider.value]
@@ -39,7 +39,7 @@ def time_moves(slider, values):
 
 
 def table(points=9):
-    from bnlib.widgets import PANELS
+    from bncourse.panels import PANELS
 
     t = Table(
         f"2. Slider latency (value change -> redrawn PNG; load {load()} at start)",

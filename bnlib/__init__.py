@@ -1,48 +1,98 @@
-"""bnlib: the numpy library behind the Batch Normalization course.
+"""bnlib: batch normalization in numpy, small enough to read.
 
-The folders are its layers, bottom to top; a module imports only from its own layer or lower:
-- `_checks` (input validation), `_numerics` (the sigmoid, saturation), `_blas`, `_parallel`
-  (independent runs on every core: `run_each`) and `data` (the shipped digits, seeded toy
-  tasks, sequences);
-- `norms`: the normalization math, pure functions (batch, spatial, layer, group norm, Batch
-  Renorm, running statistics, eval-mode BN, folding);
-- `engine`: layers that hold parameters and call `norms`, models, SGD, the training loop, the RNN;
-- `probes`: measurements of a model that never change it (gradient checks, landscape, gradient
-  flow, internal covariate shift, the recorders `train` calls);
-- `experiments`: studies that train models (sweeps, the batch-size sweep, the train/eval gap,
-  the runs the slider panels look up);
-- `views`: the pure computations behind the slider panels (no ipywidgets);
-- `plots` (draw data on axes), then `widgets` (slider panels wiring views to plots);
-- `exercises` (checkers) sits above `views` and never imports `widgets` or ipywidgets.
+Start with `bnlib/batchnorm.py`: the forward pass, the staged and the closed-form backward,
+inference with stored statistics and the running update, as in Ioffe & Szegedy (2015).
+The other modules, one concept each:
 
-The names learners and notebooks use are importable from `bnlib` directly; the rest live in the
-subpackages (`bnlib.views`, `bnlib.experiments`, `bnlib.plots`, ...). Conventions: PyTorch's
-(momentum = weight on the new batch, biased variance to normalize, unbiased running variance,
-eps = 1e-5).
+- the math, pure functions: `batchnorm`, `spatial` (N, C, H, W), `layernorm`, `groupnorm`,
+  `renorm` (Batch Renormalization), `running` (the running statistics and the frameworks'
+  conventions), `folding`, `conv` (the convolution and conv + BN folding);
+- the layers that hold parameters and call the math: `layers`, `norm_layers`, `conv_layers`,
+  `rnn`, `dropout`, `ghost`, `residual`; models and SGD: `model`; the training loop: `training`;
+  independent runs over seeds: `sweep`;
+- eval-mode BN on a model (calibration, folding a model, train-mode prediction): `inference`;
+- probes, measurements that never change a model: `gradcheck`, `gradflow`, `ics` (internal
+  covariate shift), `recorders` (what `train` records), `diagnose` (a model's BN mistakes);
+- data: `data` (the shipped 8x8 digits, seeded toy tasks, sequences).
+
+The names below are the whole public surface at the top level; everything else is reached
+through its module (`bnlib.layers.Tanh`, `bnlib.running.CONVENTIONS`). Conventions are
+PyTorch's: momentum is the weight on the new batch, the variance that normalizes is biased,
+the stored running variance unbiased, eps = 1e-5. float64 throughout. bnlib never imports the
+course package (`bncourse`), which holds the notebooks' studies, plots and slider panels.
 """
 
-from . import data, engine, experiments, norms, probes, views  # noqa: F401 (subpackages)
-from ._checks import BackwardBeforeForwardError
-from ._parallel import run_each
-from .data import load_digits, sigmoid_teacher
-from .data.sequences import digit_sequences, evidence_sequences, evidence_task, pad_sequences
-from .engine import *  # noqa: F403
-from .experiments import SweepResult, batch_size_sweep, sweep, train_eval_gap
-from .norms import *  # noqa: F403
-from .probes import *  # noqa: F403
+from .batchnorm import (
+    batchnorm_backward,
+    batchnorm_backward_staged,
+    batchnorm_forward,
+    batchnorm_inference,
+)
+from .conv import conv2d_backward, conv2d_forward, fold_conv_batchnorm
+from .conv_layers import BatchNorm2d, Conv2d
+from .data import load_digits
+from .diagnose import diagnose_batchnorm
+from .folding import fold_batchnorm
+from .gradcheck import numerical_gradient, rel_error
+from .gradflow import weight_scale_sweep
+from .groupnorm import groupnorm_backward, groupnorm_forward
+from .ics import internal_covariate_shift
+from .inference import calibrate
+from .layernorm import layernorm_backward, layernorm_forward
+from .layers import BatchNorm1d, Linear, ReLU, Sigmoid
+from .model import SGD, Sequential, mlp
+from .renorm import batch_renorm_backward, batch_renorm_forward
+from .rnn import RNN
+from .running import keras_to_torch_momentum, update_running_stats
+from .spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
+from .sweep import sweep
+from .training import evaluate, train
 
-# Kept in their subpackage only: result types, kernels the layers use, and helpers for mlp.
-_SUBPACKAGE_ONLY = {
-    "LandscapeProbe",
-    "LandscapeSummary",
-    "batchnorm_inference_backward",
-    "batchnorm_inference_forward",
-    "make_norm",
-}
-for _name in _SUBPACKAGE_ONLY:
-    globals().pop(_name, None)
-
-__all__ = ["BackwardBeforeForwardError", "load_digits", "run_each", "sigmoid_teacher"]
-__all__ += ["digit_sequences", "evidence_sequences", "evidence_task", "pad_sequences"]
-__all__ += ["SweepResult", "batch_size_sweep", "sweep", "train_eval_gap"]
-__all__ += [n for n in engine.__all__ + norms.__all__ + probes.__all__ if n not in _SUBPACKAGE_ONLY]
+__all__ = [
+    # batch norm, as in the paper (batchnorm.py)
+    "batchnorm_forward",
+    "batchnorm_backward",
+    "batchnorm_backward_staged",
+    "batchnorm_inference",
+    "update_running_stats",
+    # the other normalizations and the convolution
+    "spatial_batchnorm_forward",
+    "spatial_batchnorm_backward",
+    "layernorm_forward",
+    "layernorm_backward",
+    "groupnorm_forward",
+    "groupnorm_backward",
+    "batch_renorm_forward",
+    "batch_renorm_backward",
+    "conv2d_forward",
+    "conv2d_backward",
+    # deployment: folding BN into the layer before it, re-estimating statistics
+    "fold_batchnorm",
+    "fold_conv_batchnorm",
+    "calibrate",
+    # layers
+    "Linear",
+    "Conv2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "ReLU",
+    "Sigmoid",
+    "RNN",
+    # models, training, runs over seeds
+    "Sequential",
+    "mlp",
+    "SGD",
+    "train",
+    "evaluate",
+    "sweep",
+    # data
+    "load_digits",
+    # gradient checking and probes
+    "numerical_gradient",
+    "rel_error",
+    "weight_scale_sweep",
+    "internal_covariate_shift",
+    "diagnose_batchnorm",
+    # conventions
+    "keras_to_torch_momentum",
+]

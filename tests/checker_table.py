@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bnlib.exercises import Feedback
+from bncourse.feedback import Feedback
 
 
 @dataclass

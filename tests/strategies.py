@@ -49,7 +49,7 @@ def agrees(analytic, numeric, out, dout):
     f = sum(out * dout): relative error under 1e-7, or, where the gradient itself is near zero,
     an absolute error within the difference's rounding noise, about 1e-16 |f| / h per entry,
     with |f| near the point bounded by sum |dout| * (max |out| + 1); 10x that is allowed."""
-    from bnlib import rel_error
+    from bnlib.gradcheck import rel_error
 
     size = np.abs(dout).sum() * (np.abs(out).max() + 1)
     noise = 10 * np.finfo(np.float64).eps * size / 1e-5

@@ -4,8 +4,10 @@ what it wanted (issue 16, section 8): one test per mistake."""
 import numpy as np
 import pytest
 
+import bncourse.gradients.landscape
 import bnlib
-from bnlib import views
+from bncourse.covariate_shift import views as covariate_shift_views
+from bncourse.normalization import views as normalization_views
 from bnlib.data import load_digits
 
 
@@ -54,7 +56,7 @@ def test_weight_scale_sweep_refuses_an_index_past_the_model(model):
 
 
 def test_activation_input_percentiles_refuses_a_unit_past_the_layer(model):
-    recorder = bnlib.activation_input_percentiles(np.ones((5, 4)), units=[200])
+    recorder = bnlib.recorders.activation_input_percentiles(np.ones((5, 4)), units=[200])
     with pytest.raises(ValueError, match=r"units\[0\] must be in \[-6, 6\) .*units.*; got 200"):
         recorder(model, None, None)
 
@@ -67,24 +69,26 @@ def test_train_refuses_a_two_part_data_tuple(model):
 
 def test_layer_input_view_refuses_empty_runs():
     with pytest.raises(ValueError, match=r"runs must be a non-empty dict label -> History.*\{\}"):
-        views.layer_input_view({}, step=0, layer=1)
+        covariate_shift_views.layer_input_view({}, step=0, layer=1)
 
 
 def test_summarize_landscape_refuses_an_unknown_record_name():
-    h = bnlib.History(np.ones(1), np.zeros(1, int), np.ones(1), np.ones(1), np.zeros(1, int))
+    h = bnlib.training.History(
+        np.ones(1), np.zeros(1, int), np.ones(1), np.ones(1), np.zeros(1, int)
+    )
     with pytest.raises(ValueError, match=r"name must be a key of history.records.*got 'lands'"):
-        bnlib.summarize_landscape(h, name="lands")
+        bncourse.gradients.landscape.summarize_landscape(h, name="lands")
 
 
 def test_batch_spread_view_refuses_a_zero_std():
     with pytest.raises(ValueError, match="std must be finite and > 0; got 0"):
-        views.batch_spread_view(4, std=0)
+        normalization_views.batch_spread_view(4, std=0)
 
 
 @pytest.mark.parametrize("feature_std", [0, -0.1])
 def test_epsilon_view_refuses_a_feature_std_that_is_not_positive(feature_std):
     with pytest.raises(ValueError, match=f"feature_std must be finite and > 0; got {feature_std}"):
-        views.epsilon_view(1e-5, feature_std=feature_std)
+        normalization_views.epsilon_view(1e-5, feature_std=feature_std)
 
 
 def test_keras_to_torch_momentum_refuses_none():

@@ -5,16 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import agrees, array, centering_noise, spread, uniform
 
-from bnlib import (
-    batchnorm_backward,
-    batchnorm_backward_staged,
-    batchnorm_forward,
-    layernorm_backward,
-    layernorm_forward,
-    numerical_gradient,
-    spatial_batchnorm_backward,
-    spatial_batchnorm_forward,
-)
+from bnlib.batchnorm import batchnorm_backward, batchnorm_backward_staged, batchnorm_forward
+from bnlib.gradcheck import numerical_gradient
+from bnlib.layernorm import layernorm_backward, layernorm_forward
+from bnlib.spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
 
 
 @st.composite

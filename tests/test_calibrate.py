@@ -3,19 +3,12 @@
 import numpy as np
 import pytest
 
-from bnlib import (
-    BatchNorm1d,
-    Linear,
-    Sequential,
-    Sigmoid,
-    bn_statistics,
-    calibrate,
-    mlp,
-    train,
-    train_mode_accuracy,
-    train_mode_forward,
-)
 from bnlib.data import load_digits
+from bnlib.inference import calibrate, train_mode_accuracy, train_mode_forward
+from bnlib.layers import BatchNorm1d, Linear, Sigmoid
+from bnlib.model import Sequential, mlp
+from bnlib.recorders import bn_statistics
+from bnlib.training import train
 
 
 def _model(rng):

@@ -5,17 +5,10 @@ import numpy as np
 import pytest
 
 import bnlib
-from bnlib import (
-    BatchNorm2d,
-    Conv2d,
-    Flatten,
-    GlobalAvgPool2d,
-    conv2d_backward,
-    conv2d_forward,
-    fold_conv_batchnorm,
-    numerical_gradient,
-    spatial_batchnorm_forward,
-)
+from bnlib.conv import conv2d_backward, conv2d_forward, fold_conv_batchnorm
+from bnlib.conv_layers import BatchNorm2d, Conv2d, Flatten, GlobalAvgPool2d
+from bnlib.gradcheck import numerical_gradient
+from bnlib.spatial import spatial_batchnorm_forward
 
 
 def loop_conv(x, w, b, stride, padding):
@@ -276,6 +269,6 @@ def test_fold_model_folds_a_cnn_to_1e12():
     for _ in range(4):
         model.forward(rng.normal(size=(8, 1, 8, 8)))
     x = rng.normal(size=(5, 1, 8, 8))
-    folded = bnlib.fold_model(model)
+    folded = bnlib.inference.fold_model(model)
     assert len(folded) == len(model) - 2
     np.testing.assert_allclose(folded.forward(x), model.eval().forward(x), rtol=0, atol=1e-12)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bnlib
-from bnlib.experiments.conv import (
+from bncourse.convolution.studies import (
     channel_noise,
     cnn_study,
     digit_images,

@@ -6,8 +6,14 @@ import shutil
 import numpy as np
 import pytest
 
-from bnlib import load_digits, sigmoid_teacher
-from bnlib.data import DIGITS_PATH, DIGITS_SHA256, DataIntegrityError, _read_verified
+from bnlib.data import (
+    DIGITS_PATH,
+    DIGITS_SHA256,
+    DataIntegrityError,
+    _read_verified,
+    load_digits,
+    sigmoid_teacher,
+)
 
 
 def test_shipped_file_matches_its_checksum_and_provenance_note():

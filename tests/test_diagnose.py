@@ -5,20 +5,13 @@ import copy
 import numpy as np
 import pytest
 
-from bnlib import (
-    BatchNorm1d,
-    Dropout,
-    Finding,
-    Linear,
-    ReLU,
-    Sequential,
-    calibrate,
-    diagnose_batchnorm,
-    load_digits,
-    mlp,
-    train,
-)
-from bnlib.probes.diagnose import STALE_MIN_N
+from bnlib.data import load_digits
+from bnlib.diagnose import STALE_MIN_N, Finding, diagnose_batchnorm
+from bnlib.dropout import Dropout
+from bnlib.inference import calibrate
+from bnlib.layers import BatchNorm1d, Linear, ReLU
+from bnlib.model import Sequential, mlp
+from bnlib.training import train
 
 DIGITS = load_digits()
 

@@ -1,9 +1,9 @@
-"""bnlib.Dropout: inverted dropout keeps the mean, inflates the variance; identity in eval."""
+"""Dropout: inverted dropout keeps the mean, inflates the variance; identity in eval."""
 
 import numpy as np
 import pytest
 
-from bnlib import Dropout
+from bnlib.dropout import Dropout
 
 
 def test_training_keeps_the_mean_and_inflates_the_variance():

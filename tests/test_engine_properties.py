@@ -8,13 +8,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from strategies import agrees, array, floats
 
-from bnlib import (
-    forward_backward,
-    mlp,
-    numerical_gradient,
-    softmax_cross_entropy,
-    weight_scale_sweep,
-)
+from bnlib.gradcheck import numerical_gradient
+from bnlib.gradflow import weight_scale_sweep
+from bnlib.model import forward_backward, mlp, softmax_cross_entropy
 
 seeds = st.integers(0, 2**32 - 1)  # the network's initial weights only; the data is drawn
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bnlib import exercises
-from bnlib.exercises import Feedback
+from bncourse import exercises
+from bncourse.feedback import Feedback
 
 TABLE_MODULES = sorted(p.stem for p in Path(__file__).parent.glob("test_exercises_*.py"))
 

@@ -3,7 +3,11 @@
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib.exercises import check_batchnorm_forward, check_channel_statistics, check_output_variance
+from bncourse.normalization.checks import (
+    check_batchnorm_forward,
+    check_channel_statistics,
+    check_output_variance,
+)
 
 
 def bn(x, g, b, e, axis=0, ddof=0):

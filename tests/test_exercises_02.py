@@ -3,7 +3,7 @@
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib.exercises import check_identity_params, check_steered_sigmoid
+from bncourse.gamma_beta.checks import check_identity_params, check_steered_sigmoid
 
 
 def right(x, eps):

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from checker_table import Case, table_tests
 
-from bnlib.exercises import check_batchnorm_backward, check_scaled_gradient
-from bnlib.norms.batchnorm import batchnorm_backward, batchnorm_forward
-from bnlib.probes.gradcheck import numerical_gradient, rel_error
+from bncourse.gradients.checks import check_batchnorm_backward, check_scaled_gradient
+from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
+from bnlib.gradcheck import numerical_gradient, rel_error
 
 
 def backward(dout, x, gamma, eps, inv=None, centre=None, scale=None, sign=1.0):

@@ -3,8 +3,12 @@
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib import SweepResult
-from bnlib.exercises import check_diverging_rates, check_ics_by_hand, check_percentiles
+from bncourse.covariate_shift.checks import (
+    check_diverging_rates,
+    check_ics_by_hand,
+    check_percentiles,
+)
+from bnlib.sweep import SweepResult
 
 
 def pct(q=(15, 50, 85), **kw):

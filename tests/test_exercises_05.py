@@ -3,7 +3,7 @@
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib.exercises import check_fold, check_momentum_choice, check_running_update
+from bncourse.inference.checks import check_fold, check_momentum_choice, check_running_update
 
 
 def running_right(rm, rv, x, m):
@@ -154,7 +154,7 @@ TABLE = {
             "hard-coded first unit",
             (
                 lambda *a: fold_right(
-                    *__import__("bnlib.exercises.inference", fromlist=["x"])._fold_inputs(0)
+                    *__import__("bncourse.inference.checks", fromlist=["x"])._fold_inputs(0)
                 ),
             ),
             False,

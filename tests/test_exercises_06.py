@@ -4,8 +4,13 @@ mistakes."""
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib import batchnorm_backward, batchnorm_forward, fold_conv_batchnorm
-from bnlib.exercises.conv import check_fold_conv, check_norm_axes, check_spatial_batchnorm_backward
+from bncourse.convolution.checks import (
+    check_fold_conv,
+    check_norm_axes,
+    check_spatial_batchnorm_backward,
+)
+from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
+from bnlib.conv import fold_conv_batchnorm
 
 
 def _via_rows(dout, x, gamma, eps, transpose=True):

@@ -3,7 +3,7 @@
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib.exercises import check_eval_row, check_tanh_slope, check_timestep_statistics
+from bncourse.recurrent.checks import check_eval_row, check_tanh_slope, check_timestep_statistics
 
 
 def stats(a, axis=0, ddof=0, keepdims=False):

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from checker_table import Case, table_tests
 
-from bnlib.exercises import (
+from bncourse.small_batches.checks import (
     check_group_statistics,
     check_groupnorm_backward,
     check_norm_choice,
     check_renorm_r_d,
 )
-from bnlib.norms.groupnorm import groupnorm_backward, groupnorm_forward
-from bnlib.probes.gradcheck import numerical_gradient, rel_error
+from bnlib.gradcheck import numerical_gradient, rel_error
+from bnlib.groupnorm import groupnorm_backward, groupnorm_forward
 
 
 def right(x, g):
@@ -165,7 +165,7 @@ GN_BACKWARD = [
 def test_the_group_norm_reference_is_gradient_checked(seed, g, eps):
     """bnlib.groupnorm_backward, the checker's reference, against finite differences on the
     checker's own inputs."""
-    from bnlib.exercises.small_batches import _gn_inputs
+    from bncourse.small_batches.checks import _gn_inputs
 
     dout, x, gamma, g, eps = _gn_inputs(seed, g, eps)
     beta = np.zeros_like(gamma)

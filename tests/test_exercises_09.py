@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from checker_table import Case, table_tests
 
-from bnlib import update_running_stats
-from bnlib.exercises import BUGS, CHOICES, FIXES, NUMBERS, SCRIPTS, check_bug
-from bnlib.exercises._answers import agrees
-from bnlib.exercises.practice import _ANSWERS
+from bncourse.answers import agrees
+from bncourse.practice.checks import _ANSWERS, BUGS, FIXES, SCRIPTS, check_bug
+from bncourse.review.checks import CHOICES, NUMBERS
+from bnlib.running import update_running_stats
 
 RIGHT = [Case(f"{s}-right", (s, bug), True) for s, (bug, _) in _ANSWERS.items()]
 RIGHT += [

@@ -3,14 +3,13 @@
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib.exercises import (
-    CHOICES,
-    NUMBERS,
+from bncourse.answers import agrees
+from bncourse.optimization.checks import (
     check_depth_threshold,
     check_effective_lr,
     check_equilibrium_angle,
 )
-from bnlib.exercises._answers import agrees
+from bncourse.review.checks import CHOICES, NUMBERS
 
 TABLE = {
     check_equilibrium_angle: [

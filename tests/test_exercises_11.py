@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from checker_table import Case, table_tests
 
-from bnlib.exercises import CHOICES, NUMBERS, ask, check_choice, check_number
-from bnlib.exercises._answers import agrees
+from bncourse.answers import agrees
+from bncourse.review.checks import CHOICES, NUMBERS, ask, check_choice, check_number
 
 CHOICE_CASES = [Case(f"{q}-right", (q, c.answer), True) for q, c in CHOICES.items()]
 CHOICE_CASES += [

@@ -16,27 +16,20 @@ the junk property tests of each checker live in its notebook's table.
 import numpy as np
 from checker_table import Case, table_tests
 
-from bnlib.exercises import (
-    CHOICES,
-    NUMBERS,
-    check_bug,
-    check_choice,
+from bncourse.answers import agrees
+from bncourse.gamma_beta.checks import check_steered_sigmoid
+from bncourse.gradients.checks import check_scaled_gradient
+from bncourse.inference.checks import check_momentum_choice
+from bncourse.normalization.checks import check_output_variance
+from bncourse.optimization.checks import (
     check_depth_threshold,
     check_effective_lr,
     check_equilibrium_angle,
-    check_eval_row,
-    check_momentum_choice,
-    check_norm_choice,
-    check_number,
-    check_output_variance,
-    check_renorm_r_d,
-    check_scaled_gradient,
-    check_steered_sigmoid,
-    check_tanh_slope,
 )
-from bnlib.exercises._answers import agrees
-from bnlib.exercises.practice import _ANSWERS
-from bnlib.exercises.recurrent import _mean_tanh_slope
+from bncourse.practice.checks import _ANSWERS, check_bug
+from bncourse.recurrent.checks import _mean_tanh_slope, check_eval_row, check_tanh_slope
+from bncourse.review.checks import CHOICES, NUMBERS, check_choice, check_number
+from bncourse.small_batches.checks import check_norm_choice, check_renorm_r_d
 
 
 def sig(x, digits):

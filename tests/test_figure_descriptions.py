@@ -1,5 +1,6 @@
-"""Every figure carries a text description written from its data (bnlib.plots.describe)."""
+"""Every figure carries a text description written from its data (bncourse.style.describe)."""
 
+import importlib
 import inspect
 import json
 import re
@@ -9,8 +10,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from bnlib import plots
-from bnlib.plots._common import describe, description
+import bncourse
+from bncourse.style import describe, description
 
 matplotlib.use("Agg")
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
@@ -38,10 +39,21 @@ def test_every_stored_figure_has_a_description(notebook):
         assert text == alt, f"{notebook.name} cell {index}: text/plain is not the description"
 
 
-@pytest.mark.parametrize("name", plots.__all__)
-def test_every_plot_function_describes_its_figure(name):
-    source = inspect.getsource(getattr(plots, name))
-    assert re.search(r"\b_?describe\w*\(", source), f"plots.{name} attaches no description"
+def plot_functions():
+    """(qualified name, function) for every public function of a notebook folder's plots."""
+    found = []
+    for path in sorted(Path(bncourse.__file__).parent.glob("*/*plots.py")):
+        module = importlib.import_module(f"bncourse.{path.parent.name}.{path.stem}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("_") and fn.__module__ == module.__name__:
+                found.append((f"{module.__name__}.{name}", fn))
+    return found
+
+
+@pytest.mark.parametrize("name, fn", plot_functions(), ids=[n for n, _ in plot_functions()])
+def test_every_plot_function_describes_its_figure(name, fn):
+    source = inspect.getsource(fn)
+    assert re.search(r"\b_?describe\w*\(", source), f"{name} attaches no description"
 
 
 def test_describe_puts_the_text_into_the_display_metadata():

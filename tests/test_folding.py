@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-from bnlib import BatchNorm1d, Linear, Sequential, fold_batchnorm, fold_model, mlp, train
 from bnlib.data import load_digits
+from bnlib.folding import fold_batchnorm
+from bnlib.inference import fold_model
+from bnlib.layers import BatchNorm1d, Linear
+from bnlib.model import Sequential, mlp
+from bnlib.training import train
 
 
 def _trained_pair(rng, bias=True):

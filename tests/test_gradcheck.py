@@ -1,9 +1,9 @@
-"""Unit tests for bnlib.probes.gradcheck."""
+"""Unit tests for bnlib.gradcheck."""
 
 import numpy as np
 import pytest
 
-from bnlib import numerical_gradient, rel_error
+from bnlib.gradcheck import numerical_gradient, rel_error
 
 
 def test_numerical_gradient_of_a_known_function():

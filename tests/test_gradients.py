@@ -5,17 +5,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from bnlib import (
-    landscape_recorder,
-    layer_gradient_norms,
-    layer_input_spread,
-    load_digits,
-    mlp,
-    plots,
-    summarize_landscape,
-    train,
-    weight_scale_sweep,
-)
+from bncourse.gradients import plots as gradients_plots
+from bncourse.gradients.landscape import landscape_recorder, summarize_landscape
+from bnlib.data import load_digits
+from bnlib.gradflow import layer_gradient_norms, layer_input_spread, weight_scale_sweep
+from bnlib.model import mlp
+from bnlib.training import train
 
 DIGITS = load_digits()
 XB, YB = DIGITS.x_train[:60], DIGITS.y_train[:60]
@@ -106,7 +101,7 @@ def test_summarize_reads_the_recorded_probes():
 def test_plots_draw():
     scales = np.array([0.5, 1.0, 2.0])
     sweep = (np.ones(3), 1 / scales)
-    assert len(plots.scale_invariance(scales, {"BN": sweep})) == 2
+    assert len(gradients_plots.scale_invariance(scales, {"BN": sweep})) == 2
     s = summarize_landscape(
         train(
             mlp([64, 16, 10], batchnorm=True, rng=np.random.default_rng(0)),
@@ -119,8 +114,8 @@ def test_plots_draw():
             record_every=10,
         )
     )
-    assert len(plots.landscape({"BN": s})) == 3
-    axes = plots.gradient_flow(
+    assert len(gradients_plots.landscape({"BN": s})) == 3
+    axes = gradients_plots.gradient_flow(
         {"no BN, x": np.ones(4), "BN, x": np.ones(4)}, {"BN": ([0, 1], [1, 2])}
     )
     assert len(axes) == 2

@@ -5,19 +5,11 @@ import copy
 import numpy as np
 import pytest
 
-from bnlib import (
-    BatchNorm1d,
-    Linear,
-    Sequential,
-    Sigmoid,
-    forward_backward,
-    ics_recorder,
-    internal_covariate_shift,
-    layer_input_histograms,
-    load_digits,
-    mlp,
-    train,
-)
+from bnlib.data import load_digits
+from bnlib.ics import ics_recorder, internal_covariate_shift, layer_input_histograms
+from bnlib.layers import BatchNorm1d, Linear, Sigmoid
+from bnlib.model import Sequential, forward_backward, mlp
+from bnlib.training import train
 
 
 def _softmax_grad(logits, y):

@@ -3,18 +3,15 @@
 import numpy as np
 import pytest
 
-from bnlib import (
-    bn_input,
-    mlp,
-    predict_proba,
-    running_average,
-    train,
-    train_eval_gap,
-    update_running_stats,
-)
+from bncourse.inference.studies import GapStudy, running_stream, train_eval_gap
+from bncourse.inference.views import describe_running_estimate_view, running_estimate_view
 from bnlib.data import load_digits
-from bnlib.experiments import GapStudy, running_stream
-from bnlib.views import describe_running_estimate_view, running_estimate_view
+from bnlib.inference import predict_proba
+from bnlib.model import mlp
+from bnlib.recorders import bn_input
+from bnlib.replay import running_average
+from bnlib.running import update_running_stats
+from bnlib.training import train
 
 
 def test_running_average_matches_update_running_stats():
@@ -130,18 +127,18 @@ def test_bn_input_and_predict_proba():
 def test_running_estimate_plot_keeps_every_line_inside_the_fixed_limits():
     import matplotlib.pyplot as plt
 
-    from bnlib import plots
+    from bncourse.inference import plots as inference_plots
 
     s = _stream()
     # the running variance is the last batch's: near 0 at times
     noisy = running_estimate_view(2, 1.0, s)
     assert noisy.running_var.min() < noisy.var_limits[0]
-    ax_mean, ax_var = plots.running_estimate(noisy)
+    ax_mean, ax_var = inference_plots.running_estimate(noisy)
     line = ax_var.get_lines()[-1]
     assert line.get_label() == "running variance (clipped to the axes)"
     low, high = noisy.var_limits
     assert np.all((line.get_ydata() >= low) & (line.get_ydata() <= high))
-    steady = plots.running_estimate(running_estimate_view(256, 0.1, s))[1]
+    steady = inference_plots.running_estimate(running_estimate_view(256, 0.1, s))[1]
     assert steady.get_lines()[-1].get_label() == "running variance"
     plt.close("all")
 
@@ -149,11 +146,11 @@ def test_running_estimate_plot_keeps_every_line_inside_the_fixed_limits():
 def test_batch_mates_marks_flipped_batches_by_hatching_and_keeps_the_legend_off_the_bars():
     import matplotlib.pyplot as plt
 
-    from bnlib import plots
+    from bncourse.inference import plots as inference_plots
 
     probs = np.full((3, 3), 0.1)
     probs[[0, 2], 1], probs[1, 2] = 0.8, 0.8  # batch 2: class 2 wins, not the label 1
-    ax = plots.batch_mates(probs, probs[0], label=1)
+    ax = inference_plots.batch_mates(probs, probs[0], label=1)
     assert [bar.get_hatch() for bar in ax.patches] == [None, "//", None]
     legend = ax.get_legend()
     assert legend.get_bbox_to_anchor().y1 < ax.get_window_extent().y0  # below the axes

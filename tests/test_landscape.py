@@ -3,16 +3,11 @@
 import numpy as np
 import pytest
 
-from bnlib import (
-    BatchNorm1d,
-    Linear,
-    Sequential,
-    landscape_recorder,
-    load_digits,
-    mlp,
-    probe_landscape,
-    train,
-)
+from bncourse.gradients.landscape import landscape_recorder, probe_landscape
+from bnlib.data import load_digits
+from bnlib.layers import BatchNorm1d, Linear
+from bnlib.model import Sequential, mlp
+from bnlib.training import train
 
 
 def _linear_model():
@@ -22,7 +17,7 @@ def _linear_model():
 
 def test_probe_on_softmax_regression_matches_direct_computation():
     """For one Linear layer the probe can be recomputed by hand."""
-    from bnlib import softmax_cross_entropy
+    from bnlib.model import softmax_cross_entropy
 
     rng = np.random.default_rng(1)
     model = _linear_model()

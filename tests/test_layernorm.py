@@ -1,9 +1,9 @@
-"""Unit tests for bnlib.norms.layernorm: statistics per sample, the same at train and test time."""
+"""Unit tests for bnlib.layernorm: statistics per sample, the same at train and test time."""
 
 import numpy as np
 import pytest
 
-from bnlib import layernorm_backward, layernorm_forward
+from bnlib.layernorm import layernorm_backward, layernorm_forward
 
 
 def test_layernorm_is_per_sample_and_fine_with_one_sample():

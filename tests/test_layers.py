@@ -6,18 +6,10 @@ import warnings
 import numpy as np
 import pytest
 
-from bnlib import (
-    BackwardBeforeForwardError,
-    BatchNorm1d,
-    Linear,
-    NoisyBatchNorm,
-    ReLU,
-    Sigmoid,
-    Tanh,
-    batchnorm_forward,
-    numerical_gradient,
-    rel_error,
-)
+from bnlib._checks import BackwardBeforeForwardError
+from bnlib.batchnorm import batchnorm_forward
+from bnlib.gradcheck import numerical_gradient, rel_error
+from bnlib.layers import BatchNorm1d, Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 
 TOL = 1e-7
 

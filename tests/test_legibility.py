@@ -17,16 +17,9 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 
-from bnlib import widgets
-from bnlib.plots._common import (
-    MIN_TEXT_PT,
-    PALETTE,
-    SETTINGS,
-    contrast_ratio,
-    ink,
-    setting_style,
-)
-from bnlib.widgets import _panel
+from bncourse import panels as widgets
+from bncourse import slider_panel as _panel
+from bncourse.style import MIN_TEXT_PT, PALETTE, SETTINGS, contrast_ratio, ink, setting_style
 
 matplotlib.use("Agg")
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
@@ -173,8 +166,8 @@ def test_every_figure_a_notebook_draws_is_legible(notebook, monkeypatch):
 
 
 def test_04s_diverged_marks_lie_apart_where_exercise_2_reads_them():
-    from bnlib import plots
-    from bnlib.experiments import SweepResult
+    from bncourse.covariate_shift import plots as covariate_shift_plots
+    from bnlib.sweep import SweepResult
 
     # Both networks diverge at lr 10 and 100 (every seed), as in notebook 04's sweep.
     lrs = (0.1, 1.0, 10.0, 100.0)
@@ -187,7 +180,7 @@ def test_04s_diverged_marks_lie_apart_where_exercise_2_reads_them():
     start = np.ones((len(settings), 3))
     end = np.where(diverged[:, None], np.inf, 0.5 * start)
     result = SweepResult(settings, np.arange(3), 150, np.full((8, 3), 0.9), start, end)
-    ax0, _ = plots.sweep_accuracy(result, result)
+    ax0, _ = covariate_shift_plots.sweep_accuracy(result, result)
     ax0.figure.canvas.draw()
     marks = [line for line in ax0.lines if line.get_marker() == "x"]
     centres = np.array([ax0.transData.transform(line.get_xydata()[0]) for line in marks])

@@ -3,19 +3,9 @@
 import numpy as np
 import pytest
 
-from bnlib import (
-    SGD,
-    BatchNorm1d,
-    Linear,
-    Sequential,
-    Sigmoid,
-    forward_backward,
-    mlp,
-    mse_loss,
-    numerical_gradient,
-    rel_error,
-    softmax_cross_entropy,
-)
+from bnlib.gradcheck import numerical_gradient, rel_error
+from bnlib.layers import BatchNorm1d, Linear, Sigmoid
+from bnlib.model import SGD, Sequential, forward_backward, mlp, mse_loss, softmax_cross_entropy
 
 TOL = 1e-7
 

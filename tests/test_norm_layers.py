@@ -3,23 +3,13 @@
 import numpy as np
 import pytest
 
-from bnlib import (
-    BatchNorm1d,
-    BatchRenorm1d,
-    GroupNorm,
-    LayerNorm,
-    Linear,
-    batch_size_sweep,
-    evaluate,
-    forward_backward,
-    load_digits,
-    mlp,
-    numerical_gradient,
-    rel_error,
-    train,
-)
-from bnlib.engine.norm_layers import default_groups, make_norm
-from bnlib.experiments.batch_size import renorm_for
+from bncourse.small_batches.studies import batch_size_sweep, renorm_for
+from bnlib.data import load_digits
+from bnlib.gradcheck import numerical_gradient, rel_error
+from bnlib.layers import BatchNorm1d, Linear
+from bnlib.model import forward_backward, mlp
+from bnlib.norm_layers import BatchRenorm1d, GroupNorm, LayerNorm, default_groups, make_norm
+from bnlib.training import evaluate, train
 
 
 def test_layer_and_group_norm_are_the_same_in_train_and_eval():

@@ -6,30 +6,26 @@ import copy
 import numpy as np
 import pytest
 
+import bncourse.optimization.views as ov
 import bnlib
-from bnlib import (
-    SGD,
-    BatchNorm1d,
-    GhostBatchNorm1d,
-    Linear,
-    Residual,
-    Sequential,
+from bncourse.optimization import studies as optimization_studies
+from bncourse.optimization.probes import (
+    layer_statistics,
+    scale_invariant_layers,
+    weight_path_recorder,
+)
+from bncourse.optimization.scale_invariance import (
     angle_between,
-    batchnorm_backward,
-    batchnorm_forward,
     effective_lr,
     equilibrium_angular_update,
     equilibrium_steps,
-    forward_backward,
-    layer_statistics,
-    mlp,
-    residual_mlp,
-    scale_invariant_layers,
-    views,  # noqa: F401  (bnlib.views below)
-    weight_path_recorder,
+    settling_step,
 )
-from bnlib import experiments as ex
-from bnlib.norms.scale_invariance import settling_step
+from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
+from bnlib.ghost import GhostBatchNorm1d
+from bnlib.layers import BatchNorm1d, Linear
+from bnlib.model import SGD, Sequential, forward_backward, mlp
+from bnlib.residual import Residual, residual_mlp
 
 DIGITS = bnlib.load_digits()
 
@@ -64,8 +60,14 @@ def test_settling_step_is_the_first_step_that_stays_within_tolerance():
         (lambda: equilibrium_steps(0.1, 0.01, momentum=-0.1), "momentum must be in"),
         (lambda: settling_step([], 1.0, 0.1), "values must be a non-empty 1-D series"),
         (lambda: settling_step([1.0], 0.0, 0.1), "target must be finite and > 0"),
-        (lambda: ex.momentum_toy_study(momenta=(1.0,), steps=2), "momentum must be in"),
-        (lambda: ex.momentum_toy_study(steps=2).settled(0, "loss"), 'what must be "norm"'),
+        (
+            lambda: optimization_studies.momentum_toy_study(momenta=(1.0,), steps=2),
+            "momentum must be in",
+        ),
+        (
+            lambda: optimization_studies.momentum_toy_study(steps=2).settled(0, "loss"),
+            'what must be "norm"',
+        ),
         (lambda: angle_between([1.0, 0.0], [0.0, 0.0]), "must not be all zeros"),
         (lambda: angle_between([1.0, 0.0], [1.0, 0.0, 0.0]), "b must have a's size 2"),
         (
@@ -73,7 +75,10 @@ def test_settling_step_is_the_first_step_that_stays_within_tolerance():
             "weight_decay",
         ),
         (lambda: GhostBatchNorm1d(3, ghost_size=1), "ghost_size must be >= 2"),
-        (lambda: ex.depth_net("batch", 2, 4, np.random.default_rng(0)), "setting must be one of"),
+        (
+            lambda: optimization_studies.depth_net("batch", 2, 4, np.random.default_rng(0)),
+            "setting must be one of",
+        ),
     ],
 )
 def test_bad_input_is_named(call, match):
@@ -101,15 +106,17 @@ def test_sgd_weight_decay_is_pytorchs_and_the_filter_excludes():
 
 def test_rescaling_weights_by_c_and_their_lr_by_c2_gives_the_same_run():
     for c in (10.0, 0.1):
-        run = ex.rescaled_run(DIGITS, c, steps=60)
+        run = optimization_studies.rescaled_run(DIGITS, c, steps=60)
         assert np.max(np.abs(run.loss - run.loss_rescaled)) < 1e-11
         assert run.weight_gap < 1e-11 * c and run.other_gap < 1e-11
-    loose = ex.rescaled_run(DIGITS, 10.0, steps=60, scale_eps=False)
+    loose = optimization_studies.rescaled_run(DIGITS, 10.0, steps=60, scale_eps=False)
     assert np.max(np.abs(loose.loss - loose.loss_rescaled)) > 1e-6  # eps breaks exactness
 
 
 def test_plain_sgd_only_grows_the_norm_and_decay_reaches_the_predicted_angle():
-    study = ex.weight_decay_study(DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=300)
+    study = optimization_studies.weight_decay_study(
+        DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=300
+    )
     grow = np.diff(study.norms[0, 0, 0], axis=0)
     assert grow.min() > -1e-6 * study.norms[0, 0, 0].max()
     angle = np.mean(study.angles[0, 1, 0, -50:], axis=0)
@@ -119,7 +126,7 @@ def test_plain_sgd_only_grows_the_norm_and_decay_reaches_the_predicted_angle():
 
 
 def test_momentum_reaches_its_own_equilibrium_angle_and_settles_sooner():
-    toy = ex.momentum_toy_study(seeds=(0, 1))
+    toy = optimization_studies.momentum_toy_study(seeds=(0, 1))
     for k, mu in enumerate(toy.momenta):
         late = toy.angles[k, :, -200:].mean(axis=1)
         assert np.all(np.abs(late / equilibrium_angular_update(0.1, 0.05, mu) - 1) < 0.02), late
@@ -133,8 +140,8 @@ def test_momentum_reaches_its_own_equilibrium_angle_and_settles_sooner():
 def test_weight_decay_study_passes_momentum_to_sgd():
     kw = dict(lrs=(0.1,), decays=(0.05,), seeds=(0,), steps=120)
     plain, heavy = (
-        ex.weight_decay_study(DIGITS, **kw),
-        ex.weight_decay_study(DIGITS, **kw, momentum=0.9),
+        optimization_studies.weight_decay_study(DIGITS, **kw),
+        optimization_studies.weight_decay_study(DIGITS, **kw, momentum=0.9),
     )
     assert heavy.momentum == 0.9 and plain.momentum == 0.0
     late = heavy.angles[0, 0, 0, -40:].mean(axis=0)
@@ -177,7 +184,7 @@ def test_zero_init_residual_net_is_the_same_function_at_every_depth():
 
 
 def test_depth_study_finds_the_explosion_and_its_cures():
-    study = ex.depth_study(
+    study = optimization_studies.depth_study(
         DIGITS, depths=(2, 8, 16), settings=("batch norm", "residual, gamma 0"), width=32
     )
     rate = study.rate()
@@ -199,21 +206,26 @@ def test_probes_never_change_the_model():
 
 
 def test_weight_decay_view_selects_a_cell_and_rejects_values_outside_the_study():
-    study = ex.weight_decay_study(DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=40)
-    view = bnlib.views.weight_decay_view(study, 0.4, 0.05)
+    study = optimization_studies.weight_decay_study(
+        DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=40
+    )
+    view = ov.weight_decay_view(study, 0.4, 0.05)
     assert view.predicted == pytest.approx(0.2) and view.settle == pytest.approx(50.0)
-    assert view.norms.shape == (1, 39) and view.angles.shape == (1, 40 - bnlib.views.WINDOW)
-    assert "too short to settle" in bnlib.views.describe_weight_decay_view(view)
-    flat = bnlib.views.weight_decay_view(study, 0.4, 0.0)
-    assert "no equilibrium" in bnlib.views.describe_weight_decay_view(flat)
+    assert view.norms.shape == (1, 39) and view.angles.shape == (
+        1,
+        40 - ov.WINDOW,
+    )
+    assert "too short to settle" in ov.describe_weight_decay_view(view)
+    flat = ov.weight_decay_view(study, 0.4, 0.0)
+    assert "no equilibrium" in ov.describe_weight_decay_view(flat)
     with pytest.raises(ValueError, match="lr must be one of the study's"):
-        bnlib.views.weight_decay_view(study, 0.1, 0.05)
+        ov.weight_decay_view(study, 0.1, 0.05)
     with pytest.raises(ValueError, match="weight_decay must be one of the study's"):
-        bnlib.views.weight_decay_view(study, 0.4, 0.01)
+        ov.weight_decay_view(study, 0.4, 0.01)
 
 
 def test_moving_average_is_the_mean_of_each_window():
     x = np.arange(10.0).reshape(2, 5)
-    assert np.allclose(bnlib.views.moving_average(x, 3), [[1, 2, 3], [6, 7, 8]])
+    assert np.allclose(ov.moving_average(x, 3), [[1, 2, 3], [6, 7, 8]])
     with pytest.raises(ValueError, match="window must be in"):
-        bnlib.views.moving_average(x, 6)
+        ov.moving_average(x, 6)

@@ -5,8 +5,9 @@ import sys
 import numpy as np
 import pytest
 
-from bnlib import load_digits, sweep
-from bnlib._parallel import run_each, workers
+from bnlib.data import load_digits
+from bnlib.parallel import run_each, workers
+from bnlib.sweep import sweep
 
 DIGITS = load_digits()
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
@@ -67,7 +68,7 @@ def test_a_sweep_in_workers_equals_the_sweep_in_one_process(monkeypatch):
 
 @linux_only
 def test_a_container_quota_caps_the_cores(monkeypatch):
-    from bnlib import _parallel
+    from bnlib import parallel as _parallel
 
     monkeypatch.delenv("BNLIB_WORKERS", raising=False)
     monkeypatch.setattr(_parallel.os, "sched_getaffinity", lambda _pid: set(range(16)))

@@ -1,12 +1,11 @@
-"""bnlib.experiments.practice: the mistake studies (one seed each here, to stay fast)."""
+"""bncourse.practice.studies: the mistake studies (one seed each here, to stay fast)."""
 
 import copy
 
 import numpy as np
 import pytest
 
-from bnlib import load_digits, mlp
-from bnlib.experiments import (
+from bncourse.practice.studies import (
     device_statistics,
     dropout_shift,
     epoch_batches,
@@ -17,6 +16,8 @@ from bnlib.experiments import (
     train_mode_evaluation,
     validation_drift,
 )
+from bnlib.data import load_digits
+from bnlib.model import mlp
 
 DIGITS = load_digits()
 

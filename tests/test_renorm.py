@@ -6,15 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import array, uniform
 
-from bnlib import (
-    batch_renorm_backward,
-    batch_renorm_forward,
-    batchnorm_backward,
-    batchnorm_forward,
-    numerical_gradient,
-    rel_error,
-    renorm_limits,
-)
+from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
+from bnlib.gradcheck import numerical_gradient, rel_error
+from bnlib.renorm import batch_renorm_backward, batch_renorm_forward, renorm_limits
 
 
 def setup(seed=0, n=6, d=4):

@@ -6,9 +6,12 @@ import copy
 import numpy as np
 import pytest
 
+import bncourse.panels  # the panel test below uses it; bnlib itself does not import widgets
 import bnlib
-import bnlib.widgets  # the panel test below uses it; bnlib itself does not import widgets
-from bnlib import RNN, LastStep, experiments, numerical_gradient, rel_error
+import bnlib.data.sequences
+from bncourse.recurrent import studies as recurrent_studies
+from bnlib.gradcheck import numerical_gradient, rel_error
+from bnlib.rnn import RNN, LastStep
 
 NORMS = ["batch", "layer", None]
 
@@ -222,7 +225,7 @@ def test_bad_construction_and_call_order():
         RNN(2, 0, rng)
     with pytest.raises(ValueError, match="gamma_init"):
         RNN(2, 3, rng, gamma_init=float("nan"))
-    with pytest.raises(bnlib.BackwardBeforeForwardError):
+    with pytest.raises(bnlib._checks.BackwardBeforeForwardError):
         RNN(2, 3, rng).backward(np.zeros((1, 1, 3)))
     rnn = RNN(2, 3, rng)
     rnn.forward(np.ones((2, 4, 2)))
@@ -231,7 +234,7 @@ def test_bad_construction_and_call_order():
 
 
 def test_last_step_adapter_trains_with_the_engine():
-    digits = bnlib.digit_sequences(bnlib.load_digits(), by="row")
+    digits = bnlib.data.sequences.digit_sequences(bnlib.load_digits(), by="row")
     rng = np.random.default_rng(0)
     model = bnlib.Sequential([RNN(8, 16, rng), LastStep(), bnlib.Linear(16, 10, rng)])
     history = bnlib.train(model, digits, steps=150, batch_size=60, lr=0.5, rng=rng)
@@ -257,26 +260,28 @@ def test_model_deepcopy_leaves_the_original_statistics_alone():
 
 def test_sequence_helpers():
     digits = bnlib.load_digits()
-    rows = bnlib.digit_sequences(digits)
+    rows = bnlib.data.sequences.digit_sequences(digits)
     np.testing.assert_array_equal(rows.x_train[5, 2], digits.x_train[5, 16:24])
     with pytest.raises(ValueError, match="by must be"):
-        bnlib.digit_sequences(digits, by="column")
-    x, y = bnlib.evidence_sequences(400, 5, np.random.default_rng(0), classes=4, signal=1.0)
+        bnlib.data.sequences.digit_sequences(digits, by="column")
+    x, y = bnlib.data.sequences.evidence_sequences(
+        400, 5, np.random.default_rng(0), classes=4, signal=1.0
+    )
     assert np.bincount(y).tolist() == [100] * 4
     means = np.array([x[y == k].mean(axis=(0, 1)) for k in range(4)])
     np.testing.assert_allclose(means, np.eye(4), atol=0.15)
-    padded, mask = bnlib.pad_sequences(x[:3], [5, 2, 1])
+    padded, mask = bnlib.data.sequences.pad_sequences(x[:3], [5, 2, 1])
     assert mask.sum(1).tolist() == [5, 2, 1] and not padded[1, 2:].any()
     np.testing.assert_array_equal(padded[0], x[0])
     with pytest.raises(ValueError, match=r"lengths must be in \[1, 5\]"):
-        bnlib.pad_sequences(x[:2], [0, 3])
+        bnlib.data.sequences.pad_sequences(x[:2], [0, 3])
 
 
 def test_gradient_through_time_numbers():
-    x, y = experiments.digits_by_pixel(60)
-    small = experiments.rnn_gradient_flow(0.1, x, y, hidden_size=16, seeds=(0, 1))
-    large = experiments.rnn_gradient_flow(1.0, x, y, hidden_size=16, seeds=(0, 1))
-    plain = experiments.rnn_gradient_flow(None, x, y, hidden_size=16, seeds=(0, 1))
+    x, y = recurrent_studies.digits_by_pixel(60)
+    small = recurrent_studies.rnn_gradient_flow(0.1, x, y, hidden_size=16, seeds=(0, 1))
+    large = recurrent_studies.rnn_gradient_flow(1.0, x, y, hidden_size=16, seeds=(0, 1))
+    plain = recurrent_studies.rnn_gradient_flow(None, x, y, hidden_size=16, seeds=(0, 1))
     assert small.norms.shape == (2, 64)
     # The paper's factor: a larger gamma saturates tanh, so its mean slope is smaller ...
     assert large.tanh_slope < 0.6 < 0.95 < small.tanh_slope
@@ -300,7 +305,7 @@ def test_gradient_through_time_numbers():
 
 
 def test_gradient_panel_looks_values_up():
-    panel = bnlib.widgets.recurrent_gamma_panel(n=40, hidden_size=8)
+    panel = bncourse.recurrent.panel.recurrent_gamma_panel(n=40, hidden_size=8)
     view = panel.compute(gamma_init=0.5)
     assert view.current is view.table[0.5] and view.plain.gamma_init is None
     assert "0.5" in panel.describe(view)

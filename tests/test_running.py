@@ -1,9 +1,9 @@
-"""Unit tests for bnlib.norms.running: momentum conventions, the unbiased running variance."""
+"""Unit tests for bnlib.running: momentum conventions, the unbiased running variance."""
 
 import numpy as np
 import pytest
 
-from bnlib import keras_to_torch_momentum, update_running_stats
+from bnlib.running import keras_to_torch_momentum, update_running_stats
 
 
 def test_momentum_is_the_weight_on_the_new_batch_and_variance_is_unbiased():

@@ -10,10 +10,10 @@ kept in float32 (hence rtol 1e-6 for Keras). The stream: 3 batches of 5 examples
 import numpy as np
 import pytest
 
-from bnlib import (
+from bnlib.layers import BatchNorm1d
+from bnlib.running import (
     DEFAULT_EPS,
     DEFAULT_MOMENTUM,
-    BatchNorm1d,
     carry_eps,
     update_running_stats,
     update_running_std,

@@ -4,29 +4,32 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from bnlib import plots, views
-from bnlib.views.small_batches import EXAMPLE, STDS
+from bncourse.small_batches import plots as small_batches_plots
+from bncourse.small_batches import views as small_batches_views
+from bncourse.small_batches.views import EXAMPLE, STDS
 
 
 def test_batch_norm_spread_shrinks_with_the_batch_and_per_sample_methods_have_none():
-    spreads = [views.small_batch_view(m, 1e-5).outputs[0].std() for m in (2, 8, 32, 128)]
+    spreads = [
+        small_batches_views.small_batch_view(m, 1e-5).outputs[0].std() for m in (2, 8, 32, 128)
+    ]
     assert all(a > b for a, b in zip(spreads, spreads[1:], strict=False))
     for m in (1, 2, 128):
-        v = views.small_batch_view(m, 1e-5)
+        v = small_batches_views.small_batch_view(m, 1e-5)
         np.testing.assert_allclose(v.outputs[2:].std(axis=1), 0.0, atol=1e-12)
 
 
 def test_batch_of_one():
-    v = views.small_batch_view(1, 1e-5)
+    v = small_batches_views.small_batch_view(1, 1e-5)
     np.testing.assert_array_equal(v.outputs[0], 0.0)  # batch norm: x - mu_B = 0
     # Batch Renorm: d = (x - mu) / s, unclipped here, which is the population-normalized value.
     np.testing.assert_allclose(v.outputs[1], v.ideal, rtol=1e-12)
-    assert "Batch of one" in views.describe_small_batch_view(v)
+    assert "Batch of one" in small_batches_views.describe_small_batch_view(v)
 
 
 def test_per_sample_methods_match_their_definitions():
     eps = 1e-3
-    v = views.small_batch_view(4, eps)
+    v = small_batches_views.small_batch_view(4, eps)
     ln = (EXAMPLE[0] - EXAMPLE.mean()) / np.sqrt(EXAMPLE.var() + eps)
     g = EXAMPLE[:4]
     gn = (g[0] - g.mean()) / np.sqrt(g.var() + eps)
@@ -36,7 +39,10 @@ def test_per_sample_methods_match_their_definitions():
 
 
 def test_eps_shrinks_every_output_and_matters_at_tiny_batches_first():
-    small, big = views.small_batch_view(2, 1e-5), views.small_batch_view(128, 1e-5)
+    small, big = (
+        small_batches_views.small_batch_view(2, 1e-5),
+        small_batches_views.small_batch_view(128, 1e-5),
+    )
     assert np.all(np.diff(small.curves, axis=1) <= 1e-12)
     grid = small.eps_grid
     k = np.searchsorted(grid, 1e-5)
@@ -49,9 +55,9 @@ def test_eps_shrinks_every_output_and_matters_at_tiny_batches_first():
 
 def test_bad_arguments_and_the_figure():
     with pytest.raises(ValueError, match="batch_size must be <= 128"):
-        views.small_batch_view(500, 1e-5)
+        small_batches_views.small_batch_view(500, 1e-5)
     with pytest.raises(ValueError, match="eps must be finite and > 0"):
-        views.small_batch_view(4, 0.0)
-    axes = plots.small_batch_outputs(views.small_batch_view(4, 1e-5))
+        small_batches_views.small_batch_view(4, 0.0)
+    axes = small_batches_plots.small_batch_outputs(small_batches_views.small_batch_view(4, 1e-5))
     assert len(axes) == 2
     plt.close("all")

@@ -1,9 +1,10 @@
-"""Unit tests for bnlib.norms.spatial: one mean and variance per channel over (N, H, W)."""
+"""Unit tests for bnlib.spatial: one mean and variance per channel over (N, H, W)."""
 
 import numpy as np
 import pytest
 
-from bnlib import batchnorm_forward, spatial_batchnorm_backward, spatial_batchnorm_forward
+from bnlib.batchnorm import batchnorm_forward
+from bnlib.spatial import spatial_batchnorm_backward, spatial_batchnorm_forward
 
 
 def test_spatial_statistics_are_per_channel_over_n_h_w():

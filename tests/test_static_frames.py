@@ -6,9 +6,9 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from bnlib import widgets
-from bnlib.widgets import _panel
-from bnlib.widgets._panel import EXPORT_FRAMES, slider_values, value_label
+from bncourse import panels as widgets
+from bncourse import slider_panel as _panel
+from bncourse.slider_panel import EXPORT_FRAMES, slider_values, value_label
 
 FRAME_BUDGET = 200  # frames per panel: a page's panel must stay small enough to build and ship
 

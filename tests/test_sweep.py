@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from bnlib import load_digits, mlp, sweep, train
+from bnlib.data import load_digits
+from bnlib.model import mlp
+from bnlib.sweep import sweep
+from bnlib.training import train
 
 DIGITS = load_digits()
 SIZES = [64, 16, 10]

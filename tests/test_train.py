@@ -5,17 +5,11 @@ import copy
 import numpy as np
 import pytest
 
-from bnlib import (
-    BatchNorm1d,
-    activation_input_percentiles,
-    evaluate,
-    grad_norms,
-    load_digits,
-    mlp,
-    softmax_cross_entropy,
-    train,
-    weight_norms,
-)
+from bnlib.data import load_digits
+from bnlib.layers import BatchNorm1d
+from bnlib.model import mlp, softmax_cross_entropy
+from bnlib.recorders import activation_input_percentiles, grad_norms, weight_norms
+from bnlib.training import evaluate, train
 
 DIGITS = load_digits()
 SIZES = [64, 100, 100, 100, 10]

@@ -7,42 +7,48 @@ import warnings
 import numpy as np
 import pytest
 
-from bnlib import views, widgets
+from bncourse import panels as widgets
+from bncourse.normalization import views as normalization_views
 
 
 def test_batch_spread_follows_sigma_over_root_m():
     for m in (4, 16, 64):
-        s = views.batch_spread_view(m, n_batches=4000)
+        s = normalization_views.batch_spread_view(m, n_batches=4000)
         assert s.batch_means.std() == pytest.approx(3.0 / np.sqrt(m), rel=0.05)
         assert s.batch_vars.mean() == pytest.approx(9.0 * (m - 1) / m, rel=0.05)
         assert s.expected_batch_var == pytest.approx(9.0 * (m - 1) / m)
 
 
 def test_batch_of_one_has_zero_variance_and_zero_output():
-    s = views.batch_spread_view(1, n_batches=50)
+    s = normalization_views.batch_spread_view(1, n_batches=50)
     np.testing.assert_array_equal(s.batch_vars, 0.0)
     np.testing.assert_array_equal(s.x_hat_example, 0.0)
 
 
 def test_example_is_normalized_closer_to_ideal_in_big_batches():
-    small, big = views.batch_spread_view(4), views.batch_spread_view(256)
+    small, big = (
+        normalization_views.batch_spread_view(4),
+        normalization_views.batch_spread_view(256),
+    )
     assert big.x_hat_example.std() < small.x_hat_example.std() / 4
     assert big.x_hat_example.mean() == pytest.approx(big.x_hat_ideal, abs=0.02)
 
 
 def test_epsilon_effect_matches_var_over_var_plus_eps():
     for eps, std in ((1e-5, 0.01), (1e-4, 0.01), (1.0, 0.1), (1e-8, 10.0)):
-        e = views.epsilon_view(eps, std)
+        e = normalization_views.epsilon_view(eps, std)
         assert e.output_var == pytest.approx(std**2 / (std**2 + eps), rel=1e-9)
         assert e.predicted_var == pytest.approx(e.output_var, rel=1e-9)
-    assert views.epsilon_view(1e-5, 0.01).output_var == pytest.approx(1 / 1.1, rel=1e-9)
+    assert normalization_views.epsilon_view(1e-5, 0.01).output_var == pytest.approx(
+        1 / 1.1, rel=1e-9
+    )
 
 
 def test_compute_functions_reject_bad_arguments():
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
-        views.batch_spread_view(0)
+        normalization_views.batch_spread_view(0)
     with pytest.raises(ValueError, match="eps must be finite and > 0"):
-        views.epsilon_view(0.0)
+        normalization_views.epsilon_view(0.0)
 
 
 # Readouts must never show a number that is not one.
@@ -88,11 +94,13 @@ def test_every_panel_redraws_for_every_slider_value(name):
 def test_layer_input_view_counts_the_saturated_inputs_exactly():
     """The saturated fraction from the recorded histograms equals the fraction of raw sigmoid
     inputs with |y| > 2.887 (the bins have that threshold on an edge)."""
-    from bnlib import load_digits, mlp, train
+    from bncourse.covariate_shift.studies import EDGES
+    from bncourse.covariate_shift.views import layer_input_view
     from bnlib._numerics import SATURATED_AT
-    from bnlib.experiments import EDGES
-    from bnlib.probes.ics import layer_input_histograms
-    from bnlib.views import layer_input_view
+    from bnlib.data import load_digits
+    from bnlib.ics import layer_input_histograms
+    from bnlib.model import mlp
+    from bnlib.training import train
 
     digits, runs, raw = load_digits(), {}, {}
     x = digits.x_train[:200]

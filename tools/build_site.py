@@ -3,7 +3,7 @@
     python tools/build_site.py [--out site] [--cache build/frames]
 
 Each notebook is rendered as committed, its figures embedded with their text descriptions (the
-"alt" metadata `bnlib.plots` attaches). Every slider panel stays live with no kernel: the builder
+"alt" metadata the course's plots attach). Every slider panel stays live with no kernel: the builder
 executes the notebook once with `BNLIB_EXPORT_FRAMES` set, so each `SliderPanel` the notebook
 builds writes a frame (PNG, readout, description) for every combination of its sliders' static
 values, from the notebook's own data. The page gets native range inputs, the frame and a live
@@ -37,7 +37,7 @@ from nbconvert.filters import markdown2html
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-EXPORT_FRAMES = "BNLIB_EXPORT_FRAMES"  # read by bnlib.widgets.SliderPanel
+EXPORT_FRAMES = "BNLIB_EXPORT_FRAMES"  # read by bncourse.slider_panel.SliderPanel
 MATHJAX = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 COURSE = "Batch Normalization, interactively"
 HEADLINE_WORDS = 16  # a slider move announces its value and a result of about this many words
@@ -403,7 +403,7 @@ def collapse_solutions(body, nb):
 
 
 def alt_of(output):
-    """The description `bnlib.plots` stored with a figure output ("" for other outputs)."""
+    """The description `bncourse`'s plots stored with a figure output ("" for other outputs)."""
     if "image/png" not in output.get("data", {}):
         return ""
     return output.get("metadata", {}).get("image/png", {}).get("alt", "")

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_batch, check_positive, check_positive_int, check_rng
+from bnlib._checks import check_batch, check_positive, check_positive_int, check_rng
 
 
 class SequenceSplit(NamedTuple):

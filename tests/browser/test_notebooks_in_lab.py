@@ -18,7 +18,7 @@ RUN_TIMEOUT_MS = 600_000  # the slowest notebook, on a loaded 2-core machine
 REDRAW_TIMEOUT_MS = 60_000
 SCREENSHOT_MAX_HEIGHT = 16_000  # Chromium's limit for one capture is a little above this
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# A slider panel (bnlib.widgets.SliderPanel): a VBox with an <img> child and sliders inside.
+# A slider panel (bncourse.slider_panel.SliderPanel): a VBox with an <img> child and sliders inside.
 PANEL = ".jp-OutputArea-output .widget-vbox:has(> img.widget-image):has(.widget-slider)"
 
 # The notebook's kernel has started, is connected and has nothing to do.

@@ -1,0 +1,63 @@
+"""The view behind the convolutional notebook's panel: how noisy one position's batch mean is
+against a whole channel's, for a batch size and an image size. Pure function of the sliders."""
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from bnlib._checks import check_positive_int
+from bnlib.conv_layers import Conv2d
+from bnlib.data import load_digits
+
+IMAGE_SIZES = (2, 4, 6, 8)  # central crops of the 8x8 digits
+
+
+class ChannelNoiseView(NamedTuple):
+    batch_size: int
+    image_size: int
+    values_per_channel: int  # N H W
+    dense_means: np.ndarray  # (draws,) one position's batch mean, in its own standard deviations
+    channel_means: np.ndarray  # (draws,) the channel's batch mean, in the channel's std
+
+
+@lru_cache(maxsize=8)
+def _feature(image_size, seed):
+    """One 3x3 filter's response (M, H, W) on the training digits cropped to image_size."""
+    x = load_digits().x_train.reshape(-1, 1, 8, 8)
+    top = (8 - image_size) // 2
+    crop = x[:, :, top : top + image_size, top : top + image_size]
+    conv = Conv2d(1, 1, 3, rng=np.random.default_rng(seed), padding=1, bias=False)
+    return conv.forward(crop)[:, 0]
+
+
+def channel_noise_view(batch_size, image_size, seed=0, draws=300):
+    """Batch means of one position and of the whole channel over `draws` random batches.
+
+    Inputs: batch_size N >= 1; image_size one of IMAGE_SIZES (central crop); seed picks the
+    filter and the batches. Returns: ChannelNoiseView, means in units of each one's spread.
+
+    >>> v = channel_noise_view(8, 8)
+    >>> v.values_per_channel, bool(v.channel_means.std() < v.dense_means.std())
+    (512, True)
+    """
+    n = check_positive_int(batch_size, "batch_size")
+    if image_size not in IMAGE_SIZES:
+        raise ValueError(f"image_size must be one of {IMAGE_SIZES}; got {image_size!r}")
+    feature = _feature(image_size, seed)
+    rng = np.random.default_rng(seed)
+    picks = np.array([rng.choice(len(feature), n, replace=False) for _ in range(draws)])
+    batches = feature[picks]  # (draws, N, H, W)
+    centre = image_size // 2
+    position = feature[:, centre, centre]
+    dense = (batches[:, :, centre, centre].mean(axis=1) - position.mean()) / position.std()
+    channel = (batches.mean(axis=(1, 2, 3)) - feature.mean()) / feature.std()
+    return ChannelNoiseView(n, image_size, n * image_size**2, dense, channel)
+
+
+def describe_channel_noise_view(v):
+    return (
+        f"batch size {v.batch_size}, {v.image_size}x{v.image_size} images: one position's "
+        f"batch mean varies by ±{v.dense_means.std():.3f} of its spread, the channel's "
+        f"({v.values_per_channel} values) by ±{v.channel_means.std():.3f}."
+    )

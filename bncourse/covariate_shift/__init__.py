@@ -1,0 +1,1 @@
+"""Notebook 04, Internal covariate shift: studies, views, plots, panel, checks."""

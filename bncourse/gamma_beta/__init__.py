@@ -1,0 +1,1 @@
+"""Notebook 02, Gamma and beta: studies, views, plots, panel, checks."""

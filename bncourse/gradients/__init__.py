@@ -1,0 +1,1 @@
+"""Notebook 03, Gradients and gradient flow: studies, views, plots, panel, checks."""

@@ -1,0 +1,1 @@
+"""Notebook 05, Training vs inference: studies, views, plots, panel, checks."""

@@ -1,0 +1,1 @@
+"""Notebook 01, The normalization formula and epsilon: studies, views, plots, panel, checks."""

@@ -1,0 +1,1 @@
+"""Notebook 10, What batch norm does to the optimizer: studies, views, plots, panel, checks."""

@@ -1,0 +1,1 @@
+"""Notebook 09, Batch norm in practice: studies, views, plots, panel, checks."""

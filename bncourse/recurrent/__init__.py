@@ -1,0 +1,1 @@
+"""Notebook 07, Per-timestep batch norm in RNNs: studies, views, plots, panel, checks."""

@@ -1,0 +1,1 @@
+"""Notebook 11, Review: studies, views, plots, panel, checks."""

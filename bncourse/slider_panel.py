@@ -1,0 +1,210 @@
+"""SliderPanel: ipywidgets sliders wired to a pure compute function and a `bnlib.plots` function.
+
+Each panel redraws one persistent matplotlib figure (Agg, no pyplot state) into a PNG shown by
+an `ipywidgets.Image`, so a redraw is compute + draw + encode and nothing leaks between cells.
+
+The static web edition shows every panel with no kernel: `frame_values` chooses each slider's
+values to precompute (its extremes, its default, the values the notebook asks to try, and an
+even grid; every combination when there are several sliders), and when the environment variable
+`EXPORT_FRAMES` names a folder, every panel built (in the executed notebook, from the notebook's
+own data) writes there a PNG, readout and description for each combination (`export_frames`).
+"""
+
+import io
+import itertools
+import json
+import math
+import os
+from pathlib import Path
+
+import ipywidgets as w
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from bncourse.style import description
+
+EXPORT_FRAMES = "BNLIB_EXPORT_FRAMES"
+# Static values per slider: a panel with one slider gets a fine grid, with several a coarser one
+# (every combination is rendered).
+GRID_POINTS = {1: 41, 2: 11}
+# JupyterLab's sliders (ipywidgets 8, noUiSlider) give their handles no accessible name and
+# announce internal positions (an exponent, an option's index); a panel says so first and points
+# to the web edition's panel, whose sliders are named and announce the value shown.
+ACCESS_NOTE = (
+    "Keyboard or screen reader: these sliders have no spoken name here and announce internal "
+    "positions, not the values shown. This notebook's page in the web edition (built by "
+    "<code>make html</code>; the README links the published site) has the same panel with "
+    "named sliders that announce each value."
+)
+# A panel's stored text/plain output (shown where the live widget is not: before Run All, and
+# in a notebook viewer), with the slider names filled in.
+STORED_TEXT = "Slider panel ({names}): run the notebook's cells to use it."
+
+
+def _numeric_values(lo, hi, step, wanted, points):
+    """An even grid over [lo, hi] on the slider's own steps, with `wanted` values added."""
+    n_steps = max(0, round((hi - lo) / step))
+    stride = max(1, math.ceil(n_steps / max(1, points - 1)))
+    grid = [lo + k * step for k in range(0, n_steps + 1, stride)] + [hi]
+    snapped = [lo + round((v - lo) / step) * step for v in wanted if lo <= v <= hi]
+    return sorted({round(v, 10) for v in grid + snapped})
+
+
+def slider_values(slider, wanted=(), points=41):
+    """The values of `slider` a static frame is made for: both extremes, its current value,
+    `wanted` (snapped to the slider's steps) and an even grid of about `points` values.
+    Selection sliders with no more than `points` options keep all of them.
+
+    >>> slider_values(w.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1), [0.3], points=6)
+    [0.0, 0.3, 1.0, 2.0, 3.0, 4.0, 5.0]
+    >>> slider_values(w.FloatLogSlider(value=1e-5, min=-8, max=0, step=0.25), points=5)
+    [1e-08, 1e-06, 1e-05, 0.0001, 0.01, 1.0]
+    """
+    if hasattr(slider, "options"):
+        options = list(slider._options_values)
+        if len(options) <= points:
+            return options
+        picks = {round(k) for k in np.linspace(0, len(options) - 1, points)}
+        picks |= {options.index(v) for v in [*wanted, slider.value] if v in options}
+        return [options[k] for k in sorted(picks)]
+    if isinstance(slider, w.FloatLogSlider):
+        wanted_exponents = [math.log(v, slider.base) for v in [*wanted, slider.value] if v > 0]
+        exponents = _numeric_values(slider.min, slider.max, slider.step, wanted_exponents, points)
+        return [float(f"{slider.base**e:.12g}") for e in exponents]
+    values = _numeric_values(slider.min, slider.max, slider.step, [*wanted, slider.value], points)
+    return [int(v) for v in values] if isinstance(slider.value, int) else values
+
+
+def value_label(slider, value):
+    """`value` as the slider's own readout shows it."""
+    if hasattr(slider, "options"):
+        return str(slider._options_labels[list(slider._options_values).index(value)])
+    if isinstance(slider, w.IntSlider):
+        return str(value)
+    spec = getattr(slider, "readout_format", ".2f") or ".2f"
+    return format(value, spec)
+
+
+def _small_png(png, colors=64):
+    """`png` with its colours reduced to a 64-colour palette: about a third of the bytes, and
+    plots (flat colours, thin lines, antialiased text) look the same."""
+    with Image.open(io.BytesIO(png)) as image:
+        reduced = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    buffer = io.BytesIO()
+    reduced.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+class SliderPanel:
+    """Sliders + one figure: on every slider change, compute(**values) -> draw(data, axes).
+
+    `try_values` maps a slider's name to values the notebook's prose asks the learner to try;
+    the static edition makes sure they are among its precomputed frames."""
+
+    exported = 0  # panels exported by this process, numbering their folders in build order
+
+    def __init__(
+        self, compute, draw, sliders, ncols, figsize, describe=None, dpi=100, try_values=None
+    ):
+        self.compute, self.draw, self.sliders, self.describe = compute, draw, sliders, describe
+        self.try_values = dict(try_values or {})
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.axes = np.atleast_1d(self.figure.subplots(1, ncols))
+        self.image = w.Image(format="png", layout=w.Layout(width=f"{figsize[0] * dpi:.0f}px"))
+        self.readout = w.HTML()
+        for slider in sliders.values():
+            slider.observe(self._on_change, names="value")
+        self.widget = w.VBox(
+            [w.HTML(ACCESS_NOTE), w.HBox(list(sliders.values())), self.image, self.readout]
+        )
+        self.redraw()
+        if folder := os.environ.get(EXPORT_FRAMES):
+            self.export_frames(Path(folder) / f"panel{SliderPanel.exported + 1}")
+            SliderPanel.exported += 1
+
+    def values(self):
+        """The sliders' current values, name -> value."""
+        return {name: slider.value for name, slider in self.sliders.items()}
+
+    def slider_values(self, points=9):
+        """name -> the values of that slider to visit (`slider_values`: extremes, default, the
+        values the prose asks to try and an even grid of about `points`): the static edition's
+        frames, the full-grid test and the slider benchmark all use this one enumeration."""
+        return {
+            name: slider_values(slider, self.try_values.get(name, ()), points)
+            for name, slider in self.sliders.items()
+        }
+
+    def _render(self, values):
+        """compute + draw + encode for `values`: (data, PNG bytes)."""
+        data = self.compute(**values)
+        # Titles at a fixed height, y = 1, where matplotlib puts them anyway when nothing sits
+        # above the axes: otherwise each draw measures every tick label to place each title
+        # (about a tenth of a redraw). Every exported frame is byte-identical either way.
+        with rc_context({"axes.titley": 1.0}):
+            self.draw(data, self.axes)
+        buffer = io.BytesIO()
+        # One draw straight to PNG (savefig would draw twice: a layout dry run first, even with
+        # the "none" engine).
+        # A fast zlib level: the PNG is shown once and thrown away.
+        self.figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+        # Lay out once (constrained layout costs ~40 ms a draw), then keep the positions.
+        self.figure.set_layout_engine("none")
+        return data, buffer.getvalue()
+
+    def redraw(self):
+        """Recompute and re-render the figure for the current slider values; returns the data."""
+        data, png = self._render(self.values())
+        self.image.value = png
+        self.readout.value = self.describe(data) if self.describe else ""
+        return data
+
+    def frame_values(self):
+        """name -> the values the static edition precomputes for that slider."""
+        return self.slider_values(GRID_POINTS.get(len(self.sliders), 7))
+
+    def export_frames(self, folder):
+        """Render every combination of `frame_values` into `folder`: `<k>.png` per frame and
+        `panel.json` (the sliders, their values and labels, each frame's readout and figure
+        description). Leaves the panel showing its current values again."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        grid = self.frame_values()
+        current = self.values()
+        frames = []
+        for k, combination in enumerate(itertools.product(*grid.values())):
+            values = dict(zip(grid, combination, strict=True))
+            data, png = self._render(values)
+            (folder / f"{k}.png").write_bytes(_small_png(png))
+            readout = self.describe(data) if self.describe else ""
+            frames.append({"readout": readout, "description": description(self.figure) or ""})
+        sliders = [
+            {
+                "name": name,
+                "label": slider.description or name,
+                "values": [value_label(slider, v) for v in grid[name]],
+                "default": grid[name].index(current[name]) if current[name] in grid[name] else 0,
+            }
+            for name, slider in self.sliders.items()
+        ]
+        width, height = self.figure.canvas.get_width_height()
+        manifest = {"sliders": sliders, "frames": frames, "width": width, "height": height}
+        (folder / "panel.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        self.redraw()
+        return manifest
+
+    def _on_change(self, _change):
+        self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, with a readable line instead of its repr as the stored text: what
+        JupyterLab shows before the cells have run, and what a notebook viewer shows."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if bundle and "text/plain" in bundle:
+            names = ", ".join(s.description or name for name, s in self.sliders.items())
+            bundle = {**bundle, "text/plain": STORED_TEXT.format(names=names)}
+        return bundle

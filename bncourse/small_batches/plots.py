@@ -1,0 +1,156 @@
+"""Plots for notebook 08 (small batches and the alternatives to batch norm)."""
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from bncourse.style import (
+    GREY,
+    NORM_LABELS,
+    SMALL,
+    _axes,
+    _drawn_once,
+    _reset,
+    describe,
+    fmt,
+    setting_style,
+)
+
+
+def error_vs_batch_size(sweep, ax=None):
+    """Wu & He's Figure 1, small: test error (%) against batch size from a `BatchSizeSweep`,
+    the mean over seeds as a line and the min-max range over seeds as a band; batch norm's
+    test error in train mode (batch statistics of test batches) dashed, cut at the top."""
+    (ax,) = _axes(ax, 1, width=5.6, height=3.6)
+    mean, low, high = (100 * a for a in sweep.summary())
+    b = sweep.batch_sizes
+    parts = []
+    for m, norm in enumerate(sweep.norms):
+        look = setting_style(NORM_LABELS.get(norm, norm), m)
+        color = look["color"]
+        ax.plot(b, mean[m], **look, label=NORM_LABELS.get(norm, norm))
+        ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
+        values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, mean[m], strict=True))
+        parts.append(f"{NORM_LABELS.get(norm, norm)}: {values}")
+    top = 1.3 * np.nanmax(high)
+    if "batch" in sweep.norms:
+        train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
+        off = train_mode > top
+        note = f"({train_mode.max():.0f}% at batch {b[np.argmax(train_mode)]}, off the scale)"
+        values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, train_mode, strict=True))
+        parts.append(f"batch norm scored in train mode (dotted): {values}")
+        ax.plot(
+            b,
+            np.minimum(train_mode, top),
+            ls=":",
+            color=setting_style("BN")["color"],
+            label="batch norm, scored in train mode" + ("\n" + note if off.any() else ""),
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(b, [str(v) for v in b])
+    ax.set(
+        xlabel="batch size (per step)",
+        ylabel="test error (%)",
+        title=f"{sweep.epochs} epochs each, lr = batch size / {1 / sweep.lr_per_example:.4g}, "
+        f"{len(sweep.seeds)} seeds (band: min-max)",
+        ylim=(0, top),
+    )
+    ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
+    ax.grid(alpha=0.3)
+    # Upper left, clear of the data: the lines sit low there and the train-mode line rises on
+    # the right (its long label on two lines, so the legend stays on the left).
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
+    text = (
+        f"Test error (%) against batch size per step, the batch shrinking to the right, "
+        f"{sweep.epochs} epochs, the mean over {len(sweep.seeds)} seeds (band: min-max). "
+        + "; ".join(parts)
+        + "."
+    )
+    return describe(ax, text)
+
+
+def small_batch_outputs(view, axes=None):
+    """Two views from `views.small_batch_view`: the example's output per method across
+    batches (5-95% range, 25-75% box, median), and against eps the share var / (var + eps) of
+    the variance each method divides by (batch norm: the batch's, averaged over batches).
+    On axes it drew before, it moves the same lines and markers and leaves the ticks, labels
+    and legends as they are (a slider's fast redraw; the picture is the same as a fresh one)."""
+    ax0, ax1 = _axes(axes, 2)
+    names = ("batch norm", "batch renorm", "layer norm", "group norm")
+    colors = [setting_style(name)["color"] for name in names]
+    rows = np.arange(len(names))[::-1]
+    spreads = [np.percentile(out, [5, 25, 50, 75, 95]) for out in view.outputs]
+    k = int(np.searchsorted(view.eps_grid, view.eps))
+    grid = (len(view.eps_grid), view.eps_grid[0], view.eps_grid[-1])
+    drawn, _ = _drawn_once(
+        ax0,
+        "_small_batch",
+        grid,
+        lambda: _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k),
+    )
+    for row, (p5, p25, p50, p75, p95), (whisker, box, median) in zip(
+        rows, spreads, drawn["rows"], strict=True
+    ):
+        whisker.set_segments([[(p5, row), (p95, row)]])
+        box.set_segments([[(p25, row), (p75, row)]])
+        median.set_data([p50], [row])
+    drawn["ideal"].set_xdata([view.ideal, view.ideal])
+    for line, curve in zip(drawn["curves"], view.curves, strict=True):
+        line.set_data(view.eps_grid, curve)
+    drawn["marks"].set_data(np.full(4, view.eps), view.curves[:, k])
+    ax0.set_title(f"feature 0 of one example, batch size {view.batch_size}")
+    parts = [
+        f"{name} median {fmt(np.median(out), 2)}, 5-95% range {fmt(np.percentile(out, 5), 2)} "
+        f"to {fmt(np.percentile(out, 95), 2)}, keeps {fmt(100 * view.curves[j, k], 3)}% of "
+        "its variance"
+        for j, (name, out) in enumerate(zip(names, view.outputs, strict=True))
+    ]
+    text = (
+        f"Batch size {view.batch_size}, eps {view.eps:.1e}. Left: one example's feature 0 after "
+        f"each method, across {view.outputs.shape[1]} batches (line 5-95%, box 25-75%, dot "
+        f"median; dashed line: the value with population statistics, {fmt(view.ideal, 3)}). "
+        "Right: against eps, the share var / (var + eps) of the variance each method divides "
+        "by, with this eps marked. " + "; ".join(parts) + "."
+    )
+    return describe(np.array([ax0, ax1]), text)
+
+
+def _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k):
+    """`small_batch_outputs`' first draw on fresh axes: every artist, ticks and legends, in the
+    order a redraw keeps. Returns the artists a redraw moves."""
+    _reset(ax0)
+    _reset(ax1)
+    drawn = {"rows": []}
+    for row, (p5, p25, p50, p75, p95), color in zip(rows, spreads, colors, strict=True):
+        whisker = ax0.hlines(row, p5, p95, color=color, lw=1.5)
+        box = ax0.hlines(row, p25, p75, color=color, lw=7, alpha=0.6)
+        (median,) = ax0.plot([p50], [row], "o", color="k", ms=4)
+        drawn["rows"].append((whisker, box, median))
+    drawn["ideal"] = ax0.axvline(
+        view.ideal, color=GREY, ls="--", lw=1, label="population statistics"
+    )
+    ax0.axvline(0, color=GREY, lw=0.6)
+    ax0.set(
+        yticks=rows,
+        yticklabels=names,
+        xlim=(-3.2, 3.2),
+        ylim=(-0.6, len(names) - 0.4),
+        xlabel="normalized output (5-95% of batches; box 25-75%)",
+    )
+    ax0.legend(loc="lower right", fontsize=SMALL, frameon=False)
+    drawn["curves"] = [
+        ax1.semilogx(view.eps_grid, curve, color=color, ls=ls, label=name)[0]
+        for curve, color, name, ls in zip(
+            view.curves, colors, names, [setting_style(n)["ls"] for n in names], strict=True
+        )
+    ]
+    (drawn["marks"],) = ax1.plot(np.full(4, view.eps), view.curves[:, k], "o", color="k", ms=4)
+    ax1.set(
+        title="share of the variance kept, var / (var + eps)",
+        xlabel="eps",
+        xlim=(view.eps_grid[0], view.eps_grid[-1]),
+        ylim=(-0.03, 1.05),
+    )
+    ax1.set_xticks(10.0 ** np.arange(-8, 1, 2))
+    ax1.xaxis.set_minor_locator(NullLocator())  # log-axis minor ticks cost a third of a redraw
+    ax1.legend(loc="lower left", fontsize=SMALL, frameon=False)
+    return drawn

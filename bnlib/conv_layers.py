@@ -1,0 +1,199 @@
+"""Layers for small convolutional networks on (N, C, H, W) images.
+
+`Conv2d` holds filters and calls `conv2d_forward` / `conv2d_backward`; `BatchNorm2d` is
+`BatchNorm1d` applied to every position as one more sample of its channel (statistics per
+channel over N, H and W, so a batch of N images gives N H W values per channel); `GlobalAvgPool2d`
+and `Flatten` turn feature maps into the (N, D) rows a `Linear` classifier takes.
+"""
+
+import numpy as np
+
+from bnlib._checks import check_batch, check_positive, check_positive_int, check_rng
+from bnlib.conv import conv2d_backward, conv2d_forward
+from bnlib.layers import BatchNorm1d, _Layer
+
+
+class Conv2d(_Layer):
+    """2-D convolution with F = out_channels filters W (F, C, KH, KW) and bias b (F,).
+
+    W is drawn from Normal(0, init_scale^2 / (C KH KW)): fan-in scaling, as `Linear` does.
+    `bias=False` drops b (a batch norm right after makes it redundant).
+
+    >>> conv = Conv2d(1, 4, 3, rng=np.random.default_rng(0), padding=1)
+    >>> out = conv.forward(np.ones((2, 1, 8, 8)))
+    >>> out.shape, conv.backward(np.ones_like(out)).shape, conv.dW.shape
+    ((2, 4, 8, 8), (2, 1, 8, 8), (4, 1, 3, 3))
+    """
+
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        rng,
+        stride=1,
+        padding=0,
+        init_scale=1.0,
+        bias=True,
+    ):
+        self.in_channels = check_positive_int(in_channels, "in_channels")
+        self.out_channels = check_positive_int(out_channels, "out_channels")
+        self.kernel_size = check_positive_int(kernel_size, "kernel_size")
+        self.stride = check_positive_int(stride, "stride")
+        if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
+            raise ValueError(f"padding must be an int >= 0; got {padding!r}")
+        self.padding = int(padding)
+        check_rng(rng)
+        check_positive(init_scale, "init_scale")
+        k = self.kernel_size
+        std = init_scale / np.sqrt(self.in_channels * k * k)
+        self.W = std * rng.standard_normal((self.out_channels, self.in_channels, k, k))
+        self.b = np.zeros(self.out_channels) if bias else None
+        self.param_names = ("W", "b") if bias else ("W",)
+        self.dW = self.db = None
+
+    def _check_forward(self, x):
+        x = check_batch(x, ndim=4, layout=f"(N, {self.in_channels}, H, W)")
+        if x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"Conv2d wants x of shape (N, {self.in_channels}, H, W); got {x.shape}"
+            )
+        return x
+
+    def _forward(self, x):
+        """x (N, C, H, W) -> out (N, F, H', W')."""
+        out, self._cache = conv2d_forward(x, self.W, self.b, self.stride, self.padding)
+        return out
+
+    def _check_backward(self, dout):
+        return dout  # conv2d_backward checks dout against the cached shapes
+
+    def _backward(self, dout):
+        """dout (N, F, H', W') -> dx (N, C, H, W); sets dW and db."""
+        dx, self.dW, self.db = conv2d_backward(dout, self._saved())
+        return dx
+
+    def __repr__(self):
+        return (
+            f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding}, bias={self.b is not None})"
+        )
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Batch normalization over (N, C, H, W) with PyTorch's `BatchNorm2d` semantics.
+
+    One mean and variance per channel over (N, H, W): the image batch is read as N H W rows of
+    C features and normalized as `BatchNorm1d` does (biased variance to normalize; running
+    variance unbiased over n = N H W; momentum = weight on the new batch, None = cumulative
+    average; eval mode uses the running statistics).
+
+    >>> bn = BatchNorm2d(1)
+    >>> out = bn.forward(np.arange(8.0).reshape(2, 1, 2, 2))
+    >>> float(np.round(out.mean(), 12)) + 0.0, bn.running_mean, np.round(bn.running_var, 4)
+    (0.0, array([0.35]), array([1.5]))
+    """
+
+    def _check_forward(self, x):
+        return check_batch(x, ndim=4, layout=f"(N, {self.num_features}, H, W)")
+
+    def _forward(self, x):
+        """x (N, C, H, W) -> out (N, C, H, W): BatchNorm1d on the (N H W, C) rows, so training
+        also blends the rows' mean and unbiased variance (n = N H W) into the running ones."""
+        if x.ndim != 4 or x.shape[1] != self.num_features:
+            raise ValueError(
+                f"x must have shape (N, {self.num_features}, H, W); got {x.shape} "
+                f"(this layer was built for {self.num_features} channels)"
+            )
+        n, c, h, w = x.shape
+        if self.training and n * h * w == 1:
+            raise ValueError(
+                f"expected more than 1 value per channel when training; got x of shape "
+                f"{x.shape}: one value has zero variance (call .eval() to use the running "
+                f"statistics instead)"
+            )
+        rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # every position: one row of C
+        out = super()._forward(rows)
+        self._shape = x.shape
+        return out.reshape(n, h, w, c).transpose(0, 3, 1, 2)
+
+    def _check_backward(self, dout):
+        dout = np.asarray(dout, dtype=np.float64)
+        self._saved()
+        if dout.shape != self._shape:
+            raise ValueError(
+                f"dout must have the forward output's shape {self._shape}; got {dout.shape}"
+            )
+        return check_batch(dout, "dout", ndim=4)
+
+    def _backward(self, dout):
+        """dout (N, C, H, W) -> dx (N, C, H, W); sets dgamma and dbeta (C,)."""
+        n, c, h, w = self._shape
+        dx = super()._backward(dout.transpose(0, 2, 3, 1).reshape(n * h * w, c))
+        return dx.reshape(n, h, w, c).transpose(0, 3, 1, 2)
+
+    def __repr__(self):
+        return (
+            f"BatchNorm2d({self.num_features}, eps={self.eps:g}, momentum={self.momentum}, "
+            f"training={self.training})"
+        )
+
+
+class GlobalAvgPool2d(_Layer):
+    """The mean of each channel over its positions: (N, C, H, W) -> (N, C).
+
+    >>> pool = GlobalAvgPool2d()
+    >>> pool.forward(np.arange(8.0).reshape(1, 2, 2, 2)), pool.backward(np.ones((1, 2))).shape
+    (array([[1.5, 5.5]]), (1, 2, 2, 2))
+    """
+
+    def _check_forward(self, x):
+        return check_batch(x, ndim=4, layout="(N, C, H, W)")
+
+    def _forward(self, x):
+        self._cache = x.shape
+        return x.mean(axis=(2, 3))
+
+    def _check_backward(self, dout):
+        n, c = self._saved()[:2]
+        dout = np.asarray(dout, dtype=np.float64)
+        if dout.shape != (n, c):
+            raise ValueError(
+                f"dout must have the forward output's shape {(n, c)}; got {dout.shape}"
+            )
+        return dout
+
+    def _backward(self, dout):
+        n, c, h, w = self._saved()
+        return np.broadcast_to(dout[:, :, None, None] / (h * w), (n, c, h, w)).copy()
+
+    def __repr__(self):
+        return "GlobalAvgPool2d()"
+
+
+class Flatten(_Layer):
+    """(N, C, H, W) -> (N, C H W), channel-major as PyTorch's `flatten(1)`.
+
+    >>> Flatten().forward(np.zeros((2, 3, 4, 4))).shape
+    (2, 48)
+    """
+
+    def _check_forward(self, x):
+        return check_batch(x, min_ndim=2)
+
+    def _forward(self, x):
+        self._cache = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def _check_backward(self, dout):
+        shape = self._saved()
+        dout = np.asarray(dout, dtype=np.float64)
+        if dout.shape != (shape[0], int(np.prod(shape[1:]))):
+            raise ValueError(f"dout must have shape {(shape[0], int(np.prod(shape[1:])))}")
+        return dout
+
+    def _backward(self, dout):
+        return dout.reshape(self._saved())
+
+    def __repr__(self):
+        return "Flatten()"
