@@ -13,7 +13,8 @@ recurrent term stays per timestep (its h_{t-1} exists only step by step, and its
 change with t). norm="layer" also normalizes the two terms separately (Cooijmans-style), each
 over its own H units; Ba et al.'s layer-norm RNN normalizes their SUM instead. At t = 0 the
 recurrent term is the layer norm of a zero vector, which is 0. The math is in `batchnorm` and
-`layernorm`; this module loops over time and keeps the books. `LastStep` hands the last hidden state to a
+`layernorm`; this module loops over time and keeps the books. `LastStep` hands the last hidden
+state to a
 classifier head.
 """
 

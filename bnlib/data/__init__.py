@@ -13,6 +13,7 @@ import numpy as np
 
 from bnlib._checks import check_positive_int, check_rng
 from bnlib._numerics import sigmoid
+from bnlib.data import sequences  # noqa: F401 (bnlib.data.sequences)
 
 DIGITS_PATH = Path(__file__).with_name("digits.npz")
 DIGITS_SHA256 = "af104d81e7cd419be5f343d23c6ca2e4e4ff847b06636260802df8e903c6183f"
