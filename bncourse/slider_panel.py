@@ -1,35 +1,27 @@
-"""SliderPanel: ipywidgets sliders wired to a pure compute function and a `bnlib.plots` function.
+"""SliderPanel: ipywidgets sliders wired to a pure view function and a plot function.
 
 Each panel redraws one persistent matplotlib figure (Agg, no pyplot state) into a PNG shown by
 an `ipywidgets.Image`, so a redraw is compute + draw + encode and nothing leaks between cells.
 
-The static web edition shows every panel with no kernel: `frame_values` chooses each slider's
-values to precompute (its extremes, its default, the values the notebook asks to try, and an
-even grid; every combination when there are several sliders), and when the environment variable
-`EXPORT_FRAMES` names a folder, every panel built (in the executed notebook, from the notebook's
-own data) writes there a PNG, readout and description for each combination (`export_frames`).
+A panel knows nothing of the web edition. Tools that want every panel a notebook builds (the
+web edition's frame exporter, tools/export_frames.py) register a callback with `watch_panels`
+before the notebook runs; each SliderPanel calls the callbacks once it shows its first view.
+`SliderPanel.slider_values` is the one enumeration of the values each slider can take (the
+static frames, the full-grid test and the slider benchmark all sweep it).
 """
 
+import functools
 import io
-import itertools
-import json
 import math
-import os
-from pathlib import Path
 
 import ipywidgets as w
 import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
-from bncourse.style import description
+from bncourse.batch_statistics import EPS_EXPONENTS
 
-EXPORT_FRAMES = "BNLIB_EXPORT_FRAMES"
-# Static values per slider: a panel with one slider gets a fine grid, with several a coarser one
-# (every combination is rendered).
-GRID_POINTS = {1: 41, 2: 11}
 # JupyterLab's sliders (ipywidgets 8, noUiSlider) give their handles no accessible name and
 # announce internal positions (an exponent, an option's index); a panel says so first and points
 # to the web edition's panel, whose sliders are named and announce the value shown.
@@ -42,6 +34,40 @@ ACCESS_NOTE = (
 # A panel's stored text/plain output (shown where the live widget is not: before Run All, and
 # in a notebook viewer), with the slider names filled in.
 STORED_TEXT = "Slider panel ({names}): run the notebook's cells to use it."
+# Called with every SliderPanel once it has drawn its first view (`watch_panels`).
+_WATCHERS = []
+
+
+def watch_panels(callback):
+    """Call `callback(panel)` for every SliderPanel built from now on, right after it has drawn
+    its first view (in the order the panels are built). Returns a function that stops it.
+
+    The hook for tools outside the course: tools/export_frames.py registers one while the web
+    edition's builder executes a notebook, to write every panel's frames.
+
+    >>> seen = []
+    >>> stop = watch_panels(seen.append)
+    >>> panel = SliderPanel(lambda a: a, lambda a, axes: None, {"a": w.IntSlider(2)}, 1, (2, 1))
+    >>> stop()
+    >>> seen == [panel]
+    True
+    """
+    _WATCHERS.append(callback)
+    return functools.partial(_WATCHERS.remove, callback)
+
+
+def selection_slider(options, value, description):
+    """A slider over `options` (shown as they are), starting at `value`, that redraws while
+    it is dragged (ipywidgets' default continuous update)."""
+    return w.SelectionSlider(options=options, value=value, description=description)
+
+
+def eps_slider(value=1e-5):
+    """The course's eps slider: 1e-8 to 1 on a log scale in quarter decades (`EPS_EXPONENTS`)."""
+    low, high, step = EPS_EXPONENTS
+    return w.FloatLogSlider(
+        value=value, base=10, min=low, max=high, step=step, description="eps", readout_format=".1e"
+    )
 
 
 def _numeric_values(lo, hi, step, wanted, points):
@@ -54,9 +80,9 @@ def _numeric_values(lo, hi, step, wanted, points):
 
 
 def slider_values(slider, wanted=(), points=41):
-    """The values of `slider` a static frame is made for: both extremes, its current value,
-    `wanted` (snapped to the slider's steps) and an even grid of about `points` values.
-    Selection sliders with no more than `points` options keep all of them.
+    """The values of `slider` to visit: both extremes, its current value, `wanted` (snapped to
+    the slider's steps) and an even grid of about `points` values. Selection sliders with no
+    more than `points` options keep all of them.
 
     >>> slider_values(w.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1), [0.3], points=6)
     [0.0, 0.3, 1.0, 2.0, 3.0, 4.0, 5.0]
@@ -88,23 +114,12 @@ def value_label(slider, value):
     return format(value, spec)
 
 
-def _small_png(png, colors=64):
-    """`png` with its colours reduced to a 64-colour palette: about a third of the bytes, and
-    plots (flat colours, thin lines, antialiased text) look the same."""
-    with Image.open(io.BytesIO(png)) as image:
-        reduced = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
-    buffer = io.BytesIO()
-    reduced.save(buffer, "PNG", optimize=True)
-    return buffer.getvalue()
-
-
 class SliderPanel:
-    """Sliders + one figure: on every slider change, compute(**values) -> draw(data, axes).
+    """Sliders + one figure: on every slider change, compute(**values) -> draw(data, axes), and
+    describe(data) the readout under the figure.
 
     `try_values` maps a slider's name to values the notebook's prose asks the learner to try;
-    the static edition makes sure they are among its precomputed frames."""
-
-    exported = 0  # panels exported by this process, numbering their folders in build order
+    `slider_values` makes sure they are among the values it visits."""
 
     def __init__(
         self, compute, draw, sliders, ncols, figsize, describe=None, dpi=100, try_values=None
@@ -122,9 +137,22 @@ class SliderPanel:
             [w.HTML(ACCESS_NOTE), w.HBox(list(sliders.values())), self.image, self.readout]
         )
         self.redraw()
-        if folder := os.environ.get(EXPORT_FRAMES):
-            self.export_frames(Path(folder) / f"panel{SliderPanel.exported + 1}")
-            SliderPanel.exported += 1
+        for watcher in list(_WATCHERS):
+            watcher(self)
+
+    @classmethod
+    def of_view(cls, view, draw, describe, sliders, figsize, ncols=2, try_values=None, **fixed):
+        """The panel of a view function: compute is `view(**slider values, **fixed)` (a
+        notebook's data, a seed), drawn by `draw`, read out by `describe`."""
+        return cls(
+            functools.partial(view, **fixed),
+            draw,
+            sliders,
+            ncols,
+            figsize,
+            describe=describe,
+            try_values=try_values,
+        )
 
     def values(self):
         """The sliders' current values, name -> value."""
@@ -139,8 +167,13 @@ class SliderPanel:
             for name, slider in self.sliders.items()
         }
 
-    def _render(self, values):
-        """compute + draw + encode for `values`: (data, PNG bytes)."""
+    def readout_of(self, data):
+        """The readout text (HTML) for a view's `data`: `describe(data)`, or "" without one."""
+        return self.describe(data) if self.describe else ""
+
+    def render(self, values):
+        """compute + draw + encode for `values` (name -> value): (data, PNG bytes). The figure
+        keeps showing them; `redraw` puts the sliders' own values back."""
         data = self.compute(**values)
         # Titles at a fixed height, y = 1, where matplotlib puts them anyway when nothing sits
         # above the axes: otherwise each draw measures every tick label to place each title
@@ -158,44 +191,10 @@ class SliderPanel:
 
     def redraw(self):
         """Recompute and re-render the figure for the current slider values; returns the data."""
-        data, png = self._render(self.values())
+        data, png = self.render(self.values())
         self.image.value = png
-        self.readout.value = self.describe(data) if self.describe else ""
+        self.readout.value = self.readout_of(data)
         return data
-
-    def frame_values(self):
-        """name -> the values the static edition precomputes for that slider."""
-        return self.slider_values(GRID_POINTS.get(len(self.sliders), 7))
-
-    def export_frames(self, folder):
-        """Render every combination of `frame_values` into `folder`: `<k>.png` per frame and
-        `panel.json` (the sliders, their values and labels, each frame's readout and figure
-        description). Leaves the panel showing its current values again."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        grid = self.frame_values()
-        current = self.values()
-        frames = []
-        for k, combination in enumerate(itertools.product(*grid.values())):
-            values = dict(zip(grid, combination, strict=True))
-            data, png = self._render(values)
-            (folder / f"{k}.png").write_bytes(_small_png(png))
-            readout = self.describe(data) if self.describe else ""
-            frames.append({"readout": readout, "description": description(self.figure) or ""})
-        sliders = [
-            {
-                "name": name,
-                "label": slider.description or name,
-                "values": [value_label(slider, v) for v in grid[name]],
-                "default": grid[name].index(current[name]) if current[name] in grid[name] else 0,
-            }
-            for name, slider in self.sliders.items()
-        ]
-        width, height = self.figure.canvas.get_width_height()
-        manifest = {"sliders": sliders, "frames": frames, "width": width, "height": height}
-        (folder / "panel.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-        self.redraw()
-        return manifest
 
     def _on_change(self, _change):
         self.redraw()

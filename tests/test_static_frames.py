@@ -1,6 +1,9 @@
-"""Static frames for the web edition: each panel's precomputed slider values, and the export."""
+"""Static frames for the web edition: each panel's precomputed slider values, and the export
+(tools/export_frames.py, hooked to the panels by `slider_panel.watch_panels`)."""
 
+import ast
 import json
+import sys
 from pathlib import Path
 
 import ipywidgets as w
@@ -8,7 +11,12 @@ import pytest
 
 from bncourse import panels as widgets
 from bncourse import slider_panel as _panel
-from bncourse.slider_panel import EXPORT_FRAMES, slider_values, value_label
+from bncourse.slider_panel import slider_values, value_label
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import export_frames  # noqa: E402  (tools/ is not a package)
+
+sys.path.pop(0)
 
 FRAME_BUDGET = 200  # frames per panel: a page's panel must stay small enough to build and ship
 
@@ -16,7 +24,7 @@ FRAME_BUDGET = 200  # frames per panel: a page's panel must stay small enough to
 @pytest.mark.parametrize("name", sorted(widgets.PANELS))
 def test_every_panel_precomputes_extremes_default_and_prose_values(name):
     panel = widgets.PANELS[name]()
-    grid = panel.frame_values()
+    grid = export_frames.frame_values(panel)
     assert list(grid) == list(panel.sliders)
     frames = 1
     for slider_name, values in grid.items():
@@ -55,28 +63,47 @@ def test_value_label_is_what_the_slider_shows():
     assert value_label(w.IntSlider(value=3, max=5), 3) == "3"
 
 
-def test_panel_exports_a_frame_per_combination_when_the_switch_is_set(tmp_path, monkeypatch):
-    monkeypatch.setenv(EXPORT_FRAMES, str(tmp_path))
-    monkeypatch.setattr(_panel.SliderPanel, "exported", 0)
-    panel = widgets.batch_size_panel()
-    manifest = json.loads((tmp_path / "panel1" / "panel.json").read_text())
+def test_the_exporter_writes_a_frame_per_combination_of_every_panel_built(tmp_path):
+    stop = export_frames.start(tmp_path)
+    try:
+        panel = widgets.batch_size_panel()
+        widgets.epsilon_panel()
+    finally:
+        stop()
+    manifest = json.loads((tmp_path / "panel1" / export_frames.MANIFEST).read_text())
     (slider,) = manifest["sliders"]
-    assert slider["values"] == [str(v) for v in panel.frame_values()["batch_size"]]
+    assert slider["values"] == [str(v) for v in export_frames.frame_values(panel)["batch_size"]]
     assert slider["values"][slider["default"]] == "8"
     assert len(manifest["frames"]) == len(slider["values"])
-    pngs = {(tmp_path / "panel1" / f"{k}.png").read_bytes() for k in range(len(slider["values"]))}
+    files = [frame["file"] for frame in manifest["frames"]]
+    pngs = {(tmp_path / "panel1" / file).read_bytes() for file in files}
     assert len(pngs) == len(slider["values"]) and all(p[:4] == b"\x89PNG" for p in pngs)
     first, last = manifest["frames"][0], manifest["frames"][-1]
     assert first["readout"].startswith("batch size 1:") and "size 256" in last["description"]
+    assert export_frames.default_frame(manifest)["readout"].startswith("batch size 8:")
     assert panel.values() == {"batch_size": 8}  # left showing its own value
     assert "size 8" in panel.readout.value
+    # The second panel built: two sliders, its frames in product order (the first slider
+    # slowest), each at its position in the nested lists the page gets.
+    second = json.loads((tmp_path / "panel2" / export_frames.MANIFEST).read_text())
+    sizes = [len(s["values"]) for s in second["sliders"]]
+    positions = [tuple(f["position"]) for f in second["frames"]]
+    assert positions == sorted(positions) and len(set(positions)) == sizes[0] * sizes[1]
+    tree = export_frames.nested(second, lambda f: f["file"])
+    assert len(tree) == sizes[0] and {len(row) for row in tree} == {sizes[1]}
+    assert tree[1][2] == second["frames"][sizes[1] + 2]["file"]
 
 
-def test_no_export_without_the_switch(tmp_path, monkeypatch):
-    monkeypatch.delenv(EXPORT_FRAMES, raising=False)
+def test_no_export_once_stopped_and_a_panel_reads_no_environment(tmp_path, monkeypatch):
+    export_frames.start(tmp_path / "frames")()
     monkeypatch.chdir(tmp_path)
     widgets.batch_size_panel()
     assert not list(tmp_path.iterdir())
+    tree = ast.parse(Path(_panel.__file__).read_text())
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported = {name.split(".")[0] for name in imported}
+    assert not imported & {"os", "PIL", "pathlib", "json"}, imported
 
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))

@@ -3,13 +3,15 @@
     python tools/build_site.py [--out site] [--cache build/frames]
 
 Each notebook is rendered as committed, its figures embedded with their text descriptions (the
-"alt" metadata the course's plots attach). Every slider panel stays live with no kernel: the builder
-executes the notebook once with `BNLIB_EXPORT_FRAMES` set, so each `SliderPanel` the notebook
-builds writes a frame (PNG, readout, description) for every combination of its sliders' static
-values, from the notebook's own data. The page gets native range inputs, the frame and a live
-readout, swapped by a small script (`panels.js`); frames are separate files fetched when needed,
-the panel data sits inline in the page, so `site/` works from a web server and as plain files.
-Frames are cached in `--cache` under a hash of the notebook and bnlib's sources: an unchanged
+"alt" metadata the course's plots attach). Every slider panel stays live with no kernel: the
+builder executes the notebook once with the frame exporter of tools/export_frames.py started
+in its kernel, so each `SliderPanel` the notebook builds writes a frame (PNG, readout,
+description) for every combination of its sliders' static values, from the notebook's own
+data. The page gets native range inputs, the frame and a live readout, swapped by a small
+script (`panels.js`); frames are separate files fetched when needed, the panel data (the
+frames indexed by slider positions, as export_frames.nested makes them) sits inline in the
+page, so `site/` works from a web server and as plain files. Frames are cached in `--cache`
+under a hash of the notebook, bnlib's and bncourse's sources and the exporter: an unchanged
 notebook is not executed again. MathJax is copied next to the pages; nothing comes from the
 network.
 """
@@ -34,10 +36,14 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import export_frames  # noqa: E402  (tools/ is not a package)
+
+sys.path.pop(0)
+
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-EXPORT_FRAMES = "BNLIB_EXPORT_FRAMES"  # read by bncourse.slider_panel.SliderPanel
 MATHJAX = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 COURSE = "Batch Normalization, interactively"
 HEADLINE_WORDS = 16  # a slider move announces its value and a result of about this many words
@@ -159,18 +165,21 @@ def panel_count(nb):
 
 
 def source_hash(path):
-    """A hash of the notebook and of everything its frames depend on (bnlib's files)."""
+    """A hash of the notebook and of everything its frames depend on (bnlib's and bncourse's
+    files, the exporter)."""
     digest = hashlib.sha256(path.read_bytes())
-    for file in sorted((ROOT / "bnlib").rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".npz"}:
+    files = [*(ROOT / "bnlib").rglob("*"), *(ROOT / "bncourse").rglob("*")]
+    for file in sorted([*files, Path(export_frames.__file__).resolve()]):
+        if file.is_file() and file.suffix in {".py", ".npz", ".json"}:
             digest.update(str(file.relative_to(ROOT)).encode() + file.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def export_frames(path, cache):
-    """Execute notebook `path` with frame export on; returns the folder holding panel1, ...
+def exported_frames(path, cache):
+    """Execute notebook `path` with the frame exporter started first in its kernel
+    (`export_frames.setup_cell`); returns the folder holding panel1, ...
 
-    Reuses `cache/<stem>-<hash>` when it exists (same notebook, same bnlib)."""
+    Reuses `cache/<stem>-<hash>` when it exists (same notebook, same sources)."""
     from nbclient import NotebookClient
 
     folder = cache / f"{path.stem}-{source_hash(path)}"
@@ -182,8 +191,8 @@ def export_frames(path, cache):
     work = Path(tempfile.mkdtemp(prefix=f"{path.stem}-", dir=cache))
     print(f"executing {path.name} to export its slider frames", flush=True)
     nb = nbformat.read(path, as_version=4)
-    saved = {key: os.environ.get(key) for key in (EXPORT_FRAMES, "MPLBACKEND")}
-    os.environ[EXPORT_FRAMES] = str(work)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(export_frames.setup_cell(work)))
+    saved = os.environ.get("MPLBACKEND")
     os.environ.pop("MPLBACKEND", None)  # the kernel draws inline, as a learner's does
     try:
         NotebookClient(
@@ -193,26 +202,11 @@ def export_frames(path, cache):
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
     (work / "done").write_text(path.name)
     work.rename(folder)
     return folder
-
-
-def default_index(manifest):
-    """The frame number of the sliders' defaults (mixed radix over the sliders, in order)."""
-    index = 0
-    for slider in manifest["sliders"]:
-        index = index * len(slider["values"]) + slider["default"]
-    return index
-
-
-def default_frame(manifest):
-    return manifest["frames"][default_index(manifest)]
 
 
 def _greedy(parts, sep, words):
@@ -310,9 +304,8 @@ def panel_html(manifest, page_stem, k):
     pid = f"panel{k}"
     base = f"frames/{page_stem}/{pid}/"
     sliders = manifest["sliders"]
-    sizes = [len(s["values"]) for s in sliders]
-    index = default_index(manifest)
-    frame = manifest["frames"][index]
+    frame = export_frames.default_frame(manifest)
+    src = base + frame["file"]
     controls = []
     for j, slider in enumerate(sliders):
         sid = f"{pid}-s{j + 1}"
@@ -328,13 +321,14 @@ def panel_html(manifest, page_stem, k):
         )
     names = " and ".join(s["label"] for s in sliders)
     data = {
-        "base": base,
-        "sizes": sizes,
         "names": [s["label"] for s in sliders],
         "labels": [s["values"] for s in sliders],
-        "frames": [
-            [f["readout"], f["description"], headline(f["readout"])] for f in manifest["frames"]
-        ],
+        # frames[i][j]...: the frame at position (i, j, ...) of the sliders, as
+        # [image, readout, description, headline]
+        "frames": export_frames.nested(
+            manifest,
+            lambda f: [base + f["file"], f["readout"], f["description"], headline(f["readout"])],
+        ),
     }
     data_json = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return (
@@ -342,13 +336,13 @@ def panel_html(manifest, page_stem, k):
         'tabindex="-1">'
         f'<p class="bn-panel-title" id="{pid}-title">Slider panel: {html.escape(names)}</p>'
         f'<div class="bn-controls">{"".join(controls)}</div>'
-        f'<img class="bn-frame" src="{base}{index}.png" width="{manifest["width"]}" '
+        f'<img class="bn-frame" src="{src}" width="{manifest["width"]}" '
         f'height="{manifest["height"]}" alt="{html.escape(frame["description"])}">'
         f'<p class="bn-announce visually-hidden" aria-live="polite"></p>'
         f'<p class="bn-readout">{frame["readout"]}</p>'
         f'<details class="bn-description"><summary>Figure description</summary>'
         f"<p>{html.escape(frame['description'])}</p></details>"
-        f'<p><a class="bn-full-size" href="{base}{index}.png">Full-size figure</a></p>'
+        f'<p><a class="bn-full-size" href="{src}">Full-size figure</a></p>'
         f'<p class="static-note">These views were computed when this page was built, for '
         f"{len(manifest['frames'])} settings of the sliders (use the arrow keys or drag). The "
         "notebook, in JupyterLab or on Binder, computes any value.</p>"
@@ -584,7 +578,7 @@ def panels_for(path, nb, out, cache):
     count = panel_count(nb)
     if not count:
         return []
-    folder = export_frames(path, cache)
+    folder = exported_frames(path, cache)
     exported = sorted(folder.glob("panel*"), key=lambda p: int(p.name[5:]))
     if len(exported) != count:
         raise SystemExit(
@@ -594,9 +588,10 @@ def panels_for(path, nb, out, cache):
     htmls = []
     for k, panel in enumerate(exported, start=1):
         target = out / "frames" / path.stem / f"panel{k}"
-        shutil.copytree(panel, target, ignore=shutil.ignore_patterns("panel.json"))
-        manifest = json.loads((panel / "panel.json").read_text())
-        htmls.append((panel_html(manifest, path.stem, k), default_frame(manifest)["description"]))
+        shutil.copytree(panel, target, ignore=shutil.ignore_patterns(export_frames.MANIFEST))
+        manifest = json.loads((panel / export_frames.MANIFEST).read_text())
+        default = export_frames.default_frame(manifest)["description"]
+        htmls.append((panel_html(manifest, path.stem, k), default))
     return htmls
 
 

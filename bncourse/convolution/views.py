@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_positive_int
+from bnlib._checks import check_positive_int, generator
 from bnlib.conv_layers import Conv2d
 from bnlib.data import load_digits
 
@@ -22,20 +22,22 @@ class ChannelNoiseView(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _feature(image_size, seed):
-    """One 3x3 filter's response (M, H, W) on the training digits cropped to image_size."""
+def _feature(image_size, rng):
+    """One 3x3 filter's response (M, H, W) on the training digits cropped to image_size, the
+    filter drawn by `rng` (cached per int seed)."""
     x = load_digits().x_train.reshape(-1, 1, 8, 8)
     top = (8 - image_size) // 2
     crop = x[:, :, top : top + image_size, top : top + image_size]
-    conv = Conv2d(1, 1, 3, rng=np.random.default_rng(seed), padding=1, bias=False)
+    conv = Conv2d(1, 1, 3, rng=generator(rng), padding=1, bias=False)
     return conv.forward(crop)[:, 0]
 
 
-def channel_noise_view(batch_size, image_size, seed=0, draws=300):
+def channel_noise_view(batch_size, image_size, rng=0, draws=300):
     """Batch means of one position and of the whole channel over `draws` random batches.
 
-    Inputs: batch_size N >= 1; image_size one of IMAGE_SIZES (central crop); seed picks the
-    filter and the batches. Returns: ChannelNoiseView, means in units of each one's spread.
+    Inputs: batch_size N >= 1; image_size one of IMAGE_SIZES (central crop); rng draws the
+    filter and the batches (a Generator, or an int seed: a fresh generator for each, the same
+    draws on every call). Returns: ChannelNoiseView, means in units of each one's spread.
 
     >>> v = channel_noise_view(8, 8)
     >>> v.values_per_channel, bool(v.channel_means.std() < v.dense_means.std())
@@ -44,8 +46,8 @@ def channel_noise_view(batch_size, image_size, seed=0, draws=300):
     n = check_positive_int(batch_size, "batch_size")
     if image_size not in IMAGE_SIZES:
         raise ValueError(f"image_size must be one of {IMAGE_SIZES}; got {image_size!r}")
-    feature = _feature(image_size, seed)
-    rng = np.random.default_rng(seed)
+    feature = (_feature if isinstance(rng, int) else _feature.__wrapped__)(image_size, rng)
+    rng = generator(rng)
     picks = np.array([rng.choice(len(feature), n, replace=False) for _ in range(draws)])
     batches = feature[picks]  # (draws, N, H, W)
     centre = image_size // 2

@@ -14,7 +14,7 @@ from bncourse.covariate_shift.views import (
     describe_layer_input_view,
     layer_input_view,
 )
-from bncourse.slider_panel import SliderPanel
+from bncourse.slider_panel import SliderPanel, selection_slider
 
 
 def covariate_shift_panel(runs=None, name="histograms"):
@@ -25,15 +25,17 @@ def covariate_shift_panel(runs=None, name="histograms"):
     steps = [int(s) for s in _common_steps(runs, name)]
     n_layers = next(iter(runs.values())).records[name].shape[1]
     sliders = {
-        "step": w.SelectionSlider(options=steps, value=steps[-1], description="step"),
+        "step": selection_slider(steps, steps[-1], "step"),
         "layer": w.IntSlider(value=n_layers, min=1, max=n_layers, description="hidden layer"),
     }
-    return SliderPanel(
-        lambda step, layer: layer_input_view(runs, step, layer, name),
+    return SliderPanel.of_view(
+        layer_input_view,
         plots.layer_inputs,
+        describe_layer_input_view,
         sliders,
-        ncols=len(runs),
         figsize=(4.2 * len(runs), 3.2),
-        describe=describe_layer_input_view,
+        ncols=len(runs),
         try_values={"step": [s for s in steps if s <= 500], "layer": (1, n_layers)},
+        runs=runs,
+        name=name,
     )

@@ -5,6 +5,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import StrMethodFormatter
 
+from bncourse.covariate_shift.views import layer_input_stats
 from bncourse.style import GREY, SMALL, _axes, _reset, describe, ends, fmt, ink, setting_style
 from bnlib._numerics import SATURATED_AT
 
@@ -234,11 +235,7 @@ def layer_inputs(view, axes=None):
     for ax in axs:  # tick labels of one width: the frozen layout of a panel never clips them
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:.2f}"))
     axs[0].set_ylabel("fraction of inputs per bin")
-    parts = [
-        f"{label} mean {view.mean[label]:+.2f}, std {view.std[label]:.2f}, "
-        f"{100 * view.saturated[label]:.1f}% saturated"
-        for label in view.fractions
-    ]
+    parts = [f"{label} {layer_input_stats(view, label)}" for label in view.fractions]
     text = (
         f"Histograms of what hidden layer {view.layer}'s sigmoids receive at step {view.step}, "
         "one panel per run, over the step-0 histogram in grey; the shaded ends are the "

@@ -77,10 +77,15 @@ def layer_input_view(runs, step, layer, name="histograms", edges=EDGES):
     )
 
 
-def describe_layer_input_view(v):
-    parts = [
-        f"{label}: mean {v.mean[label]:+.2f}, std {v.std[label]:.2f}, "
+def layer_input_stats(v, label):
+    """One run's line of a view, as the readout and the figure's description both say it:
+    "mean +0.12, std 1.30, 4.2% saturated"."""
+    return (
+        f"mean {v.mean[label]:+.2f}, std {v.std[label]:.2f}, "
         f"{100 * v.saturated[label]:.1f}% saturated"
-        for label in v.fractions
-    ]
+    )
+
+
+def describe_layer_input_view(v):
+    parts = [f"{label}: {layer_input_stats(v, label)}" for label in v.fractions]
     return f"step {v.step}, hidden layer {v.layer}: " + "; ".join(parts)

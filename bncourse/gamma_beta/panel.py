@@ -13,12 +13,12 @@ def gamma_beta_panel(seed=0):
         "gamma": w.FloatSlider(value=1.0, min=0.0, max=5.0, step=0.1, description="gamma"),
         "beta": w.FloatSlider(value=0.0, min=-5.0, max=5.0, step=0.1, description="beta"),
     }
-    return SliderPanel(
-        lambda gamma, beta: sigmoid_view(gamma, beta, seed=seed),
+    return SliderPanel.of_view(
+        sigmoid_view,
         plots.sigmoid_regime,
+        describe_sigmoid_view,
         sliders,
-        ncols=2,
         figsize=(9, 3.2),
-        describe=describe_sigmoid_view,
         try_values={"gamma": (0.0, 0.3, 1.0, 3.0, 5.0), "beta": (0.0, 2.0, 5.0)},
+        rng=seed,
     )

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from bncourse.gamma_beta.views import regime_facts
 from bncourse.style import (
     BLUE,
     GREEN,
@@ -73,10 +74,7 @@ def sigmoid_regime(view, axes=None):
     if view.constant:
         regime = f"every input is {view.beta:.2f}, so every output is {fmt(view.out_mean)}"
     else:
-        regime = (
-            f"a straight line explains {100 * view.linearity:.1f}% of the output's variance, "
-            f"{100 * view.saturated:.1f}% of inputs are saturated (|y| > {SATURATED_AT})"
-        )
+        regime = ", ".join(regime_facts(view)) + f" (|y| > {SATURATED_AT})"
     text = (
         f"Left: histogram of the sigmoid input y = gamma x_hat + beta for gamma {view.gamma:.2f}, "
         f"beta {view.beta:.2f}, drawn under the sigmoid curve and its dashed tangent at 0; "

@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_positive_int
+from bnlib._checks import check_positive_int, generator
 from bnlib._numerics import SATURATION_SLOPE, sigmoid
 
 
@@ -27,9 +27,10 @@ class SigmoidView(NamedTuple):
         return self.out_std == 0.0
 
 
-def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
+def sigmoid_view(gamma=1.0, beta=0.0, n=4000, rng=0):
     """A normalized activation x_hat (mean 0, variance 1) scaled by gamma, shifted by beta and
-    passed through a sigmoid, with how linear and how saturated the result is.
+    passed through a sigmoid, with how linear and how saturated the result is. x_hat is drawn
+    by `rng` (a Generator, or an int seed: the same sample on every call).
 
     >>> v = sigmoid_view(1.0, 0.0)
     >>> round(v.linearity, 3), round(v.saturated, 3), round(v.out_mean, 3)
@@ -39,7 +40,7 @@ def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
     if n < 2:
         raise ValueError(f"n must be >= 2; got {n}")
     gamma, beta = float(gamma), float(beta)
-    z = np.random.default_rng(seed).standard_normal(n)
+    z = generator(rng).standard_normal(n)
     x_hat = (z - z.mean()) / z.std()
     y = gamma * x_hat + beta
     s = sigmoid(y)
@@ -61,6 +62,15 @@ def sigmoid_view(gamma=1.0, beta=0.0, n=4000, seed=0):
     )
 
 
+def regime_facts(v):
+    """How linear the output is and how many inputs are saturated, as the readout and the
+    figure's description both say it (for a view whose output is not constant)."""
+    return (
+        f"a straight line explains {100 * v.linearity:.1f}% of the output's variance",
+        f"{100 * v.saturated:.1f}% of inputs are saturated",
+    )
+
+
 def describe_sigmoid_view(v):
     """The panel's readout: how linear, how saturated, how much gradient gets back to x_hat."""
     head = f"&gamma; = {v.gamma:.2f}, &beta; = {v.beta:.2f}: "
@@ -71,8 +81,7 @@ def describe_sigmoid_view(v):
             "to x&#770; (gain 0)"
         )
     return head + (
-        f"a straight line explains {100 * v.linearity:.1f}% of the output's variance; "
-        f"{100 * v.saturated:.1f}% of inputs are saturated; mean slope {v.mean_slope:.3f} "
-        f"(at most 0.25); gain from x&#770; |&gamma;| &times; mean slope {v.gain:.3f}; "
-        f"output mean {v.out_mean:.3f}, std {v.out_std:.3f}"
+        "; ".join(regime_facts(v))
+        + f"; mean slope {v.mean_slope:.3f} (at most 0.25); gain from x&#770; |&gamma;| "
+        f"&times; mean slope {v.gain:.3f}; output mean {v.out_mean:.3f}, std {v.out_std:.3f}"
     )

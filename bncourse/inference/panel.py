@@ -6,12 +6,10 @@ draws a batch of the slider's size from those images, and the running statistics
 batches with the slider's momentum (PyTorch's convention, weight on the new batch).
 """
 
-import ipywidgets as w
-
 from bncourse.inference import plots
 from bncourse.inference.studies import default_running_stream
 from bncourse.inference.views import describe_running_estimate_view, running_estimate_view
-from bncourse.slider_panel import SliderPanel
+from bncourse.slider_panel import SliderPanel, selection_slider
 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 60, 128, 256)
 # Both ends are legal momenta in bnlib and PyTorch, and both are failures worth seeing:
@@ -25,18 +23,14 @@ def running_estimate_panel(stream=None):
     Pass the stream the notebook built; without it the panel records its own (about 0.5 s)."""
     stream = default_running_stream() if stream is None else stream
     sliders = {
-        "batch_size": w.SelectionSlider(
-            options=BATCH_SIZES, value=60, description="batch size", continuous_update=True
-        ),
-        "momentum": w.SelectionSlider(
-            options=MOMENTA, value=0.1, description="momentum", continuous_update=True
-        ),
+        "batch_size": selection_slider(BATCH_SIZES, 60, "batch size"),
+        "momentum": selection_slider(MOMENTA, 0.1, "momentum"),
     }
-    return SliderPanel(
-        lambda batch_size, momentum: running_estimate_view(batch_size, momentum, stream),
+    return SliderPanel.of_view(
+        running_estimate_view,
         plots.running_estimate,
+        describe_running_estimate_view,
         sliders,
-        ncols=2,
         figsize=(10, 3.4),
-        describe=describe_running_estimate_view,
+        stream=stream,
     )

@@ -11,7 +11,7 @@ from bncourse.batch_statistics import (  # noqa: F401 (this notebook's panel and
     batch_spread_view,
     describe_batch_spread_view,
 )
-from bnlib._checks import check_eps, check_positive, check_positive_int
+from bnlib._checks import check_eps, check_positive, check_positive_int, generator
 from bnlib.batchnorm import normalize
 
 
@@ -27,8 +27,9 @@ class EpsilonEffect(NamedTuple):
     curve_unit: np.ndarray  # 1 / (1 + eps_grid)
 
 
-def epsilon_view(eps, feature_std=0.01, n=512, seed=0):
-    """Normalize one feature of standard deviation `feature_std` with a given eps.
+def epsilon_view(eps, feature_std=0.01, n=512, rng=0):
+    """Normalize one feature of standard deviation `feature_std` with a given eps (its n values
+    drawn by `rng`, a Generator or an int seed: the same sample on every call).
 
     The output variance is var_B / (var_B + eps): close to 1 when var_B >> eps, shrunk towards 0
     when the feature's own variance is comparable to eps or smaller.
@@ -40,8 +41,7 @@ def epsilon_view(eps, feature_std=0.01, n=512, seed=0):
     eps = check_eps(eps)
     feature_std = check_positive(feature_std, "feature_std")
     n = check_positive_int(n, "n")
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n, 1))
+    z = generator(rng).standard_normal((n, 1))
     x = feature_std * (z - z.mean()) / z.std()  # batch variance exactly feature_std**2
     x_hat, _, var, _ = normalize(x, eps)
     x_hat0 = (x - x.mean()) / x.std()

@@ -5,12 +5,10 @@ hidden state h_t, at initialization, on the digits read pixel by pixel (T = 64).
 value is computed once when the panel is built; a slider move only looks it up and redraws.
 """
 
-import ipywidgets as w
-
 from bncourse.recurrent import plots
 from bncourse.recurrent.studies import GAMMAS, digits_by_pixel, rnn_gradient_table
 from bncourse.recurrent.views import describe_gradient_view, gradient_view
-from bncourse.slider_panel import SliderPanel
+from bncourse.slider_panel import SliderPanel, selection_slider
 
 
 def recurrent_gamma_panel(n=100, hidden_size=32, table=None, plain=None):
@@ -19,12 +17,12 @@ def recurrent_gamma_panel(n=100, hidden_size=32, table=None, plain=None):
     `table` and `plain` (from `rnn_gradient_table`) are passed in."""
     if table is None or plain is None:
         table, plain = rnn_gradient_table(*digits_by_pixel(n), hidden_size)
-    slider = w.SelectionSlider(options=list(GAMMAS), value=0.1, description="initial γ")
-    return SliderPanel(
-        lambda gamma_init: gradient_view(gamma_init, table, plain),
+    return SliderPanel.of_view(
+        gradient_view,
         plots.gradient_through_time,
-        {"gamma_init": slider},
-        ncols=2,
+        describe_gradient_view,
+        {"gamma_init": selection_slider(list(GAMMAS), 0.1, "initial γ")},
         figsize=(9.5, 3.4),
-        describe=describe_gradient_view,
+        table=table,
+        plain=plain,
     )

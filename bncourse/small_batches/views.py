@@ -13,8 +13,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bncourse.batch_statistics import batch_spread_view  # noqa: F401 (step 1 of notebook 08)
-from bnlib._checks import check_eps, check_positive_int
+from bncourse.batch_statistics import (  # noqa: F401 (batch_spread_view: step 1 of notebook 08)
+    batch_spread_view,
+    eps_grid,
+)
+from bnlib._checks import check_eps, check_positive_int, generator
 from bnlib.batchnorm import normalize
 from bnlib.groupnorm import groupnorm_forward
 from bnlib.renorm import renorm_correction
@@ -34,7 +37,7 @@ EXAMPLE = MEANS + STDS  # one standard deviation above the mean in every feature
 R_MAX, D_MAX = 3.0, 5.0
 
 
-EPS_GRID = 10.0 ** np.arange(-8, 0.01, 0.25)  # the eps slider's values
+EPS_GRID = eps_grid()  # the eps slider's values
 
 
 BATCH_SIZES = (1, 2, 3, 4, 8, 16, 32, 64, 128)
@@ -50,17 +53,18 @@ class SmallBatchView(NamedTuple):
 
 
 @lru_cache(maxsize=4)
-def _mates(n_batches, seed):
-    """(max batch size - 1, n_batches, 8) random batch mates drawn from the population."""
-    rng = np.random.default_rng(seed)
-    mates = MEANS + STDS * rng.standard_normal((max(BATCH_SIZES) - 1, n_batches, 8))
+def _mates(n_batches, rng):
+    """(max batch size - 1, n_batches, 8) random batch mates drawn from the population by
+    `rng` (cached per int seed)."""
+    mates = MEANS + STDS * generator(rng).standard_normal((max(BATCH_SIZES) - 1, n_batches, 8))
     mates.flags.writeable = False
     return mates
 
 
-def small_batch_view(batch_size, eps, n_batches=300, seed=0):
+def small_batch_view(batch_size, eps, n_batches=300, rng=0):
     """Feature 0 of one fixed example, normalized by each method in `n_batches` random batches
-    of `batch_size` (the example and batch_size - 1 mates), with this `eps`.
+    of `batch_size` (the example and batch_size - 1 mates), with this `eps`. The mates are
+    drawn by `rng` (a Generator, or an int seed: the same mates on every call).
 
     >>> v = small_batch_view(2, 1e-5)
     >>> v.outputs.shape, [round(float(np.std(o)), 3) for o in v.outputs[2:]]
@@ -70,7 +74,8 @@ def small_batch_view(batch_size, eps, n_batches=300, seed=0):
     eps = check_eps(eps)
     if m > max(BATCH_SIZES):
         raise ValueError(f"batch_size must be <= {max(BATCH_SIZES)}; got {m}")
-    mates = _mates(n_batches, seed)[: m - 1, :, :1]  # feature 0 only
+    mates = (_mates if isinstance(rng, int) else _mates.__wrapped__)(n_batches, rng)
+    mates = mates[: m - 1, :, :1]  # feature 0 only
     batches = np.concatenate([np.full((1, n_batches, 1), EXAMPLE[0]), mates])
     _, xc, var, _ = normalize(batches, eps)  # statistics per batch over its m rows
     xc0, var = xc[0, :, 0], var[:, 0]  # the example's x - mu_B, and var_B, per batch

@@ -1,5 +1,7 @@
 // The web edition's script (tools/build_site.py writes the markup and data).
 // Static slider panels: each range input walks through the values a frame was precomputed for;
+// the page's data holds the frames as nested lists indexed by the inputs' positions, each frame
+// [image, readout, description, headline] (tools/export_frames.py names and orders them);
 // a move swaps in that frame's image, readout and description, announces the new value and the
 // readout's headline (a polite live region), and prefetches (and decodes) the frames one step
 // away on every slider, so the next move shows an image already in memory.
@@ -16,18 +18,14 @@
     var description = panel.querySelector(".bn-description p");
     var announce = panel.querySelector(".bn-announce");
     var fullSize = panel.querySelector("a.bn-full-size");
-    var fetched = {};
+    var fetched = {};  // image file -> an element that shows it, loaded (or loading)
 
     function positions() {
       return inputs.map(function (input) { return Number(input.value); });
     }
 
-    function frameIndex(pos) {
-      return pos.reduce(function (index, p, j) { return index * data.sizes[j] + p; }, 0);
-    }
-
-    function url(index) {
-      return data.base + index + ".png";
+    function frameAt(pos) {
+      return pos.reduce(function (node, p) { return node[p]; }, data.frames);
     }
 
     function prefetch(pos) {
@@ -35,50 +33,50 @@
         [-1, 1].forEach(function (step) {
           var next = pos.slice();
           next[j] = p + step;
-          if (next[j] < 0 || next[j] >= data.sizes[j]) return;
-          var index = frameIndex(next);
-          if (fetched[index]) return;
+          if (next[j] < 0 || next[j] >= data.labels[j].length) return;
+          var url = frameAt(next)[0];
+          if (fetched[url]) return;
           var img = new Image();
-          img.src = url(index);
+          img.src = url;
           img.decode().catch(function () {});  // decoded now, not when it is shown
-          fetched[index] = img;
+          fetched[url] = img;
         });
       });
     }
 
     function show(event) {
       var pos = positions();
-      var index = frameIndex(pos);
-      var frame = data.frames[index];
-      var next = fetched[index];
+      var frame = frameAt(pos);
+      var url = frame[0];
+      var next = fetched[url];
       // The cache holds only elements that show their own frame; the element on the page is
       // never in it, because its src changes with the next move.
       if (next && next.complete && next.naturalWidth) {
         // The prefetched image is loaded and decoded: show that element itself, and keep the
         // one it replaces (it shows the frame it was displaying) for a later move back.
-        delete fetched[index];
+        delete fetched[url];
         ["class", "width", "height"].forEach(function (name) {
           next.setAttribute(name, image.getAttribute(name));
         });
         image.replaceWith(next);
-        fetched[Number(panel.getAttribute("data-frame"))] = image;
+        fetched[panel.getAttribute("data-frame")] = image;
         image = next;
       } else {
-        image.src = url(index);
+        image.src = url;
       }
-      image.alt = frame[1];
-      fullSize.href = url(index);
-      readout.innerHTML = frame[0];
-      description.textContent = frame[1];
+      image.alt = frame[2];
+      fullSize.href = url;
+      readout.innerHTML = frame[1];
+      description.textContent = frame[2];
       inputs.forEach(function (input, j) {
         var label = data.labels[j][pos[j]];
         input.setAttribute("aria-valuetext", label);
         outputs[j].textContent = label;
       });
-      panel.setAttribute("data-frame", String(index));
+      panel.setAttribute("data-frame", url);
       var moved = inputs.indexOf(event.target);
       announce.textContent = data.names[moved] + " " + data.labels[moved][pos[moved]] + ": " +
-        frame[2];
+        frame[3];
       prefetch(pos);
     }
 
@@ -86,7 +84,7 @@
       input.addEventListener("input", show);
       input.addEventListener("focus", function () { prefetch(positions()); });
     });
-    panel.setAttribute("data-frame", String(frameIndex(positions())));
+    panel.setAttribute("data-frame", frameAt(positions())[0]);
     // Neighbours of the first view once the page itself has loaded.
     if (document.readyState === "complete") prefetch(positions());
     else window.addEventListener("load", function () { prefetch(positions()); });
