@@ -4,6 +4,7 @@ slider panels, and an index. (tests/browser/test_web_edition.py drives it in Chr
 import base64
 import doctest
 import json
+import math
 import re
 import subprocess
 import sys
@@ -55,6 +56,14 @@ class Tags(HTMLParser):
         ]
 
 
+def leaves(frames, sizes):
+    """The frames of a panel's nested lists, checking one level per slider, one entry per value."""
+    assert len(frames) == sizes[0]
+    if len(sizes) == 1:
+        return list(frames)
+    return [frame for node in frames for frame in leaves(node, sizes[1:])]
+
+
 def outputs(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     return [(cell, output) for cell in cells for output in cell.get("outputs", [])]
@@ -101,11 +110,11 @@ def test_page_turns_slider_panels_into_static_panels_and_loads_nothing_remote(si
         frames = site / "frames" / notebook.stem / f"panel{k}"
         data = re.search(rf'id="panel{k}".*?class="bn-panel-data"[^>]*>(.*?)</script>', page, re.S)
         data = json.loads(data.group(1).replace("<\\/", "</"))
-        count = 1
-        for size in data["sizes"]:
-            count *= size
-        assert len(data["frames"]) == count == len(list(frames.glob("*.png")))
-        assert page.count(f'id="panel{k}-s') == len(data["sizes"])
+        sizes = [len(labels) for labels in data["labels"]]
+        files = {frame[0] for frame in leaves(data["frames"], sizes)}
+        assert len(files) == math.prod(sizes) == len(list(frames.glob("*.png")))
+        assert all((site / file).is_file() for file in files)
+        assert page.count(f'id="panel{k}-s') == len(sizes)
     assert not re.search(r"""<script[^>]+src=["']?https?:""", page)
     assert 'src="mathjax/MathJax.js' in page
     for other in NOTEBOOKS:
@@ -164,3 +173,5 @@ def test_builder_helpers_doctests():
     """The builder's helpers (times, headlines, spacing notes) run their `>>>` examples."""
     result = doctest.testmod(build_site)
     assert result.attempted >= 5 and result.failed == 0
+    result = doctest.testmod(build_site.export_frames)
+    assert result.attempted >= 3 and result.failed == 0

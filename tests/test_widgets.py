@@ -139,16 +139,16 @@ def test_a_panel_that_moves_its_artists_draws_what_a_full_redraw_draws(name, dra
     firsts = {slider: values[0] for slider, values in grid.items()}
     lasts = {slider: values[-1] for slider, values in grid.items()}
     for values in (lasts, firsts, {**firsts, **dict(list(lasts.items())[:1])}):
-        _, moved = panel._render(values)
+        _, moved = panel.render(values)
         delattr(panel.axes[0], drawn)  # the next draw builds every artist again, as a first one
-        _, rebuilt = panel._render(values)
+        _, rebuilt = panel.render(values)
         assert moved == rebuilt
 
 
 @pytest.mark.parametrize("name", ["batch_size_panel", "small_batch_panel", "epsilon_panel"])
 def test_titles_at_a_fixed_height_change_no_pixel(name):
     panel = widgets.PANELS[name]()
-    _, fixed = panel._render(panel.values())  # titles at y = 1, not placed by measuring
+    _, fixed = panel.render(panel.values())  # titles at y = 1, not placed by measuring
     for ax in panel.axes:
         ax._autotitlepos = True  # matplotlib's default: place each title above what it measures
     assert _png(panel) == fixed

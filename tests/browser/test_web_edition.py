@@ -110,15 +110,16 @@ PANEL_PAGES = [
 ]
 RANDOM_MOVES = 40  # per slider, at least
 KEYS = ["Home", "End", "PageUp", "PageDown", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"]
-# The frame a panel shows, and the frame its inputs' values select (mixed radix over the
-# inputs, in page order, each with max + 1 values), read from the page itself.
+# The image a panel shows, and the image of the frame its inputs' positions select in the
+# panel's data (the frames nested by position, as tools/export_frames.py orders them), both as
+# absolute addresses, read from the page itself.
 DISPLAYED_AND_SELECTED = """panel => {
   const image = panel.querySelector("img.bn-frame");
+  const data = JSON.parse(panel.querySelector("script.bn-panel-data").textContent);
   const inputs = Array.from(panel.querySelectorAll("input[type=range]"));
-  const selected = inputs.reduce(
-    (index, input) => index * (Number(input.max) + 1) + Number(input.value), 0);
-  const match = (image.currentSrc || image.src).match(/\\/panel\\d+\\/(\\d+)\\.png$/);
-  return {displayed: match ? Number(match[1]) : null, selected: selected,
+  const frame = inputs.reduce((node, input) => node[Number(input.value)], data.frames);
+  return {displayed: image.currentSrc || image.src,
+          selected: new URL(frame[0], document.baseURI).href,
           ready: image.complete && image.naturalWidth > 0,
           values: inputs.map(input => input.value).join(",")};
 }"""
