@@ -1,8 +1,8 @@
-"""Slider panels: each wires ipywidgets sliders to a `bnlib.views` function and a `bnlib.plots`
-function. Only the wiring lives here: the computations are the views (tested without a
-browser), the recorded runs are `bnlib.experiments`. `PANELS` lists every panel factory, and
-`SliderPanel.slider_values` every value each slider can take, so tests and benchmarks can
-sweep them all.
+"""Slider panels: each wires ipywidgets sliders to a view function of its notebook's folder and
+a plot function. Only the wiring lives in a folder's `panel.py`: the computations are the views
+(tested without a browser), the recorded runs are the folder's studies. `PANELS` lists every
+panel factory, and `SliderPanel.slider_values` every value each slider can take, so tests and
+benchmarks can sweep them all.
 """
 
 from bncourse.convolution.panel import channel_noise_panel
@@ -26,18 +26,4 @@ PANELS = {
     "small_batch_panel": small_batch_panel,
     "weight_decay_panel": weight_decay_panel,
 }
-__all__ = [
-    "PANELS",
-    "SliderPanel",
-    "batch_size_panel",
-    "channel_noise_panel",
-    "covariate_shift_panel",
-    "epsilon_panel",
-    "gamma_beta_panel",
-    "recurrent_gamma_panel",
-    "running_estimate_panel",
-    "slider_values",
-    "small_batch_panel",
-]
-
-__all__ += ["weight_decay_panel"]
+__all__ = ["PANELS", "SliderPanel", "slider_values", *PANELS]
