@@ -13,6 +13,7 @@
 """
 
 import ast
+import re
 from pathlib import Path
 
 import bncourse
@@ -121,9 +122,9 @@ def test_every_notebook_has_its_folder_and_imports_only_it():
         cells = json.loads(notebook.read_text())["cells"]
         source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
         used = set()
-        for line in source.splitlines():
-            tree = ast.parse(line.strip()) if line.startswith(("import ", "from ")) else None
-            for node in ast.walk(tree) if tree else ():
+        # An import statement at the start of a line, with its parenthesized names if it wraps.
+        for statement in re.finditer(r"^(?:import|from) [^\n(]*(?:\([^)]*\))?", source, re.M):
+            for node in ast.walk(ast.parse(statement.group(0))):
                 if isinstance(node, ast.ImportFrom) and node.module.startswith("bncourse"):
                     used.add(node.module.split(".")[1] if "." in node.module else "")
                 elif isinstance(node, ast.Import):
