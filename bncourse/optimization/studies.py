@@ -154,30 +154,20 @@ class WeightDecayStudy:
 def weight_decay_run(data, lr, weight_decay, rng, steps=250, batch_size=32, momentum=0.0):
     """One run of the digits net (SIZES, ReLU, BN before each activation) with SGD and weight
     decay on the BN-preceded weights only (`before_bn`), recording ||W|| and the angle W turns
-    at every step (`probes.weight_path_recorder`). Returns: bnlib's History, the path in
-    records["path"] (steps, 2, L).
+    at every step (`probes.weight_path_recorder`): notebook 10's run in the open. Returns:
+    bnlib's History, the path in records["path"] (steps, 2, L).
 
     >>> from bnlib import load_digits
     >>> h = weight_decay_run(load_digits(), 0.4, 0.05, np.random.default_rng(0), steps=5)
     >>> h.records["path"].shape
     (5, 2, 2)
     """
-    check_sgd(lr, weight_decay, momentum)
-    model = mlp(SIZES, activation="relu", batchnorm=True, rng=rng)
-    return train(
-        model,
-        data,
-        steps,
-        batch_size,
-        lr,
-        rng,
-        momentum=momentum,
-        eval_every=steps,
-        record={"path": weight_path_recorder(scale_invariant_layers(model))},
-        record_every=1,
-        weight_decay=weight_decay,
+    _, history = digits_run(
+        data, rng, SIZES, steps, batch_size, lr, momentum=momentum, eval_every=steps,
+        record={"path": weight_path_recorder()}, record_every=1, weight_decay=weight_decay,
         decay_filter=before_bn,
-    )
+    )  # fmt: skip
+    return history
 
 
 def weight_decay_study(
