@@ -22,6 +22,7 @@ from bncourse.optimization.scale_invariance import (
     equilibrium_steps,
     settling_step,
 )
+from bncourse.runs import over_seeds, spread
 from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
 from bnlib.ghost import GhostBatchNorm1d
 from bnlib.layers import BatchNorm1d, Linear
@@ -255,6 +256,18 @@ def test_weight_decay_view_selects_a_cell_and_rejects_values_outside_the_study()
         ov.weight_decay_view(study, 0.1, 0.05)
     with pytest.raises(ValueError, match="weight_decay must be one of the study's"):
         ov.weight_decay_view(study, 0.4, 0.01)
+
+
+def test_spread_prints_mean_and_range_and_over_seeds_gives_each_setting_the_same_draws():
+    assert spread([0.9, 0.95, 1.0], ".2f") == "0.95 [0.90-1.00]"
+    assert spread(np.array([[0.5, 1.5]]), lambda v: f"{v:g}") == "1 [0.5-1.5]"
+    with pytest.raises(ValueError, match="values must hold at least one number"):
+        spread([])
+    draws = over_seeds(lambda setting, rng: rng.normal(size=3), ["a", "b"], [4, 5])
+    assert np.array_equal(draws[0][1], draws[1][1])  # seed 5's draws in both settings
+    assert not np.array_equal(draws[0][0], draws[0][1])
+    with pytest.raises(ValueError, match="seeds must be a non-empty list"):
+        over_seeds(lambda setting, rng: 0, ["a"], [])
 
 
 def test_moving_average_is_the_mean_of_each_window():

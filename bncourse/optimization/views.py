@@ -57,7 +57,9 @@ def weight_decay_view(study, lr, weight_decay, layer=LAYER):
     norms = study.norms(lr, weight_decay)[:, 1:, layer]
     angles = study.angles(lr, weight_decay)[:, 1:, layer]
     quarter = max(angles.shape[1] // 4, 1)
-    every_angle = study.paths[..., 1:, 1, layer]  # every cell's angles: the panel's fixed axes
+    cells = [(a, b) for a in study.lrs for b in study.decays]  # every cell: the panel's fixed axes
+    top_norm = max(study.norms(*cell)[..., layer].max() for cell in cells)
+    top_angle = max(moving_average(study.angles(*cell)[:, 1:, layer]).max() for cell in cells)
     return WeightDecayView(
         float(lr),
         float(weight_decay),
@@ -69,7 +71,7 @@ def weight_decay_view(study, lr, weight_decay, layer=LAYER):
         equilibrium_steps(lr, weight_decay),
         angles[:, -quarter:].mean(axis=1),
         study.test_accuracy(lr, weight_decay),
-        (float(study.paths[..., 0, layer].max()), float(moving_average(every_angle).max())),
+        (float(top_norm), float(top_angle)),
     )
 
 
