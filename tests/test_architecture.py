@@ -5,7 +5,7 @@
 - `bncourse` holds one folder per notebook, named by topic. Inside a folder the layers are
   studies (and any helper module) -> views -> plots -> panel; `checks` sits beside plots and
   may import studies and views, never plots or panels. A folder imports bnlib, the shared
-  modules (`answers`, `feedback`, `style`, `slider_panel`, `batch_statistics`) and itself,
+  modules (`answers`, `feedback`, `style`, `slider_panel`, `batch_statistics`, `runs`) and itself,
   never another folder.
 - The shared modules import no folder; `exercises` (every checker) and `panels` (every panel)
   gather the folders' checks and panels and nothing else of them.
@@ -13,6 +13,7 @@
 """
 
 import ast
+import re
 from pathlib import Path
 
 import bncourse
@@ -20,7 +21,7 @@ import bnlib
 
 LIBRARY = Path(bnlib.__file__).parent
 COURSE = Path(bncourse.__file__).parent
-SHARED = {"answers", "feedback", "style", "slider_panel", "batch_statistics"}
+SHARED = {"answers", "feedback", "style", "slider_panel", "batch_statistics", "runs"}
 GATHERERS = {"exercises": "checks", "panels": "panel"}
 RANK = {"views": 1, "plots": 2, "checks": 2, "panel": 3}  # any other module: a study, rank 0
 
@@ -121,9 +122,9 @@ def test_every_notebook_has_its_folder_and_imports_only_it():
         cells = json.loads(notebook.read_text())["cells"]
         source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
         used = set()
-        for line in source.splitlines():
-            tree = ast.parse(line.strip()) if line.startswith(("import ", "from ")) else None
-            for node in ast.walk(tree) if tree else ():
+        # An import statement at the start of a line, with its parenthesized names if it wraps.
+        for statement in re.finditer(r"^(?:import|from) [^\n(]*(?:\([^)]*\))?", source, re.M):
+            for node in ast.walk(ast.parse(statement.group(0))):
                 if isinstance(node, ast.ImportFrom) and node.module.startswith("bncourse"):
                     used.add(node.module.split(".")[1] if "." in node.module else "")
                 elif isinstance(node, ast.Import):

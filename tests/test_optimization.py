@@ -16,11 +16,13 @@ from bncourse.optimization.probes import (
 )
 from bncourse.optimization.scale_invariance import (
     angle_between,
+    check_sgd,
     effective_lr,
     equilibrium_angular_update,
     equilibrium_steps,
     settling_step,
 )
+from bncourse.runs import over_seeds, spread
 from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
 from bnlib.ghost import GhostBatchNorm1d
 from bnlib.layers import BatchNorm1d, Linear
@@ -56,6 +58,7 @@ def test_settling_step_is_the_first_step_that_stays_within_tolerance():
         (lambda: effective_lr(-0.1, 1.0), "lr must be finite and > 0"),
         (lambda: equilibrium_angular_update(0.1, -1e-3), "weight_decay must be finite and >= 0"),
         (lambda: equilibrium_angular_update(0.1, 1e-3, momentum=1.0), "momentum must be in"),
+        (lambda: check_sgd(0.1, float("inf")), "weight_decay must be finite and >= 0"),
         (lambda: equilibrium_steps(0.1, float("nan")), "weight_decay must be finite"),
         (lambda: equilibrium_steps(0.1, 0.01, momentum=-0.1), "momentum must be in"),
         (lambda: settling_step([], 1.0, 0.1), "values must be a non-empty 1-D series"),
@@ -65,7 +68,7 @@ def test_settling_step_is_the_first_step_that_stays_within_tolerance():
             "momentum must be in",
         ),
         (
-            lambda: optimization_studies.momentum_toy_study(steps=2).settled(0, "loss"),
+            lambda: optimization_studies.momentum_toy_study(steps=2).settled(0.0, "loss"),
             'what must be "norm"',
         ),
         (lambda: angle_between([1.0, 0.0], [0.0, 0.0]), "must not be all zeros"),
@@ -106,10 +109,12 @@ def test_sgd_weight_decay_is_pytorchs_and_the_filter_excludes():
 
 def test_rescaling_weights_by_c_and_their_lr_by_c2_gives_the_same_run():
     for c in (10.0, 0.1):
-        run = optimization_studies.rescaled_run(DIGITS, c, steps=60)
+        run = optimization_studies.rescaled_run(DIGITS, c, np.random.default_rng(0), steps=60)
         assert np.max(np.abs(run.loss - run.loss_rescaled)) < 1e-11
         assert run.weight_gap < 1e-11 * c and run.other_gap < 1e-11
-    loose = optimization_studies.rescaled_run(DIGITS, 10.0, steps=60, scale_eps=False)
+    loose = optimization_studies.rescaled_run(
+        DIGITS, 10.0, np.random.default_rng(0), steps=60, scale_eps=False
+    )
     assert np.max(np.abs(loose.loss - loose.loss_rescaled)) > 1e-6  # eps breaks exactness
 
 
@@ -117,24 +122,52 @@ def test_plain_sgd_only_grows_the_norm_and_decay_reaches_the_predicted_angle():
     study = optimization_studies.weight_decay_study(
         DIGITS, lrs=(0.4,), decays=(0.0, 0.05), seeds=(0,), steps=300
     )
-    grow = np.diff(study.norms[0, 0, 0], axis=0)
-    assert grow.min() > -1e-6 * study.norms[0, 0, 0].max()
-    angle = np.mean(study.angles[0, 1, 0, -50:], axis=0)
+    plain, decayed = study.norms(lr=0.4, weight_decay=0.0), study.norms(lr=0.4, weight_decay=0.05)
+    grow = np.diff(plain[0], axis=0)
+    assert grow.min() > -1e-6 * plain[0].max()
+    angle = study.angle(lr=0.4, weight_decay=0.05, last=50)[0]
     predicted = equilibrium_angular_update(0.4, 0.05)
     assert np.all(np.abs(angle / predicted - 1) < 0.15), angle / predicted
-    assert study.norms[0, 1, 0, -1].max() < study.norms[0, 0, 0, -1].min()
+    assert decayed[0, -1].max() < plain[0, -1].min()
+
+
+def test_the_study_is_its_runs_and_is_read_by_name():
+    study = optimization_studies.weight_decay_study(
+        DIGITS, lrs=(0.1, 0.4), decays=(0.05,), seeds=(0, 1), steps=30
+    )
+    one = optimization_studies.weight_decay_run(DIGITS, 0.4, 0.05, np.random.default_rng(1), 30)
+    path = one.records["path"]  # (steps, 2, L): the study's lr 0.4, seed 1 is this run
+    assert np.array_equal(study.norms(lr=0.4, weight_decay=0.05)[1], path[:, 0])
+    assert np.array_equal(study.angles(lr=0.4, weight_decay=0.05)[1], path[:, 1], equal_nan=True)
+    assert study.test_accuracy(lr=0.4, weight_decay=0.05)[1] == one.final_accuracy
+    assert np.allclose(study.angle(lr=0.4, weight_decay=0.05, last=10)[1], path[-10:, 1].mean(0))
+    with pytest.raises(ValueError, match=r"lr must be one of the study's \(0.1, 0.4\); got 0.2"):
+        study.norms(lr=0.2, weight_decay=0.05)
+    with pytest.raises(ValueError, match=r"weight_decay must be one of the study's \(0.05,\)"):
+        study.angle(lr=0.4, weight_decay=0.0)
+
+
+def test_before_bn_decays_exactly_the_scale_invariant_weights():
+    model = mlp([64, 16, 16, 10], batchnorm=True, rng=np.random.default_rng(0))
+    picked = [
+        i for i, layer in enumerate(model.layers) if optimization_studies.before_bn(layer, "W")
+    ]
+    assert picked == scale_invariant_layers(model) == [0, 3]
+    assert not any(optimization_studies.before_bn(model[0], n) for n in ("gamma", "beta"))
 
 
 def test_momentum_reaches_its_own_equilibrium_angle_and_settles_sooner():
     toy = optimization_studies.momentum_toy_study(seeds=(0, 1))
-    for k, mu in enumerate(toy.momenta):
-        late = toy.angles[k, :, -200:].mean(axis=1)
+    for mu in toy.momenta:
+        late = toy.angles(mu)[:, -200:].mean(axis=1)
         assert np.all(np.abs(late / equilibrium_angular_update(0.1, 0.05, mu) - 1) < 0.02), late
     for what in ("norm", "angle"):
-        plain, heavy = toy.settled(0, what, 0.1), toy.settled(1, what, 0.1)
+        plain, heavy = toy.settled(0.0, what, 0.1), toy.settled(0.9, what, 0.1)
         assert None not in plain + heavy and 4 * max(heavy) < min(plain), (what, plain, heavy)
-    assert np.all(toy.norms[:, :, 0] == 5.0)  # one start for every momentum and seed
-    assert np.allclose(toy.norms[0, 0], toy.norms[0, 1], rtol=1e-9)  # steady |g|: mu 0 seed-free
+    assert np.all(toy.norm_runs[:, :, 0] == 5.0)  # one start for every momentum and seed
+    assert np.allclose(toy.norms(0.0)[0], toy.norms(0.0)[1], rtol=1e-9)  # steady |g|: seed-free
+    with pytest.raises(ValueError, match=r"momentum must be one of the study's \(0.0, 0.9\)"):
+        toy.norms(0.5)
 
 
 def test_weight_decay_study_passes_momentum_to_sgd():
@@ -144,10 +177,11 @@ def test_weight_decay_study_passes_momentum_to_sgd():
         optimization_studies.weight_decay_study(DIGITS, **kw, momentum=0.9),
     )
     assert heavy.momentum == 0.9 and plain.momentum == 0.0
-    late = heavy.angles[0, 0, 0, -40:].mean(axis=0)
+    late = heavy.angle(lr=0.1, weight_decay=0.05, last=40)[0]
     assert np.all(np.abs(late / equilibrium_angular_update(0.1, 0.05, 0.9) - 1) < 0.1), late
     assert np.all(
-        plain.angles[0, 0, 0, -40:].mean(axis=0) < 0.8 * equilibrium_angular_update(0.1, 0.05)
+        plain.angle(lr=0.1, weight_decay=0.05, last=40)[0]
+        < 0.8 * equilibrium_angular_update(0.1, 0.05)
     )
 
 
@@ -222,6 +256,18 @@ def test_weight_decay_view_selects_a_cell_and_rejects_values_outside_the_study()
         ov.weight_decay_view(study, 0.1, 0.05)
     with pytest.raises(ValueError, match="weight_decay must be one of the study's"):
         ov.weight_decay_view(study, 0.4, 0.01)
+
+
+def test_spread_prints_mean_and_range_and_over_seeds_gives_each_setting_the_same_draws():
+    assert spread([0.9, 0.95, 1.0], ".2f") == "0.95 [0.90-1.00]"
+    assert spread(np.array([[0.5, 1.5]]), lambda v: f"{v:g}") == "1 [0.5-1.5]"
+    with pytest.raises(ValueError, match="values must hold at least one number"):
+        spread([])
+    draws = over_seeds(lambda setting, rng: rng.normal(size=3), ["a", "b"], [4, 5])
+    assert np.array_equal(draws[0][1], draws[1][1])  # seed 5's draws in both settings
+    assert not np.array_equal(draws[0][0], draws[0][1])
+    with pytest.raises(ValueError, match="seeds must be a non-empty list"):
+        over_seeds(lambda setting, rng: 0, ["a"], [])
 
 
 def test_moving_average_is_the_mean_of_each_window():

@@ -7,6 +7,7 @@ import numpy as np
 
 from bncourse import answers as A
 from bncourse.feedback import Feedback
+from bncourse.optimization.scale_invariance import effective_lr, equilibrium_angular_update
 
 # The precision each typed answer is asked for (the prompts say it): two significant figures
 # tell every named mistake apart from the answer.
@@ -24,7 +25,7 @@ def check_equilibrium_angle(answer, lr, weight_decay):
     got, failed = A.number(answer)
     if failed is not None:
         return failed
-    want = np.sqrt(2 * lr * weight_decay)
+    want = equilibrium_angular_update(lr, weight_decay)
     hints = [
         (
             2 * lr * weight_decay,
@@ -68,8 +69,8 @@ def check_effective_lr(answer, lr, norm, growth):
     got, failed = A.number(answer)
     if failed is not None:
         return failed
-    want = lr / (growth * norm) ** 2
-    start = lr / norm**2
+    want = effective_lr(lr, growth * norm)
+    start = effective_lr(lr, norm)
     hints = [
         (
             lr / (growth * norm),

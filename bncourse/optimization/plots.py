@@ -4,7 +4,9 @@ import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from bncourse.optimization.scale_invariance import effective_lr, equilibrium_angular_update
 from bncourse.optimization.views import WINDOW, moving_average
+from bncourse.runs import spread
 from bncourse.style import (
     BLUE,
     GREY,
@@ -27,9 +29,8 @@ MARKERS = tuple(style(k)["marker"] for k in range(len(PALETTE)))
 
 
 def _spread(values):
-    """ "mean (min-max)" of a 1-D array of seeds' values, for a description."""
-    values = np.asarray(values, dtype=float)
-    return f"{fmt(values.mean())} ({fmt(values.min())}-{fmt(values.max())})"
+    """ "mean [min-max]" of the seeds' values, for a description (3 significant digits)."""
+    return spread(values, fmt)
 
 
 def _look(label, k):
@@ -54,21 +55,20 @@ def effective_lr_curves(study, axes=None):
     """Without weight decay: ||W|| of one BN-preceded layer, and lr / ||W||^2, over training,
     for each learning rate of a `WeightDecayStudy` (its decay-0 runs)."""
     ax0, ax1 = _axes(axes, 2)
-    b = study.decays.index(0.0)
     steps = np.arange(study.steps)
     for a, lr in enumerate(study.lrs):
-        norms = study.norms[a, b, :, :, 1]
+        norms = study.norms(lr, 0.0)[:, :, 1]
         _band(ax0, steps, norms, a, f"lr = {lr:g}")
-        _band(ax1, steps, lr / norms**2, a, f"lr = {lr:g}")
+        _band(ax1, steps, effective_lr(lr, norms), a, f"lr = {lr:g}")
     ax0.set(title=r"$\|W\|$ (plain SGD, no decay)", xlabel="training step")
     ax1.set(title=r"effective learning rate lr / $\|W\|^2$", xlabel="training step", yscale="log")
     for ax in (ax0, ax1):
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=SMALL, frameon=False)
     parts = []
-    for a, lr in enumerate(study.lrs):
-        norms = study.norms[a, b, :, :, 1]
-        start, end = lr / norms[:, 0] ** 2, lr / norms[:, -1] ** 2
+    for lr in study.lrs:
+        norms = study.norms(lr, 0.0)[:, :, 1]
+        start, end = effective_lr(lr, norms[:, 0]), effective_lr(lr, norms[:, -1])
         parts.append(
             f"lr {lr:g}: ||W|| {_spread(norms[:, 0])} at step 0, {_spread(norms[:, -1])} at step "
             f"{study.steps - 1}; lr / ||W||² from {_spread(start)} to {_spread(end)}, "
@@ -81,7 +81,7 @@ def effective_lr_curves(study, axes=None):
         + "; ".join(parts)
         + "."
     )
-    plain = study.norms[:, b, :, :, 1]
+    plain = np.array([study.norms(lr, 0.0)[:, :, 1] for lr in study.lrs])
     if np.diff(plain, axis=-1).min() >= -1e-6 * plain.max():  # never shrinks (to rounding)
         text += " ||W|| never shrinks in any run, so the effective learning rate only falls."
     return describe(np.array([ax0, ax1]), text)
@@ -94,12 +94,11 @@ def equilibrium(study, axes=None):
     averages over WINDOW steps (one step's angle is noisy); bands are the seeds' min-max."""
     ax0, ax1 = _axes(axes, 2, width=4.8, height=3.6)
     steps = np.arange(WINDOW, study.steps)
-    decayed = [b for b, decay in enumerate(study.decays) if decay > 0]
+    decayed = [decay for decay in study.decays if decay > 0]
     for a, lr in enumerate(study.lrs):
-        for j, b in enumerate(decayed):
-            decay = study.decays[b]
-            angles = moving_average(study.angles[a, b, :, 1:, 1])
-            predicted = np.sqrt(2 * lr * decay)
+        for j, decay in enumerate(decayed):
+            angles = moving_average(study.angles(lr, decay)[:, 1:, 1])
+            predicted = equilibrium_angular_update(lr, decay)
             label = f"lr {lr:g}, λ {decay:g}"
             for ax, x, y in ((ax0, steps, angles), (ax1, steps * lr * decay, angles / predicted)):
                 ax.plot(
@@ -142,11 +141,10 @@ def _equilibrium_text(study, decayed):
     of training against sqrt(2 lr lambda), next to its length in units of 1/(lr lambda)."""
     quarter = max((study.steps - 1) // 4, 1)
     rows, clocks, means = [], [], []
-    for a, lr in enumerate(study.lrs):
-        for b in decayed:
-            decay = study.decays[b]
-            late = study.angles[a, b, :, -quarter:, 1].mean(axis=1)
-            ratio = late / np.sqrt(2 * lr * decay)
+    for lr in study.lrs:
+        for decay in decayed:
+            late = study.angle(lr, decay, last=quarter)[:, 1]
+            ratio = late / equilibrium_angular_update(lr, decay)
             clocks.append(study.steps * lr * decay)
             means.append(ratio.mean())
             rows.append(
@@ -159,7 +157,7 @@ def _equilibrium_text(study, decayed):
         f"({WINDOW}-step mean, log scale) against training step, with the predicted "
         "sqrt(2 lr λ) as thin lines. Right: measured / predicted against step × lr × λ, where "
         "1 is the time scale 1/(lr λ). Measured / predicted over the last quarter of training, "
-        "mean (seeds' min-max): " + "; ".join(rows) + f". The longest run, "
+        "mean [seeds' min-max]: " + "; ".join(rows) + f". The longest run, "
         f"{fmt(clocks[longest])} time scales, ends at {fmt(means[longest])} of the prediction; "
         f"the shortest, {fmt(clocks[shortest])}, at {fmt(means[shortest])}."
     )
@@ -207,7 +205,7 @@ def _seed_points_text(labels, values, titles):
     n_seed = np.asarray(values[0]).shape[1]
     return (
         f"{len(titles)} panel{'s' if len(titles) > 1 else ''} of horizontal bars, one bar per "
-        f"setting at the mean of {n_seed} seeds, each seed a dot; given as mean (min-max). "
+        f"setting at the mean of {n_seed} seeds, each seed a dot; given as mean [min-max]. "
         + " ".join(panels)
     )
 

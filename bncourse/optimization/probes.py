@@ -36,24 +36,28 @@ def scale_invariant_layers(model):
     ]
 
 
-def weight_path_recorder(indices):
-    """Recorder factory: per call, ||W|| of each layer in `indices` and the angle (radians) W
-    turned since the previous call (NaN at the first call). Returns an array (2, len(indices)).
+def weight_path_recorder(indices=None):
+    """Recorder factory: per call, ||W|| of each layer in `indices` (None: the model's
+    `scale_invariant_layers`, found at the first call) and the angle (radians) W turned since
+    the previous call (NaN at the first call). Returns an array (2, len(indices)).
 
     >>> from bnlib import mlp
     >>> model = mlp([4, 8, 3], batchnorm=True, rng=np.random.default_rng(0))
-    >>> rec = weight_path_recorder([0])
+    >>> rec = weight_path_recorder()
     >>> first = rec(model, None, None)
     >>> model[0].W[0, 0] += 0.1
     >>> bool(np.isnan(first[1, 0])), bool(rec(model, None, None)[1, 0] > 0)
     (True, True)
     """
-    indices = list(indices)
+    chosen = None if indices is None else list(indices)
     previous = {}
 
     def recorder(model, _x, _y):
-        out = np.full((2, len(indices)), np.nan)
-        for k, i in enumerate(indices):
+        nonlocal chosen
+        if chosen is None:
+            chosen = scale_invariant_layers(model)
+        out = np.full((2, len(chosen)), np.nan)
+        for k, i in enumerate(chosen):
             w = model[i].W
             out[0, k] = np.linalg.norm(w)
             if i in previous:

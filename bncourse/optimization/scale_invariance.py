@@ -13,6 +13,19 @@ learning rate: each learning-rate decay starts a new, longer approach.
 import numpy as np
 
 from bnlib._checks import as_float_array, check_positive
+from bnlib.model import SGD, Sequential
+
+
+def check_sgd(lr, weight_decay, momentum=0.0):
+    """lr, weight_decay and momentum must be settings `bnlib.SGD` accepts (lr > 0, weight_decay
+    finite and >= 0, momentum in [0, 1)): SGD's own checks run, on a model with no parameters.
+
+    >>> check_sgd(0.1, 5e-4, 0.9)
+    >>> check_sgd(0.1, 5e-4, 1.0)
+    Traceback (most recent call last):
+    ValueError: momentum must be in [0, 1); got 1.0
+    """
+    SGD(Sequential([]), lr, momentum=momentum, weight_decay=weight_decay)
 
 
 def effective_lr(lr, weight_norm):
@@ -43,9 +56,7 @@ def equilibrium_angular_update(lr, weight_decay, momentum=0.0):
     >>> round(equilibrium_angular_update(0.1, 5e-4), 5)
     0.01
     """
-    check_positive(lr, "lr")
-    _check_decay(weight_decay)
-    _check_sgd_momentum(momentum)
+    check_sgd(lr, weight_decay, momentum)
     return float(np.sqrt(2.0 * lr * weight_decay / (1.0 + momentum)))
 
 
@@ -61,9 +72,7 @@ def equilibrium_steps(lr, weight_decay, momentum=0.0):
     >>> equilibrium_steps(0.1, 0.01), round(equilibrium_steps(0.1, 0.01, momentum=0.9), 6)
     (1000.0, 100.0)
     """
-    check_positive(lr, "lr")
-    _check_decay(weight_decay)
-    _check_sgd_momentum(momentum)
+    check_sgd(lr, weight_decay, momentum)
     return float("inf") if weight_decay == 0 else (1.0 - momentum) / (lr * weight_decay)
 
 
@@ -106,17 +115,3 @@ def angle_between(a, b):
     along = float(a @ b) / na
     across = np.linalg.norm(b - (along / na) * a)
     return float(np.arctan2(across, along))
-
-
-def _check_decay(weight_decay):
-    if isinstance(weight_decay, bool) or not np.isscalar(weight_decay):
-        raise TypeError(f"weight_decay must be a number >= 0; got {weight_decay!r:.40}")
-    if not np.isfinite(weight_decay) or weight_decay < 0:
-        raise ValueError(f"weight_decay must be finite and >= 0; got {weight_decay!r}")
-
-
-def _check_sgd_momentum(momentum):
-    if isinstance(momentum, bool) or not np.isscalar(momentum):
-        raise TypeError(f"momentum must be a number in [0, 1); got {momentum!r:.40}")
-    if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must be in [0, 1) (SGD's momentum); got {momentum!r}")

@@ -1,8 +1,11 @@
 """Studies for notebook 10: batch norm and the optimizer. Each trains or builds models on the
-digits, over seeds, and returns plain arrays for `bnlib.plots` and `bnlib.views`.
+digits, one run per seed (a run takes `rng`; `runs.over_seeds` makes the generators), and
+returns its results for `views` and `plots`; the weight-decay study is read by name
+(`study.norms(lr=0.4, weight_decay=0.05)`).
 
 - `rescaled_run`: weights before BN times c with their learning rate times c^2 is the same run;
-- `weight_decay_study`: ||W|| and the angle W turns per step, against sqrt(2 lr lambda);
+- `weight_decay_run`: one digits net trained with decay on its BN-preceded weights, recording
+  ||W|| and the angle W turns per step; `weight_decay_study`: that run over lr x decay x seed;
 - `momentum_toy_study`: the same equilibrium on a toy with a steady gradient, with and without
   SGD momentum, long enough to see how soon each settles;
 - `gamma_decay_study`: weight decay on gamma and beta (which do change the function) or not;
@@ -22,30 +25,34 @@ from bncourse.optimization.probes import (
     update_to_data_recorder,
     weight_path_recorder,
 )
-from bncourse.optimization.scale_invariance import equilibrium_angular_update, settling_step
+from bncourse.optimization.scale_invariance import (
+    check_sgd,
+    equilibrium_angular_update,
+    settling_step,
+)
+from bncourse.runs import digits_run, generators, over_seeds
 from bnlib._blas import one_blas_thread
 from bnlib._checks import check_positive, check_positive_int
 from bnlib.ghost import GhostBatchNorm1d
 from bnlib.layers import BatchNorm1d, Linear, ReLU
 from bnlib.model import SGD, Sequential, forward_backward, mlp
 from bnlib.norm_layers import LayerNorm
-from bnlib.parallel import run_each
 from bnlib.residual import residual_mlp
 from bnlib.training import evaluate, train
 
 SIZES = (64, 32, 32, 10)  # the digits net of sections 1-2: two BN-preceded hidden layers
 
 
-def _seeds(seeds):
-    seeds = tuple(int(s) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds must list at least one seed")
-    return seeds
+def before_bn(layer, name):
+    """A decay_filter for `bnlib.train`: decay the W of the Linear layers a batch norm follows,
+    nothing else. In `mlp(..., batchnorm=True)` those are exactly the Linear layers built
+    without a bias (BN's beta replaces it); the output layer keeps its bias, so is left out.
 
-
-def _only(indices):
-    """A decay_filter for SGD: decay W of the layers at `indices` of the model, nothing else."""
-    return lambda model: lambda layer, name: name == "W" and any(layer is model[i] for i in indices)
+    >>> net = mlp([4, 8, 3], batchnorm=True, rng=np.random.default_rng(0))
+    >>> [before_bn(layer, name) for layer, name in net.parameters()]
+    [True, False, False, False, False]
+    """
+    return name == "W" and isinstance(layer, Linear) and layer.b is None
 
 
 @dataclass
@@ -57,23 +64,24 @@ class RescaledRun:
     other_gap: float  # max |p_rescaled - p| over every other parameter at the end
 
 
-def rescaled_run(data, c, steps=200, batch_size=32, lr=0.2, seed=0, scale_eps=True):
+def rescaled_run(data, c, rng, steps=200, batch_size=32, lr=0.2, scale_eps=True):
     """Train one BN net twice on the same batches: as built, and with every BN-preceded W
     multiplied by c and its learning rate by c^2 (other parameters keep theirs). With
     `scale_eps` the BN eps is multiplied by c^2 too, which makes the runs identical in exact
     arithmetic (BN(cWx) with eps c^2 is BN(Wx) with eps); without it they differ by O(eps).
+    rng draws the weights, then the batches.
 
     Returns: RescaledRun.
 
     >>> from bnlib import load_digits
-    >>> r = rescaled_run(load_digits(), 10.0, steps=20)
+    >>> r = rescaled_run(load_digits(), 10.0, np.random.default_rng(0), steps=20)
     >>> bool(np.max(np.abs(r.loss - r.loss_rescaled)) < 1e-10), r.weight_gap < 1e-10
     (True, True)
     """
     c = check_positive(c, "c")
     steps, batch_size = check_positive_int(steps, "steps"), check_positive_int(batch_size, "bs")
     x_train, y_train = data[0], data[1]
-    model = mlp(SIZES, activation="relu", batchnorm=True, rng=np.random.default_rng(seed))
+    model = mlp(SIZES, activation="relu", batchnorm=True, rng=rng)
     twin = copy.deepcopy(model)
     invariant = scale_invariant_layers(model)
     for i in invariant:
@@ -86,7 +94,7 @@ def rescaled_run(data, c, steps=200, batch_size=32, lr=0.2, seed=0, scale_eps=Tr
         SGD(Sequential([twin[i] for i in invariant]), lr * c**2),
         SGD(Sequential(rest), lr),
     ]
-    batches = np.random.default_rng(seed + 1).integers(0, len(x_train), (steps, batch_size))
+    batches = rng.integers(0, len(x_train), (steps, batch_size))
     losses = np.empty((2, steps))
     with one_blas_thread():
         for t, idx in enumerate(batches):
@@ -103,16 +111,63 @@ def rescaled_run(data, c, steps=200, batch_size=32, lr=0.2, seed=0, scale_eps=Tr
     return RescaledRun(c, losses[0], losses[1], float(weight_gap), float(max(other)))
 
 
+def _pick(value, name, options):
+    """The index of `value` among a study's `options`, or a ValueError naming both."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of the study's {options}; got {value!r}")
+    return options.index(value)
+
+
 @dataclass
 class WeightDecayStudy:
+    """Read a cell by name: study.norms(lr=0.4, weight_decay=0.05), study.angle(...)."""
+
     lrs: tuple
     decays: tuple
     seeds: tuple
     steps: int
-    norms: np.ndarray  # (n_lr, n_decay, n_seed, steps, L) ||W|| of each BN-preceded layer
-    angles: np.ndarray  # same shape: angle (radians) W turned in the step before (NaN at 0)
-    test_accuracy: np.ndarray  # (n_lr, n_decay, n_seed) at the end
+    paths: np.ndarray  # (n_lr, n_decay, n_seed, steps, 2, L): ||W||, angle (NaN at step 0)
+    accuracy: np.ndarray  # (n_lr, n_decay, n_seed) test accuracy at the end
     momentum: float = 0.0
+
+    def _cell(self, lr, weight_decay):
+        """(index of lr, index of weight_decay), or a ValueError naming the study's values."""
+        return _pick(lr, "lr", self.lrs), _pick(weight_decay, "weight_decay", self.decays)
+
+    def norms(self, lr, weight_decay):
+        """(n_seed, steps, L) ||W|| of each BN-preceded layer at every step of this cell's runs."""
+        return self.paths[self._cell(lr, weight_decay)][:, :, 0]
+
+    def angles(self, lr, weight_decay):
+        """(n_seed, steps, L) the angle (radians) W turned in the step before (NaN at step 0)."""
+        return self.paths[self._cell(lr, weight_decay)][:, :, 1]
+
+    def angle(self, lr, weight_decay, last=60):
+        """(n_seed, L) the mean angle per step over the last `last` steps of this cell's runs."""
+        return self.angles(lr, weight_decay)[:, -check_positive_int(last, "last") :].mean(axis=1)
+
+    def test_accuracy(self, lr, weight_decay):
+        """(n_seed,) this cell's test accuracy at the end of training."""
+        return self.accuracy[self._cell(lr, weight_decay)]
+
+
+def weight_decay_run(data, lr, weight_decay, rng, steps=250, batch_size=32, momentum=0.0):
+    """One run of the digits net (SIZES, ReLU, BN before each activation) with SGD and weight
+    decay on the BN-preceded weights only (`before_bn`), recording ||W|| and the angle W turns
+    at every step (`probes.weight_path_recorder`): notebook 10's run in the open. Returns:
+    bnlib's History, the path in records["path"] (steps, 2, L).
+
+    >>> from bnlib import load_digits
+    >>> h = weight_decay_run(load_digits(), 0.4, 0.05, np.random.default_rng(0), steps=5)
+    >>> h.records["path"].shape
+    (5, 2, 2)
+    """
+    _, history = digits_run(
+        data, rng, SIZES, steps, batch_size, lr, momentum=momentum, eval_every=steps,
+        record={"path": weight_path_recorder()}, record_every=1, weight_decay=weight_decay,
+        decay_filter=before_bn,
+    )  # fmt: skip
+    return history
 
 
 def weight_decay_study(
@@ -124,76 +179,72 @@ def weight_decay_study(
     batch_size=32,
     momentum=0.0,
 ):
-    """SGD (plain, or with `momentum` in PyTorch's form) with weight decay on the BN-preceded
-    weights only (the scale-invariant ones: decay cannot change the set of functions they
-    express, only how fast their direction moves), every lr x decay x seed; records ||W|| and
-    the angle W turns at every step.
+    """`weight_decay_run` for every lr x decay x seed (plain SGD, or with `momentum` in
+    PyTorch's form): decay cannot change the set of functions the BN-preceded weights
+    express, only how fast their direction moves.
 
     >>> from bnlib import load_digits
     >>> s = weight_decay_study(load_digits(), (0.1,), (0.0,), (0,), steps=5)
-    >>> s.norms.shape
-    (1, 1, 1, 5, 2)
+    >>> s.norms(lr=0.1, weight_decay=0.0).shape
+    (1, 5, 2)
     """
     lrs, decays = tuple(float(v) for v in lrs), tuple(float(v) for v in decays)
-    seeds, steps = _seeds(seeds), check_positive_int(steps, "steps")
+    steps = check_positive_int(steps, "steps")
     for lr in lrs:
-        check_positive(lr, "lr")
-    if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
-    if any(not np.isfinite(d) or d < 0 for d in decays):
-        raise ValueError(f"decays must be finite and >= 0; got {decays}")
-    shape = (len(lrs), len(decays), len(seeds), steps)
-    norms, angles, acc = np.empty(shape + (2,)), np.empty(shape + (2,)), np.empty(shape[:3])
+        for decay in decays:
+            check_sgd(lr, decay, momentum)
+    cells = [(lr, decay) for lr in lrs for decay in decays]
 
-    def run(point):  # one (lr, decay, seed): ||W|| and the angle per step, final accuracy
-        (_, lr), (_, decay), (_, seed) = point
-        gen = np.random.default_rng(seed)
-        model = mlp(SIZES, activation="relu", batchnorm=True, rng=gen)
-        invariant = scale_invariant_layers(model)
-        h = train(
-            model,
-            data,
-            steps,
-            batch_size,
-            lr,
-            gen,
-            momentum=momentum,
-            eval_every=steps,
-            record={"path": weight_path_recorder(invariant)},
-            record_every=1,
-            weight_decay=decay,
-            decay_filter=_only(invariant)(model),
-        )
+    def run(cell, rng):  # one (lr, decay, seed): ||W|| and the angle per step, final accuracy
+        h = weight_decay_run(data, *cell, rng, steps, batch_size, momentum)
         return h.records["path"], h.final_accuracy
 
-    points = _grid(lrs, decays, seeds)
-    for ((a, _), (b, _), (k, _)), (path, final) in zip(points, run_each(run, points), strict=True):
-        norms[a, b, k], angles[a, b, k] = path[:, 0], path[:, 1]
-        acc[a, b, k] = final
-    return WeightDecayStudy(lrs, decays, seeds, steps, norms, angles, acc, float(momentum))
+    runs = over_seeds(run, cells, seeds)
+    paths = np.array([[path for path, _ in seeds_] for seeds_ in runs])
+    accuracy = np.array([[acc for _, acc in seeds_] for seeds_ in runs])
+    shape = (len(lrs), len(decays), len(runs[0]))
+    return WeightDecayStudy(
+        lrs,
+        decays,
+        tuple(seeds),
+        steps,
+        paths.reshape(shape + paths.shape[2:]),
+        accuracy.reshape(shape),
+        float(momentum),
+    )
 
 
 @dataclass
 class MomentumToy:
+    """Read by momentum: toy.norms(0.9), toy.angles(0.0), toy.settled(0.9, "norm")."""
+
     lr: float
     weight_decay: float
     momenta: tuple
     seeds: tuple
-    norms: np.ndarray  # (n_momentum, n_seed, steps + 1) ||W||, from the start
-    angles: np.ndarray  # (n_momentum, n_seed, steps) angle (radians) W turned in each step
+    norm_runs: np.ndarray  # (n_momentum, n_seed, steps + 1) ||W||, from the start
+    angle_runs: np.ndarray  # (n_momentum, n_seed, steps) angle (radians) W turned in each step
 
-    def settled(self, k, what="norm", tolerance=0.05, window=20, tail=0.25):
-        """(n_seed,) the step from which momenta[k]'s runs stay settled, by one of two criteria:
-        "norm": ||W|| within `tolerance` of its equilibrium (its mean over the last `tail` of
-        the run); "angle": the angle per step, averaged over `window` steps, within `tolerance`
-        of sqrt(2 lr lambda / (1 + mu)). None where a run never settled."""
+    def norms(self, momentum):
+        """(n_seed, steps + 1) ||W|| of the runs with this momentum, from the start."""
+        return self.norm_runs[_pick(momentum, "momentum", self.momenta)]
+
+    def angles(self, momentum):
+        """(n_seed, steps) the angle (radians) W turned in each step, with this momentum."""
+        return self.angle_runs[_pick(momentum, "momentum", self.momenta)]
+
+    def settled(self, momentum, what="norm", tolerance=0.05, window=20, tail=0.25):
+        """(n_seed,) the step from which the runs with this momentum stay settled, by one of
+        two criteria: "norm": ||W|| within `tolerance` of its equilibrium (its mean over the
+        last `tail` of the run); "angle": the angle per step, averaged over `window` steps,
+        within `tolerance` of sqrt(2 lr lambda / (1 + mu)). None where a run never settled."""
         if what == "norm":
-            series = self.norms[k]
+            series = self.norms(momentum)
             targets = series[:, -int(tail * series.shape[1]) :].mean(axis=1)
         elif what == "angle":
             kernel = np.ones(window) / window
-            series = np.array([np.convolve(a, kernel, "valid") for a in self.angles[k]])
-            targets = [equilibrium_angular_update(self.lr, self.weight_decay, self.momenta[k])]
+            series = np.array([np.convolve(a, kernel, "valid") for a in self.angles(momentum)])
+            targets = [equilibrium_angular_update(self.lr, self.weight_decay, momentum)]
             targets = targets * len(series)
         else:
             raise ValueError(f'what must be "norm" or "angle"; got {what!r}')
@@ -213,24 +264,18 @@ def momentum_toy_study(
     Returns: MomentumToy.
 
     >>> toy = momentum_toy_study(seeds=(0,))  # time scales (1 - mu) / (lr lambda): 200 and 20
-    >>> toy.settled(0), toy.settled(1)
+    >>> toy.settled(0.0), toy.settled(0.9)
     ([397], [62])
     """
-    lr, weight_decay = check_positive(lr, "lr"), float(weight_decay)
-    seeds, steps, dim = (
-        _seeds(seeds),
-        check_positive_int(steps, "steps"),
-        check_positive_int(dim, "dim"),
-    )
-    init = check_positive(init, "init")
     momenta = tuple(float(m) for m in momenta)
-    equilibrium_angular_update(lr, weight_decay)  # validates the decay
     for m in momenta:
-        equilibrium_angular_update(lr, weight_decay, m)  # validates each momentum
-    gens = [np.random.default_rng(s) for s in seeds]
+        check_sgd(lr, weight_decay, m)
+    steps, dim = check_positive_int(steps, "steps"), check_positive_int(dim, "dim")
+    init = check_positive(init, "init")
+    gens = generators(seeds)
     starts = np.array([g.normal(size=dim) for g in gens])
     draws = np.stack([g.normal(size=(steps, dim)) for g in gens], axis=1)  # (steps, seed, dim)
-    mu = np.repeat(momenta, len(seeds))[:, None]  # one row per (momentum, seed)
+    mu = np.repeat(momenta, len(gens))[:, None]  # one row per (momentum, seed)
     w = np.tile(init * starts / np.linalg.norm(starts, axis=1, keepdims=True), (len(momenta), 1))
     v = np.zeros_like(w)
     norms, angles = np.empty((len(w), steps + 1)), np.empty((len(w), steps))
@@ -247,19 +292,15 @@ def momentum_toy_study(
         )
         w = new
         norms[:, t + 1] = np.linalg.norm(w, axis=1)
-    shape = (len(momenta), len(seeds))
+    shape = (len(momenta), len(gens))
     return MomentumToy(
-        lr, weight_decay, momenta, seeds, norms.reshape(*shape, -1), angles.reshape(*shape, -1)
+        float(lr),
+        float(weight_decay),
+        momenta,
+        tuple(seeds),
+        norms.reshape(*shape, -1),
+        angles.reshape(*shape, -1),
     )
-
-
-def _grid(*axes):
-    return [
-        (x, y, z)
-        for x in enumerate(axes[0])
-        for y in enumerate(axes[1])
-        for z in enumerate(axes[2])
-    ]
 
 
 @dataclass
@@ -281,35 +322,20 @@ def gamma_decay_study(data, lr=0.2, decay=0.05, seeds=(0, 1, 2), steps=250, batc
     >>> s.gamma.shape
     (2, 1)
     """
-    seeds = _seeds(seeds)
     labels = ("every W, not gamma or beta", "every W, gamma and beta")
     filters = (lambda _, name: name == "W", lambda _, name: name in ("W", "gamma", "beta"))
-    out = np.empty((4, 2, len(seeds)))
 
-    def run(point):  # one (seed, filter): test accuracy and loss, train loss, mean |gamma|
-        seed, keep = point
-        gen = np.random.default_rng(seed)
-        model = mlp(SIZES, activation="relu", batchnorm=True, rng=gen)
-        h = train(
-            model,
-            data,
-            steps,
-            batch_size,
-            lr,
-            gen,
-            eval_every=steps,
-            weight_decay=decay,
+    def run(keep, rng):  # one (filter, seed): test accuracy and loss, train loss, mean |gamma|
+        model, h = digits_run(
+            data, rng, SIZES, steps, batch_size, lr, eval_every=steps, weight_decay=decay,
             decay_filter=keep,
-        )
+        )  # fmt: skip
         gammas = np.concatenate([model[i].gamma for i in model.find(BatchNorm1d)])
         train_loss = evaluate(model, data[0], data[1])[0]
         return h.test_accuracy[-1], h.test_loss[-1], train_loss, np.abs(gammas).mean()
 
-    points = [(k, s) for k in range(len(seeds)) for s in range(len(filters))]
-    results = run_each(run, [(seeds[k], filters[s]) for k, s in points])
-    for (k, s), result in zip(points, results, strict=True):
-        out[:, s, k] = result
-    return GammaDecayStudy(labels, seeds, *out)
+    out = np.array(over_seeds(run, filters, seeds)).transpose(2, 0, 1)  # (4, S, n_seed)
+    return GammaDecayStudy(labels, tuple(seeds), *out)
 
 
 DEPTH_SETTINGS = (
@@ -382,27 +408,21 @@ def depth_study(
     >>> s.first.shape, s.per_layer["batch norm", 4].shape
     ((1, 2, 1), (1, 5))
     """
-    depths, seeds = tuple(check_positive_int(d, "depth") for d in depths), _seeds(seeds)
-    first = np.empty((len(settings), len(depths), len(seeds)))
-    per_layer = {}
+    depths = tuple(check_positive_int(d, "depth") for d in depths)
+    cells = [(setting, depth) for setting in settings for depth in depths]
 
-    def run(point):  # one (setting, depth, seed): ||dL/dW|| of every Linear layer
-        (_, setting), (_, depth), (_, seed) = point
-        gen = np.random.default_rng(seed)
-        idx = gen.choice(len(data[0]), batch_size, replace=False)
-        model = depth_net(setting, depth, width, gen)
+    def run(cell, rng):  # one (setting, depth, seed): ||dL/dW|| of every Linear layer
+        idx = rng.choice(len(data[0]), batch_size, replace=False)
+        model = depth_net(*cell, width, rng)
         with one_blas_thread():
             forward_backward(model, data[0][idx], data[1][idx])
         # parameters() lists the W inside residual branches too, in forward order.
         return [np.linalg.norm(layer.dW) for layer, name in model.parameters() if name == "W"]
 
-    points = _grid(settings, depths, seeds)
-    for ((s, setting), (d, depth), (k, _)), norms in zip(
-        points, run_each(run, points), strict=True
-    ):
-        first[s, d, k] = norms[0]
-        per_layer.setdefault((setting, depth), np.empty((len(seeds), len(norms))))[k] = norms
-    return DepthStudy(tuple(settings), depths, seeds, first, per_layer)
+    norms = dict(zip(cells, over_seeds(run, cells, seeds), strict=True))
+    per_layer = {cell: np.array(runs) for cell, runs in norms.items()}  # (n_seed, L) each
+    first = np.array([[per_layer[s, d][:, 0] for d in depths] for s in settings])
+    return DepthStudy(tuple(settings), depths, tuple(seeds), first, per_layer)
 
 
 NOISE_SETTINGS = (
@@ -443,13 +463,11 @@ def batch_noise_study(
     >>> s.gap().shape
     (4, 1)
     """
-    seeds, n_train = _seeds(seeds), check_positive_int(n_train, "n_train")
-    out = np.empty((4, len(settings), len(seeds)))
+    n_train = check_positive_int(n_train, "n_train")
 
-    def run(point):  # one (setting, seed): train and test accuracy and loss, in eval mode
-        (_, (label, batch, ghost)), (_, seed) = point
-        gen = np.random.default_rng(seed)
-        idx = gen.choice(len(data[0]), n_train, replace=False)
+    def run(setting, rng):  # one (setting, seed): train and test accuracy and loss, eval mode
+        label, batch, ghost = setting
+        idx = rng.choice(len(data[0]), n_train, replace=False)
         subset = (data[0][idx], data[1][idx], data[2], data[3])
         if label == "no norm":
             norm = None
@@ -457,16 +475,15 @@ def batch_noise_study(
             norm = "batch"
         else:
             norm = lambda d, g=ghost: GhostBatchNorm1d(d, ghost_size=g)  # noqa: E731
-        model = mlp((64, width, width, 10), activation="relu", norm=norm, rng=gen)
-        train(model, subset, steps, batch or n_train, lr, gen, eval_every=steps)
+        sizes = (64, width, width, 10)
+        model, _ = digits_run(subset, rng, sizes, steps, batch or n_train, lr, norm=norm,
+                              eval_every=steps)  # fmt: skip
         tr_loss, tr_acc = evaluate(model, subset[0], subset[1])
         te_loss, te_acc = evaluate(model, subset[2], subset[3])
         return tr_acc, te_acc, tr_loss, te_loss
 
-    points = [(a, b) for a in enumerate(settings) for b in enumerate(seeds)]
-    for ((s, _), (k, _)), scores in zip(points, run_each(run, points), strict=True):
-        out[:, s, k] = scores
-    return NoiseStudy(tuple(s[0] for s in settings), seeds, n_train, steps, *out)
+    out = np.array(over_seeds(run, settings, seeds)).transpose(2, 0, 1)  # (4, S, n_seed)
+    return NoiseStudy(tuple(s[0] for s in settings), tuple(seeds), n_train, steps, *out)
 
 
 @dataclass
@@ -490,26 +507,16 @@ def diagnostics_study(
     (2, 4, 3)
     """
     sizes = (64,) + (width,) * check_positive_int(depth, "depth") + (10,)
-    gen = np.random.default_rng(seed)
+    (gen,) = generators([seed])
     probe = gen.choice(len(data[0]), 256, replace=False)
 
-    def run(bn):  # one net: its statistics at initialization, then the recorded training
-        gen = np.random.default_rng(seed)
-        model = mlp(sizes, activation="tanh", batchnorm=bn, init_scale=init_scale, rng=gen)
+    def run(norm, rng):  # one net: its statistics at initialization, then the recorded training
+        model = mlp(sizes, activation="tanh", norm=norm, init_scale=init_scale, rng=rng)
         stats = layer_statistics(model, data[0][probe], data[1][probe])
-        h = train(
-            model,
-            data,
-            steps,
-            batch_size,
-            lr,
-            gen,
-            eval_every=steps,
-            record={"ratio": update_to_data_recorder(lr)},
-            record_every=5,
-        )
-        return stats, h
+        ratio = {"ratio": update_to_data_recorder(lr)}
+        return stats, train(model, data, steps, batch_size, lr, rng, eval_every=steps,
+                            record=ratio, record_every=5)  # fmt: skip
 
-    (init_off, off), (init_on, h) = run_each(run, (False, True))
+    [[(init_off, off)], [(init_on, h)]] = over_seeds(run, (None, "batch"), [seed])
     init, ratios = [init_off, init_on], [off.records["ratio"], h.records["ratio"]]
     return DiagnosticsStudy(("without BN", "with BN"), init, h.record_steps, np.array(ratios))

@@ -6,6 +6,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bncourse.optimization.scale_invariance import equilibrium_angular_update, equilibrium_steps
+from bncourse.runs import spread
 
 LAYER = 1  # the panel follows the second hidden layer's W (32 x 32)
 WINDOW = 15  # steps in the moving average of the per-step angle (one step's angle is noisy)
@@ -43,7 +44,8 @@ class WeightDecayView(NamedTuple):
 def weight_decay_view(study, lr, weight_decay, layer=LAYER):
     """The runs of `study` (a WeightDecayStudy) at this lr and weight decay, for one layer.
 
-    Inputs: lr and weight_decay must be among study.lrs and study.decays. Returns: the view.
+    Inputs: lr and weight_decay must be among study.lrs and study.decays (else a ValueError
+    naming the study's values). Returns: the view.
 
     >>> from bnlib import load_digits
     >>> from bncourse.optimization.studies import weight_decay_study
@@ -52,16 +54,12 @@ def weight_decay_view(study, lr, weight_decay, layer=LAYER):
     >>> v.norms.shape, round(v.predicted, 3), round(v.settle)
     ((1, 19), 0.2, 50)
     """
-    if lr not in study.lrs:
-        raise ValueError(f"lr must be one of the study's {study.lrs}; got {lr!r}")
-    if weight_decay not in study.decays:
-        raise ValueError(
-            f"weight_decay must be one of the study's {study.decays}; got {weight_decay!r}"
-        )
-    a, b = study.lrs.index(lr), study.decays.index(weight_decay)
-    norms = study.norms[a, b, :, 1:, layer]
-    angles = study.angles[a, b, :, 1:, layer]
+    norms = study.norms(lr, weight_decay)[:, 1:, layer]
+    angles = study.angles(lr, weight_decay)[:, 1:, layer]
     quarter = max(angles.shape[1] // 4, 1)
+    cells = [(a, b) for a in study.lrs for b in study.decays]  # every cell: the panel's fixed axes
+    top_norm = max(study.norms(*cell)[..., layer].max() for cell in cells)
+    top_angle = max(moving_average(study.angles(*cell)[:, 1:, layer]).max() for cell in cells)
     return WeightDecayView(
         float(lr),
         float(weight_decay),
@@ -72,22 +70,16 @@ def weight_decay_view(study, lr, weight_decay, layer=LAYER):
         equilibrium_angular_update(lr, weight_decay),
         equilibrium_steps(lr, weight_decay),
         angles[:, -quarter:].mean(axis=1),
-        study.test_accuracy[a, b],
-        (
-            float(study.norms[..., layer].max()),
-            float(moving_average(study.angles[..., 1:, layer]).max()),
-        ),
+        study.test_accuracy(lr, weight_decay),
+        (float(top_norm), float(top_angle)),
     )
 
 
 def describe_weight_decay_view(v):
     """The panel's readout: the late angular update against the prediction, and the clock."""
-    late = (
-        f"{v.late_angle.mean():.3f} rad (seeds {v.late_angle.min():.3f}-{v.late_angle.max():.3f})"
-    )
     head = f"lr = {v.lr:g}, weight decay = {v.weight_decay:g}: "
-    head += f"over the last quarter W turns {late} a step"
-    acc = f"; test accuracy {v.test_accuracy.min():.3f}-{v.test_accuracy.max():.3f}"
+    head += f"over the last quarter W turns {spread(v.late_angle, '.3f')} rad a step"
+    acc = f"; test accuracy {spread(v.test_accuracy, '.3f')}"
     if v.weight_decay == 0:
         return head + (
             ". Without decay nothing stops ||W|| from growing, so the angle per step keeps "

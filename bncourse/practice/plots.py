@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from bncourse.runs import spread
 from bncourse.style import GREY, SMALL, _axes, describe, fmt, style
 
 
@@ -52,7 +53,7 @@ def seed_ranges(labels, values, xlabel, ax=None, title=None):
 
     Inputs: labels (K,) strings; values (K, S) numbers, S seeds. Rows alternate marker shapes,
     and every seed is also drawn as a small dot, so no colour is needed to read it.
-    Returns: ax, with a description giving each row's mean and range.
+    Returns: ax, with a description giving each row's mean [min-max].
     """
     values = np.asarray(values, dtype=float)
     (ax,) = _axes(ax, 1, width=5.6, height=0.5 * len(labels) + 1.2)
@@ -69,12 +70,12 @@ def seed_ranges(labels, values, xlabel, ax=None, title=None):
     ax.grid(axis="x", alpha=0.3)
     means = values.mean(axis=1)
     rows_text = "; ".join(
-        f"{label}: {fmt(v.mean())} (range {fmt(v.min())}-{fmt(v.max())})"
-        for label, v in zip(labels, values, strict=True)
+        f"{label}: {spread(v, fmt)}" for label, v in zip(labels, values, strict=True)
     )
     text = (
         f"{title + ': ' if title else ''}{xlabel} for {len(labels)} settings, the mean of "
-        f"{values.shape[1]} seeds as a marker and their min-max range as a bar: {rows_text}. "
+        f"{values.shape[1]} seeds as a marker and their min-max range as a bar, given as mean "
+        f"[min-max]: {rows_text}. "
         f"Highest mean: {labels[int(np.argmax(means))]}; lowest mean: "
         f"{labels[int(np.argmin(means))]}."
     )

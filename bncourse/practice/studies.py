@@ -1,9 +1,10 @@
 """Notebook 09's studies: the batch-norm mistakes practitioners make, each run on the digits.
 
-Every study trains small networks from seeded Generators (nothing is cached between calls) and
-returns its numbers; the notebook prints them beside its claims. Shared pieces: `epoch_batches`
-(how a loop cuts an epoch), `sgd_on_batches` (a training loop over given batches, optionally
-with the batch-norm layers frozen in eval mode or their gamma/beta frozen) and `stats_distance`.
+Every study trains small networks, one generator per seed (`runs.generators`; nothing is
+cached between calls), and returns its numbers; the notebook prints them beside its claims.
+Shared pieces: `epoch_batches` (how a loop cuts an epoch), `sgd_on_batches` (a training loop
+over given batches, optionally with the batch-norm layers frozen in eval mode or their
+gamma/beta frozen) and `stats_distance`.
 """
 
 import copy
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bncourse.runs import digits_run, generators, over_seeds
 from bnlib._blas import one_blas_thread
 from bnlib._checks import check_batch, check_positive, check_positive_int, check_rng
 from bnlib.diagnose import diagnose_batchnorm
@@ -30,15 +32,15 @@ def _check_model(model):
 
 
 def _check_study(data, seeds):
-    """data must be Digits-like (x_train (N, 64), y_train, x_test, y_test); seeds non-empty ints."""
+    """data must be Digits-like (x_train (N, 64), y_train, x_test, y_test); returns one
+    generator per seed (a non-empty list of ints >= 0)."""
     if not (isinstance(data, tuple) and len(data) == 4):
         raise TypeError(
             f"data must be a Digits-like 4-tuple (bnlib.load_digits()); got {data!r:.60}"
         )
     if np.ndim(data[0]) != 2 or np.shape(data[0])[1] != SIZES[0]:
         raise ValueError(f"data.x_train must be (N, {SIZES[0]}); got {np.shape(data[0])}")
-    if not seeds or not all(isinstance(s, int | np.integer) for s in seeds):
-        raise ValueError(f"seeds must be a non-empty sequence of ints; got {seeds!r:.60}")
+    return generators(seeds)
 
 
 def epoch_batches(n, batch_size, rng, last="keep"):
@@ -122,11 +124,10 @@ def stats_distance(model, x):
     return np.array(out)
 
 
-def _trained(data, seed, steps=200, batch_size=32, lr=0.5, **mlp_kwargs):
-    gen = np.random.default_rng(seed)
-    model = mlp(list(SIZES), batchnorm=True, activation="relu", rng=gen, **mlp_kwargs)
-    train(model, data, steps=steps, batch_size=batch_size, lr=lr, rng=gen)
-    return model.eval(), gen
+def _trained(data, rng, steps=200, batch_size=32, lr=0.5):
+    """The digits engine's small BN network trained from rng, in eval mode."""
+    model, _ = digits_run(data, rng, SIZES, steps, batch_size, lr)
+    return model.eval()
 
 
 @dataclass
@@ -148,10 +149,9 @@ def train_mode_evaluation(data, batch_sizes=(2, 4, 16, 64), seeds=(0, 1, 2)):
     >>> bool(study.train_mode_accuracy[0, 0] < study.eval_accuracy[0] - 0.2)
     True
     """
-    _check_study(data, seeds)
     evals, trains = [], []
-    for seed in seeds:
-        model, gen = _trained(data, seed)
+    for gen in _check_study(data, seeds):
+        model = _trained(data, gen)
         evals.append(evaluate(model, data.x_test, data.y_test)[1])
         trains.append(
             [train_mode_accuracy(model, data.x_test, data.y_test, b, gen) for b in batch_sizes]
@@ -180,12 +180,12 @@ def validation_drift(data, contrast=0.5, batch_size=32, seeds=(0, 1, 2)):
     >>> study.batches_seen, bool(study.distance_after[0] < study.distance_before[0])
     (11, True)
     """
-    _check_study(data, seeds)
+    gens = _check_study(data, seeds)
     val = data.x_test * contrast
     n_batches = len(val) // batch_size
     out = []
-    for seed in seeds:
-        model, _ = _trained(data, seed)
+    for gen in gens:
+        model = _trained(data, gen)
         before = (stats_distance(model, val)[0], evaluate(model, data.x_test, data.y_test)[1])
         model.train()
         for k in range(n_batches):
@@ -223,25 +223,26 @@ def dropout_shift(data, p=0.5, steps=300, seeds=(0, 1, 2)):
     ((3, 1), True)
     """
     _check_study(data, seeds)
-    ratios, accs = [], []
-    for seed in seeds:
-        row_r, row_a = [], []
-        for where in ("before", "after"):
-            gen = np.random.default_rng(seed)
-            model = _dropout_model(gen, p, where)
-            train(model, data, steps=steps, batch_size=32, lr=0.2, rng=gen)
-            models = [model.eval()]
-            if where == "before":
-                models.append(calibrate(copy.deepcopy(model), data.x_train))
-            for m in models:
-                i = m.find(BatchNorm1d)[-1]
-                h = m.forward(data.x_test, upto=i)
-                row_r.append(np.median(m[i].running_var / h.var(0, ddof=1)))
-                row_a.append(evaluate(m, data.x_test, data.y_test)[1])
-        ratios.append([row_r[0], row_r[2], row_r[1]])
-        accs.append([row_a[0], row_a[2], row_a[1]])
+
+    def run(where, rng):  # one placement and seed: variance ratio and accuracy of each model
+        model = _dropout_model(rng, p, where)
+        train(model, data, steps=steps, batch_size=32, lr=0.2, rng=rng)
+        models = [model.eval()]
+        if where == "before":
+            models.append(calibrate(copy.deepcopy(model), data.x_train))
+        out = []
+        for m in models:
+            i = m.find(BatchNorm1d)[-1]
+            h = m.forward(data.x_test, upto=i)
+            out.append((np.median(m[i].running_var / h.var(0, ddof=1)), evaluate(m, *data[2:])[1]))
+        return out
+
+    before, after = over_seeds(run, ("before", "after"), seeds)
+    # (3 variants, seeds, 2): before, after, before + calibrated
+    scores = np.array([[b[0] for b in before], [a[0] for a in after], [b[1] for b in before]])
+    ratios, accs = scores[..., 0], scores[..., 1]
     variants = ("before", "after", "before + calibrated")
-    return DropoutShift(variants, np.array(ratios).T, np.array(accs).T)
+    return DropoutShift(variants, ratios, accs)
 
 
 @dataclass
@@ -283,29 +284,27 @@ def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
         "one class per batch, renorm",
         "one class per batch, no BN",
     )
-    evals, trains, losses = [], [], []
-    for seed in seeds:
-        row_e, row_t, row_l = [], [], []
-        for name in orderings:
-            gen = np.random.default_rng(seed)
-            steps_per_epoch = len(data.y_train) // batch_size
-            norm = {"renorm": renorm_for(epochs * steps_per_epoch), "no BN": None}.get(
-                name.rsplit(", ", 1)[-1], "batch"
-            )
-            model = mlp(list(SIZES), activation="relu", norm=norm, rng=gen)
-            for _ in range(epochs):
-                if name == "shuffled":
-                    batches = epoch_batches(len(data.y_train), batch_size, gen, last="drop")
-                else:
-                    batches = _class_batches(data.y_train, batch_size, gen)
-                last = sgd_on_batches(model, data.x_train, data.y_train, batches, lr)
-            row_l.append(last.mean())
-            row_e.append(evaluate(model, data.x_test, data.y_test)[1])
-            row_t.append(train_mode_accuracy(model, data.x_test, data.y_test, batch_size, gen))
-        evals.append(row_e)
-        trains.append(row_t)
-        losses.append(row_l)
-    return NonIID(orderings, np.array(evals).T, np.array(trains).T, np.array(losses).T)
+    steps_per_epoch = len(data.y_train) // batch_size
+
+    def run(name, rng):  # one ordering and seed: last epoch's loss, eval and train-mode accuracy
+        norm = {"renorm": renorm_for(epochs * steps_per_epoch), "no BN": None}.get(
+            name.rsplit(", ", 1)[-1], "batch"
+        )
+        model = mlp(list(SIZES), activation="relu", norm=norm, rng=rng)
+        for _ in range(epochs):
+            if name == "shuffled":
+                batches = epoch_batches(len(data.y_train), batch_size, rng, last="drop")
+            else:
+                batches = _class_batches(data.y_train, batch_size, rng)
+            last = sgd_on_batches(model, data.x_train, data.y_train, batches, lr)
+        return (
+            last.mean(),
+            evaluate(model, data.x_test, data.y_test)[1],
+            train_mode_accuracy(model, data.x_test, data.y_test, batch_size, rng),
+        )
+
+    losses, evals, trains = np.array(over_seeds(run, orderings, seeds)).transpose(2, 0, 1)
+    return NonIID(orderings, evals, trains, losses)
 
 
 @dataclass
@@ -341,10 +340,9 @@ def small_batch_finetune(data, batch_size=2, steps=300, lr=0.01, seeds=(0, 1, 2)
     >>> study.accuracy.shape, float(study.weight_change[0, 0])
     ((5, 1), 0.0)
     """
-    _check_study(data, seeds)
     scores, dists, moves, flags = [], [], [], []
-    for seed in seeds:
-        model, gen = _trained(data, seed, steps=300, batch_size=64)
+    for gen in _check_study(data, seeds):
+        model = _trained(data, gen, steps=300, batch_size=64)
         batches = [gen.choice(len(data.y_train), batch_size, replace=False) for _ in range(steps)]
         tuned = {"pretrained": model}
         for name, freeze in (
