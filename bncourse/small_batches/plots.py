@@ -81,7 +81,7 @@ def cnn_error_vs_batch_size(sweep, ax=None):
     (ax,) = _axes(ax, 1, width=5.6, height=3.6)
     parts, _ = _error_bands(ax, sweep)
     ax.set_title(
-        f"small CNN, {sweep.examples} examples each, lr = batch size / "
+        f"{sweep.examples} examples each, lr = batch size / "
         f"{1 / sweep.lr_per_example:.4g}, {len(sweep.seeds)} seeds (band: min-max)"
     )
     ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
