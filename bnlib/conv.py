@@ -4,10 +4,15 @@
 
     out[n, f, i, j] = b[f] + sum over c, p, q of  w[f, c, p, q] * x_pad[n, c, s*i + p, s*j + q]
 
-The loop it replaces (N, F, H', W', C, KH, KW nested) is one `tensordot` over a strided view of
-the padded input that holds every KH x KW window (no copy until the product needs one).
+The loop it replaces (N, F, H', W', C, KH, KW nested) is "im2col" and one matrix product: every
+KH x KW window of the padded input is copied into one row, (N H' W', C KH KW), and the rows meet
+the filters (F, C KH KW) in a single matmul. Which pixel each window entry reads depends only on
+the shapes, so it is worked out once per geometry (`_window_index`, from numpy's
+`sliding_window_view`) and the copy is one `np.take`. The backward pass runs the same index the
+other way: `np.bincount` adds every window entry's gradient back to the pixel it read.
 """
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -27,7 +32,8 @@ from bnlib._checks import (
 class ConvCache(NamedTuple):
     """What `conv2d_backward` needs."""
 
-    x_pad: np.ndarray  # (N, C, H + 2 padding, W + 2 padding)
+    cols: np.ndarray  # (N H' W', C KH KW): every window of the padded input, one row each
+    x_shape: tuple  # (N, C, H, W)
     w: np.ndarray  # (F, C, KH, KW)
     has_bias: bool
     stride: int
@@ -51,13 +57,17 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
     w = _check_weight(w, x.shape[1])
     b = _check_bias(b, w.shape[0])
     stride, padding = _check_geometry(x.shape, w.shape, stride, padding)
-    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    windows = _windows(x_pad, w.shape, stride)  # (N, C, H', W', KH, KW), a view
-    # Sum over c, p, q: (N, C, H', W', KH, KW) . (F, C, KH, KW) -> (N, H', W', F).
-    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2)
+    n, _, h, w_in = x.shape
+    f, c, kh, kw = w.shape
+    h_out, w_out = (h + 2 * padding - kh) // stride + 1, (w_in + 2 * padding - kw) // stride + 1
+    x_pad = _padded(x, padding)
+    cols = _im2col(x_pad, kh, kw, stride)  # (N H' W', C KH KW)
+    # Sum over c, p, q: one row of cols times one filter, for every position and filter.
+    out = (cols @ w.reshape(f, c * kh * kw).T).reshape(n, h_out, w_out, f).transpose(0, 3, 1, 2)
     if b is not None:
         out = out + b[:, None, None]
-    return np.ascontiguousarray(out), ConvCache(x_pad, w, b is not None, stride, padding)
+    cache = ConvCache(cols, x.shape, w, b is not None, stride, padding)
+    return np.ascontiguousarray(out), cache
 
 
 def conv2d_backward(dout, cache):
@@ -76,24 +86,23 @@ def conv2d_backward(dout, cache):
            [4., 4.]]), array([4.]))
     """
     cache = check_cache(cache, ConvCache, "conv2d_forward")
-    x_pad, w, s, pad = cache.x_pad, cache.w, cache.stride, cache.padding
-    kh, kw = w.shape[2:]
-    h_out = (x_pad.shape[2] - kh) // s + 1
-    w_out = (x_pad.shape[3] - kw) // s + 1
-    dout = check_dout(dout, (x_pad.shape[0], w.shape[0], h_out, w_out))
+    w, s, pad = cache.w, cache.stride, cache.padding
+    n, c, h, w_in = cache.x_shape
+    f, _, kh, kw = w.shape
+    h_out, w_out = (h + 2 * pad - kh) // s + 1, (w_in + 2 * pad - kw) // s + 1
+    dout = check_dout(dout, (n, f, h_out, w_out))
     db = dout.sum(axis=(0, 2, 3)) if cache.has_bias else None
+    per_filter = dout.transpose(1, 0, 2, 3).reshape(f, n * h_out * w_out)  # (F, N H' W')
     # dw[f, c, p, q] = sum over n, i, j of dout[n, f, i, j] * window[n, c, i, j, p, q].
-    dw = np.tensordot(dout, _windows(x_pad, w.shape, s), axes=([0, 2, 3], [0, 2, 3]))
-    # The gradient of every window entry, (N, C, KH, KW, H', W'): one product over f ...
-    dwindows = np.tensordot(w, dout, axes=([0], [1])).transpose(3, 0, 1, 2, 4, 5)
-    # ... then each kernel offset (p, q) adds its share back to the pixels it read.
-    dx_pad = np.zeros_like(x_pad)
-    for p in range(kh):
-        for q in range(kw):
-            rows = slice(p, p + s * (h_out - 1) + 1, s)
-            cols = slice(q, q + s * (w_out - 1) + 1, s)
-            dx_pad[:, :, rows, cols] += dwindows[:, :, p, q]
-    dx = dx_pad[:, :, pad : x_pad.shape[2] - pad, pad : x_pad.shape[3] - pad]
+    dw = (per_filter @ cache.cols).reshape(w.shape)
+    # The gradient of every window entry, one product over f, laid out (C, KH, KW, N, H', W') ...
+    dwindows = w.reshape(f, c * kh * kw).T @ per_filter
+    # ... then each entry's gradient is added to the pixel it read: for every (p, q) in turn,
+    # dx_pad[n, c, s*i + p, s*j + q] += dwindows[c, p, q, n, i, j].
+    hp, wp = h + 2 * pad, w_in + 2 * pad
+    pixel = _gradient_index(n, c, hp, wp, kh, kw, s)
+    dx_pad = np.bincount(pixel, weights=dwindows.ravel(), minlength=n * c * hp * wp)
+    dx = dx_pad.reshape(n, c, hp, wp)[:, :, pad : pad + h, pad : pad + w_in]
     return np.ascontiguousarray(dx), dw, db
 
 
@@ -122,10 +131,46 @@ def fold_conv_batchnorm(w, b, gamma, beta, running_mean, running_var, eps=1e-5):
     return w * scale[:, None, None, None], np.broadcast_to(b_folded, channels).copy()
 
 
-def _windows(x_pad, w_shape, stride):
-    """Every KH x KW window of x_pad, strided: a view of shape (N, C, H', W', KH, KW)."""
-    view = sliding_window_view(x_pad, w_shape[2:], axis=(2, 3))
-    return view[:, :, ::stride, ::stride]
+def _padded(x, padding):
+    """x (N, C, H, W) with `padding` zeros on every side (np.pad's result, without its overhead)."""
+    if padding == 0:
+        return x
+    n, c, h, w = x.shape
+    x_pad = np.zeros((n, c, h + 2 * padding, w + 2 * padding), dtype=x.dtype)
+    x_pad[:, :, padding : padding + h, padding : padding + w] = x
+    return x_pad
+
+
+def _im2col(x_pad, kh, kw, stride):
+    """Every KH x KW window of x_pad (N, C, H, W) at the given stride, one row per output position:
+    (N H' W', C KH KW), rows in (n, i, j) order and columns in (c, p, q) order."""
+    n, c, h, w = x_pad.shape
+    index = _window_index(c, h, w, kh, kw, stride)  # (H' W', C KH KW)
+    return np.take(x_pad.reshape(n, c * h * w), index, axis=1).reshape(-1, index.shape[1])
+
+
+@lru_cache(maxsize=64)
+def _window_index(c, h, w, kh, kw, stride):
+    """Which pixel of one flattened (C, H, W) image each window entry reads: (H' W', C KH KW),
+    entry [i W' + j, (c KH + p) KW + q] = (c H + stride i + p) W + stride j + q. Read-only."""
+    pixels = np.arange(c * h * w).reshape(c, h, w)
+    windows = sliding_window_view(pixels, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]
+    h_out, w_out = windows.shape[1:3]  # windows: (C, H', W', KH, KW)
+    index = windows.transpose(1, 2, 0, 3, 4).reshape(h_out * w_out, c * kh * kw)
+    index.flags.writeable = False
+    return index
+
+
+@lru_cache(maxsize=16)
+def _gradient_index(n, c, h, w, kh, kw, stride):
+    """The flat pixel of the padded batch (N, C, H, W) that each window entry read, in the order
+    (C, KH, KW, N, H', W') of `conv2d_backward`'s window gradients, as one read-only vector."""
+    index = _window_index(c, h, w, kh, kw, stride)  # (H' W', C KH KW), one image
+    per_image = index.T.reshape(c, kh * kw, 1, -1)  # (C, KH KW, 1, H' W')
+    offsets = (np.arange(n) * (c * h * w))[:, None]  # (N, 1): where each image starts
+    pixel = (per_image + offsets).ravel()
+    pixel.flags.writeable = False
+    return pixel
 
 
 def _check_weight(w, channels=None):

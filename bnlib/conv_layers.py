@@ -3,14 +3,27 @@
 `Conv2d` holds filters and calls `conv2d_forward` / `conv2d_backward`; `BatchNorm2d` is
 `BatchNorm1d` applied to every position as one more sample of its channel (statistics per
 channel over N, H and W, so a batch of N images gives N H W values per channel); `GlobalAvgPool2d`
-and `Flatten` turn feature maps into the (N, D) rows a `Linear` classifier takes.
+and `Flatten` turn feature maps into the (N, D) rows a `Linear` classifier takes. `small_cnn`
+stacks them into the course's small CNN for the 8x8 digits (`digit_images`), with batch, group,
+layer or no normalization after each convolution.
 """
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_positive, check_positive_int, check_rng
+from bnlib._checks import (
+    check_batch,
+    check_choice,
+    check_positive,
+    check_positive_int,
+    check_rng,
+)
 from bnlib.conv import conv2d_backward, conv2d_forward
-from bnlib.layers import BatchNorm1d, _Layer
+from bnlib.layers import BatchNorm1d, Linear, ReLU, _Layer
+from bnlib.model import Sequential
+from bnlib.norm_layers import GroupNorm
+
+CNN_NORMS = ("none", "batch", "group", "layer")
+CNN_HEADS = ("average", "flatten")
 
 
 class Conv2d(_Layer):
@@ -197,3 +210,62 @@ class Flatten(_Layer):
 
     def __repr__(self):
         return "Flatten()"
+
+
+def digit_images(x):
+    """The 8x8 digits as images: x (N, 64) -> (N, 1, 8, 8), one channel.
+
+    >>> digit_images(np.zeros((3, 64))).shape
+    (3, 1, 8, 8)
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 64:
+        raise ValueError(f"x must be digits of shape (N, 64); got {x.shape}")
+    return x.reshape(-1, 1, 8, 8)
+
+
+def _norm(norm, channels, groups):
+    if norm == "batch":
+        return [BatchNorm2d(channels)]
+    if norm == "group":
+        return [GroupNorm(channels, num_groups=groups)]
+    if norm == "layer":
+        return [GroupNorm(channels, num_groups=1)]  # one group: every channel and position
+    return []
+
+
+def small_cnn(
+    rng, norm="batch", channels=(8, 16), init_scale=1.0, groups=4, head="average", image_size=8
+):
+    """conv 3x3 -> norm -> ReLU -> conv 3x3 stride 2 -> norm -> ReLU -> head -> Linear.
+
+    Inputs: rng a Generator; norm one of CNN_NORMS: "none", "batch" (`BatchNorm2d`), "group"
+    (`GroupNorm` with `groups` groups of channels), "layer" (group norm with one group);
+    channels (C1, C2); init_scale for every layer's weights; head "average" (global average
+    pooling: C2 features) or "flatten" (every position kept: C2 (S/2)^2 features, S =
+    image_size). The convolutions have no bias when a norm follows (its beta does that job).
+    Returns: a Sequential mapping (N, 1, S, S) images to (N, 10) logits.
+
+    >>> model = small_cnn(np.random.default_rng(0), norm="group", head="flatten")
+    >>> model.forward(np.zeros((2, 1, 8, 8))).shape, model.layers[-1].W.shape
+    ((2, 10), (256, 10))
+    """
+    check_choice(norm, "norm", CNN_NORMS)
+    check_choice(head, "head", CNN_HEADS)
+    if len(channels) != 2:
+        raise ValueError(f"channels must be a pair (C1, C2); got {channels!r}")
+    c1, c2 = (check_positive_int(c, "channels") for c in channels)
+    side = (check_positive_int(image_size, "image_size") - 1) // 2 + 1  # after the stride-2 conv
+    bias = norm == "none"
+    pooled = [GlobalAvgPool2d()] if head == "average" else [Flatten()]
+    features = c2 if head == "average" else c2 * side * side
+    return Sequential(
+        [Conv2d(1, c1, 3, rng=rng, padding=1, init_scale=init_scale, bias=bias)]
+        + _norm(norm, c1, groups)
+        + [ReLU()]
+        + [Conv2d(c1, c2, 3, rng=rng, stride=2, padding=1, init_scale=init_scale, bias=bias)]
+        + _norm(norm, c2, groups)
+        + [ReLU()]
+        + pooled
+        + [Linear(features, 10, rng=rng, init_scale=init_scale)]
+    )

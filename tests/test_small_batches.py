@@ -61,3 +61,41 @@ def test_bad_arguments_and_the_figure():
     axes = small_batches_plots.small_batch_outputs(small_batches_views.small_batch_view(4, 1e-5))
     assert len(axes) == 2
     plt.close("all")
+
+
+def test_cnn_sweep_reads_by_name_and_a_run_does_not_depend_on_the_others():
+    from bncourse.small_batches.studies import cnn_batch_size_sweep
+    from bnlib.data import load_digits
+
+    data = load_digits()
+    both = cnn_batch_size_sweep(data, ("batch", "group"), (4, 16), (0, 1), examples=64)
+    alone = cnn_batch_size_sweep(data, ("group",), (16,), (1,), examples=64)
+    assert both.test_error.shape == (2, 2, 2) and both.steps.tolist() == [16, 4]
+    np.testing.assert_array_equal(both.error("group", 16)[1], alone.error("group", 16)[0])
+    assert np.all((both.test_error >= 0) & (both.test_error <= 1))
+    assert np.all(np.isfinite(both.train_loss))
+
+
+def test_cnn_sweep_rejects_bad_arguments():
+    from bncourse.small_batches.studies import cnn_batch_size_sweep
+    from bnlib.data import load_digits
+
+    data = load_digits()
+    with pytest.raises(ValueError, match="each of norms must be one of"):
+        cnn_batch_size_sweep(data, ("renorm",))
+    with pytest.raises(ValueError, match="batch_sizes must be >= 2"):
+        cnn_batch_size_sweep(data, batch_sizes=(1, 4))
+    with pytest.raises(ValueError, match="examples must be >= the largest batch size 64"):
+        cnn_batch_size_sweep(data, examples=32)
+
+
+def test_values_per_statistic_counts_the_pooled_axes():
+    from bncourse.small_batches.studies import values_per_statistic
+
+    # Batch norm: N H W per channel; group norm: C/G H W; layer norm: C H W (8x8, then 4x4).
+    assert values_per_statistic("batch", 2) == (2 * 64, 2 * 16)
+    assert values_per_statistic("batch", 64) == (64 * 64, 64 * 16)
+    assert values_per_statistic("group", 2, channels=(4, 8), groups=2) == (2 * 64, 4 * 16)
+    assert values_per_statistic("layer", 16, channels=(4, 8)) == (4 * 64, 8 * 16)
+    with pytest.raises(ValueError, match="norm must be one of"):
+        values_per_statistic("renorm", 2)

@@ -11,63 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from bnlib._checks import check_positive_int, check_seeds, check_split
-from bnlib.conv_layers import BatchNorm2d, Conv2d, GlobalAvgPool2d
-from bnlib.layers import Linear, ReLU
+from bnlib.conv_layers import BatchNorm2d, Conv2d, digit_images, small_cnn
+from bnlib.layers import ReLU
 from bnlib.model import Sequential
-from bnlib.norm_layers import GroupNorm
 from bnlib.parallel import run_each
 from bnlib.residual import Residual
 from bnlib.training import train
-
-CNN_NORMS = ("none", "batch", "group", "layer")
-
-
-def digit_images(x):
-    """The 8x8 digits as images: x (N, 64) -> (N, 1, 8, 8), one channel.
-
-    >>> digit_images(np.zeros((3, 64))).shape
-    (3, 1, 8, 8)
-    """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != 64:
-        raise ValueError(f"x must be digits of shape (N, 64); got {x.shape}")
-    return x.reshape(-1, 1, 8, 8)
-
-
-def _norm(norm, channels, groups):
-    if norm == "batch":
-        return [BatchNorm2d(channels)]
-    if norm == "group":
-        return [GroupNorm(channels, num_groups=groups)]
-    if norm == "layer":
-        return [GroupNorm(channels, num_groups=1)]  # one group: every channel and position
-    return []
-
-
-def small_cnn(rng, norm="batch", channels=(8, 16), init_scale=1.0, groups=4):
-    """conv 3x3 -> norm -> ReLU -> conv 3x3 stride 2 -> norm -> ReLU -> global average -> Linear.
-
-    Inputs: rng a Generator; norm one of "none", "batch", "group" (`groups` groups of channels),
-    "layer" (group norm with one group); channels (C1, C2); init_scale for every layer's weights.
-    The convolutions have no bias when a norm follows (its beta does that job).
-    Returns: a Sequential mapping (N, 1, 8, 8) digits to (N, 10) logits.
-
-    >>> model = small_cnn(np.random.default_rng(0))
-    >>> model.forward(np.zeros((2, 1, 8, 8))).shape
-    (2, 10)
-    """
-    if norm not in CNN_NORMS:
-        raise ValueError(f"norm must be one of {CNN_NORMS}; got {norm!r}")
-    c1, c2 = (check_positive_int(c, "channels") for c in channels)
-    bias = norm == "none"
-    return Sequential(
-        [Conv2d(1, c1, 3, rng=rng, padding=1, init_scale=init_scale, bias=bias)]
-        + _norm(norm, c1, groups)
-        + [ReLU()]
-        + [Conv2d(c1, c2, 3, rng=rng, stride=2, padding=1, init_scale=init_scale, bias=bias)]
-        + _norm(norm, c2, groups)
-        + [ReLU(), GlobalAvgPool2d(), Linear(c2, 10, rng=rng, init_scale=init_scale)]
-    )
 
 
 @dataclass
@@ -161,8 +110,9 @@ class CNNStudy:
 def cnn_study(data, norms=("none", "batch"), lrs=(0.1,), seeds=(0, 1, 2), steps=300, batch_size=32):
     """Train `small_cnn` once per (norm, learning rate, seed) on the digits.
 
-    Inputs: data (x_train, y_train, x_test, y_test) with x (N, 64); norms from CNN_NORMS; lrs;
-    seeds; steps; batch_size. Test accuracy is scored every steps // 8 steps. Returns: CNNStudy.
+    Inputs: data (x_train, y_train, x_test, y_test) with x (N, 64); norms from
+    bnlib.conv_layers.CNN_NORMS; lrs; seeds; steps; batch_size. Test accuracy is scored every
+    steps // 8 steps. Returns: CNNStudy.
     """
     x, y, x_test, y_test = check_split(data)
     images = (digit_images(x), y, digit_images(x_test), y_test)

@@ -21,17 +21,8 @@ def error_vs_batch_size(sweep, ax=None):
     the mean over seeds as a line and the min-max range over seeds as a band; batch norm's
     test error in train mode (batch statistics of test batches) dashed, cut at the top."""
     (ax,) = _axes(ax, 1, width=5.6, height=3.6)
-    mean, low, high = (100 * a for a in sweep.summary())
     b = sweep.batch_sizes
-    parts = []
-    for m, norm in enumerate(sweep.norms):
-        look = setting_style(NORM_LABELS.get(norm, norm), m)
-        color = look["color"]
-        ax.plot(b, mean[m], **look, label=NORM_LABELS.get(norm, norm))
-        ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
-        values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, mean[m], strict=True))
-        parts.append(f"{NORM_LABELS.get(norm, norm)}: {values}")
-    top = 1.3 * np.nanmax(high)
+    parts, top = _error_bands(ax, sweep)
     if "batch" in sweep.norms:
         train_mode = 100 * sweep.train_mode_error[sweep.norms.index("batch")].mean(axis=1)
         off = train_mode > top
@@ -45,17 +36,10 @@ def error_vs_batch_size(sweep, ax=None):
             color=setting_style("BN")["color"],
             label="batch norm, scored in train mode" + ("\n" + note if off.any() else ""),
         )
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(b, [str(v) for v in b])
     ax.set(
-        xlabel="batch size (per step)",
-        ylabel="test error (%)",
         title=f"{sweep.epochs} epochs each, lr = batch size / {1 / sweep.lr_per_example:.4g}, "
         f"{len(sweep.seeds)} seeds (band: min-max)",
-        ylim=(0, top),
     )
-    ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
-    ax.grid(alpha=0.3)
     # Upper left, clear of the data: the lines sit low there and the train-mode line rises on
     # the right (its long label on two lines, so the legend stays on the left).
     ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
@@ -64,6 +48,47 @@ def error_vs_batch_size(sweep, ax=None):
         f"{sweep.epochs} epochs, the mean over {len(sweep.seeds)} seeds (band: min-max). "
         + "; ".join(parts)
         + "."
+    )
+    return describe(ax, text)
+
+
+def _error_bands(ax, sweep):
+    """Each norm's mean test error (%) over seeds against batch size as a line, its min-max
+    range as a band, on a log axis whose batch shrinks to the right (as in Wu & He).
+    Returns: (one description per norm, the top of the y axis)."""
+    mean, low, high = (100 * a for a in sweep.summary())
+    b = sweep.batch_sizes
+    parts = []
+    for m, norm in enumerate(sweep.norms):
+        look = setting_style(NORM_LABELS.get(norm, norm), m)
+        color = look["color"]
+        ax.plot(b, mean[m], **look, label=NORM_LABELS.get(norm, norm))
+        ax.fill_between(b, low[m], high[m], color=color, alpha=0.2, lw=0)
+        values = ", ".join(f"{v}: {fmt(e)}%" for v, e in zip(b, mean[m], strict=True))
+        parts.append(f"{NORM_LABELS.get(norm, norm)}: {values}")
+    top = 1.3 * np.nanmax(high)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(b, [str(v) for v in b])
+    ax.set(xlabel="batch size (per step)", ylabel="test error (%)", ylim=(0, top))
+    ax.invert_xaxis()  # as in Wu & He: the batch shrinks to the right
+    ax.grid(alpha=0.3)
+    return parts, top
+
+
+def cnn_error_vs_batch_size(sweep, ax=None):
+    """The small CNN's test error (%) against batch size from a `CNNBatchSizeSweep`: the mean
+    over seeds as a line, the min-max range over seeds as a band."""
+    (ax,) = _axes(ax, 1, width=5.6, height=3.6)
+    parts, _ = _error_bands(ax, sweep)
+    ax.set_title(
+        f"{sweep.examples} examples each, lr = batch size / "
+        f"{1 / sweep.lr_per_example:.4g}, {len(sweep.seeds)} seeds (band: min-max)"
+    )
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
+    text = (
+        f"The small CNN's test error (%) against batch size per step, the batch shrinking to the "
+        f"right, {sweep.examples} training examples per run, the mean over {len(sweep.seeds)} "
+        f"seeds (band: min-max). " + "; ".join(parts) + "."
     )
     return describe(ax, text)
 

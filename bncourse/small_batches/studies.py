@@ -11,7 +11,14 @@ from typing import NamedTuple
 import numpy as np
 
 from bnlib._blas import one_blas_thread
-from bnlib._checks import check_choice, check_positive, check_positive_int, check_seeds
+from bnlib._checks import (
+    check_choice,
+    check_positive,
+    check_positive_int,
+    check_seeds,
+    check_split,
+)
+from bnlib.conv_layers import CNN_NORMS, digit_images, small_cnn
 from bnlib.inference import train_mode_accuracy
 from bnlib.layers import BatchNorm1d
 from bnlib.model import mlp
@@ -117,3 +124,114 @@ def _one_run(data, sizes, activation, norm, batch_size, steps, lr_per_example, s
     if not model.find(BatchNorm1d):  # no running statistics: train mode is eval mode
         return error, error, last_epoch
     return error, 1.0 - train_mode_accuracy(model, data[2], data[3], batch_size, rng), last_epoch
+
+
+class CNNBatchSizeSweep(NamedTuple):
+    """The same question on `small_cnn` (group norm's own setting): M norms x B batch sizes x S
+    seeds, every run seeing the same number of training examples."""
+
+    norms: tuple  # (M,) names, as in small_cnn(norm=...)
+    batch_sizes: np.ndarray  # (B,)
+    seeds: np.ndarray  # (S,)
+    examples: int  # training examples seen by every run
+    lr_per_example: float
+    channels: tuple  # (C1, C2)
+    groups: int
+    test_error: np.ndarray  # (M, B, S) eval mode
+    train_loss: np.ndarray  # (M, B, S) mean training loss over the last quarter of the run
+    steps: np.ndarray  # (B,) steps per run
+
+    def summary(self):
+        """(mean, min, max) of the test error over seeds, each (M, B)."""
+        e = self.test_error
+        return e.mean(axis=2), e.min(axis=2), e.max(axis=2)
+
+    def error(self, norm, batch_size):
+        """Test error per seed, (S,), read by name."""
+        return self.test_error[self.norms.index(norm), list(self.batch_sizes).index(batch_size)]
+
+
+def cnn_batch_size_sweep(
+    data,
+    norms=("batch", "group", "layer"),
+    batch_sizes=(2, 4, 16, 64),
+    seeds=(0, 1, 2),
+    examples=800,
+    lr_per_example=1 / 64,
+    channels=(4, 8),
+    groups=2,
+):
+    """Train `small_cnn(norm=..., head="flatten")` on the digit images per (norm, batch size,
+    seed), each run for examples // batch_size steps at lr = lr_per_example * batch_size.
+
+    Inputs: data a Digits-like 4-tuple with x (N, 64); norms from CNN_NORMS; batch_sizes ints
+    >= 2; seeds ints (a seed fixes the initial weights and the minibatches, so every norm starts
+    from the same weights); examples seen per run; channels (C1, C2); groups for group norm.
+    Returns: CNNBatchSizeSweep.
+
+    >>> from bnlib.data import load_digits
+    >>> s = cnn_batch_size_sweep(load_digits(), ("group",), (16,), (0,), examples=160)
+    >>> s.test_error.shape, s.steps.tolist()
+    ((1, 1, 1), [10])
+    """
+    norms = tuple(check_choice(n, "each of norms", CNN_NORMS) for n in norms)
+    batch_sizes = [check_positive_int(b, "batch_sizes") for b in batch_sizes]
+    if min(batch_sizes) < 2:
+        raise ValueError(f"batch_sizes must be >= 2 (BN cannot train on one); got {batch_sizes}")
+    seeds = check_seeds(seeds)
+    examples = check_positive_int(examples, "examples")
+    if examples < max(batch_sizes):
+        raise ValueError(
+            f"examples must be >= the largest batch size {max(batch_sizes)}; got {examples}"
+        )
+    lr_per_example = check_positive(lr_per_example, "lr_per_example")
+    x, y, x_test, y_test = check_split(data)
+    images = (digit_images(x), y, digit_images(x_test), y_test)
+    steps = np.array([examples // b for b in batch_sizes])
+    shape = (len(norms), len(batch_sizes), len(seeds))
+
+    def run(index):  # one (norm, batch size, seed)
+        m, k, j = index
+        rng = np.random.default_rng(seeds[j])
+        model = small_cnn(rng, norms[m], channels=channels, groups=groups, head="flatten")
+        lr = lr_per_example * batch_sizes[k]
+        with one_blas_thread():
+            h = train(model, images, int(steps[k]), batch_sizes[k], lr, rng, eval_every=steps[k])
+        return 1.0 - h.final_accuracy, h.loss[-max(1, steps[k] // 4) :].mean()
+
+    runs = list(np.ndindex(shape))
+    test_error, train_loss = np.full(shape, np.nan), np.full(shape, np.nan)
+    for index, (error, loss) in zip(runs, run_each(run, runs), strict=True):
+        test_error[index], train_loss[index] = error, loss
+    return CNNBatchSizeSweep(
+        norms,
+        np.array(batch_sizes),
+        np.array(seeds),
+        examples,
+        lr_per_example,
+        tuple(channels),
+        groups,
+        test_error,
+        train_loss,
+        steps,
+    )
+
+
+def values_per_statistic(norm, batch_size, channels=(4, 8), groups=2, image_size=8):
+    """How many values each mean and variance of `small_cnn`'s two norm layers is computed from.
+
+    Batch norm pools a channel over the batch and every position: N H W; group norm a group of
+    C / G channels of one example: (C / G) H W; layer norm all C channels of one example: C H W.
+    Returns: a pair (first layer, second layer); the second layer's maps are half the side.
+
+    >>> values_per_statistic("batch", 2), values_per_statistic("group", 2)
+    ((128, 32), (128, 64))
+    """
+    check_choice(norm, "norm", ("batch", "group", "layer"))
+    n = check_positive_int(batch_size, "batch_size")
+    side = check_positive_int(image_size, "image_size")
+    sizes = []
+    for c, s in zip(channels, (side, (side - 1) // 2 + 1), strict=True):
+        per_group = {"batch": n, "group": c // groups, "layer": c}[norm]
+        sizes.append(per_group * s * s)
+    return tuple(sizes)
