@@ -11,7 +11,6 @@ static frames, the full-grid test and the slider benchmark all sweep it).
 """
 
 import functools
-import io
 import math
 
 import ipywidgets as w
@@ -21,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bncourse.batch_statistics import EPS_EXPONENTS
+from bncourse.redraw import Redraw, png
 
 # JupyterLab's sliders (ipywidgets 8, noUiSlider) give their handles no accessible name and
 # announce internal positions (an exponent, an option's index); a panel says so first and points
@@ -128,6 +128,7 @@ class SliderPanel:
         self.try_values = dict(try_values or {})
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
+        self.redrawer, self.drawn = Redraw(self.figure), False
         self.axes = np.atleast_1d(self.figure.subplots(1, ncols))
         self.image = w.Image(format="png", layout=w.Layout(width=f"{figsize[0] * dpi:.0f}px"))
         self.readout = w.HTML()
@@ -173,21 +174,21 @@ class SliderPanel:
 
     def render(self, values):
         """compute + draw + encode for `values` (name -> value): (data, PNG bytes). The figure
-        keeps showing them; `redraw` puts the sliders' own values back."""
+        keeps showing them; `redraw` puts the sliders' own values back. The first render lays
+        the figure out and draws it in full; later ones redraw only what moved (`Redraw`)."""
         data = self.compute(**values)
         # Titles at a fixed height, y = 1, where matplotlib puts them anyway when nothing sits
-        # above the axes: otherwise each draw measures every tick label to place each title
-        # (about a tenth of a redraw). Every exported frame is byte-identical either way.
+        # above the axes: otherwise each draw measures every tick label to place each title.
         with rc_context({"axes.titley": 1.0}):
             self.draw(data, self.axes)
-        buffer = io.BytesIO()
-        # One draw straight to PNG (savefig would draw twice: a layout dry run first, even with
-        # the "none" engine).
-        # A fast zlib level: the PNG is shown once and thrown away.
-        self.figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        # Lay out once (constrained layout costs ~40 ms a draw), then keep the positions.
-        self.figure.set_layout_engine("none")
-        return data, buffer.getvalue()
+            if self.drawn:
+                pixels = self.redrawer.frame()
+            else:
+                pixels = self.redrawer.full()
+                # Lay out once (constrained layout costs ~40 ms a draw), then keep the positions.
+                self.figure.set_layout_engine("none")
+                self.drawn = True
+        return data, png(self.figure, pixels)
 
     def redraw(self):
         """Recompute and re-render the figure for the current slider values; returns the data."""

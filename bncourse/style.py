@@ -1,5 +1,6 @@
-"""Shared plotting helpers: the palette, line styles, axes creation, fast redraw of persistent
-axes, and the text description every figure carries.
+"""Shared plotting helpers: the palette, line styles, axes creation, clearing what a plot drew
+(a slider panel's plot draws again on the same axes), and the text description every figure
+carries.
 
 The palette is Okabe and Ito's (2008), safe for the common colour-vision deficiencies; where
 lines must be told apart, a line style or marker goes with each colour (`STYLES`), so no figure
@@ -136,45 +137,17 @@ def _axes(axes, ncols, width=4.2, height=3.2):
 
 
 def _reset(ax):
-    """Remove what a previous call drew, but keep the axes (and their ticks) for a fast redraw."""
+    """Remove what a previous call drew, but keep the axes (their ticks, limits and labels): a
+    slider panel's plot function draws its data again on the same axes (`bncourse.redraw`)."""
     for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.texts]:
         artist.remove()
     if ax.legend_ is not None:
         ax.legend_.remove()
 
 
-def _drawn_once(ax, name, key, build):
-    """The artists a plot function keeps on `ax` (attribute `name`) to redraw a slider panel by
-    moving them: `build()` draws everything on fresh axes and returns them as a dict; it runs
-    on first use, and again when `key` (what those artists show and a move cannot change)
-    differs. Returns (artists, True if just built)."""
-    drawn = getattr(ax, name, None)
-    if drawn is not None and drawn["key"] == key:
-        return drawn, False
-    drawn = build()
-    drawn["key"] = key
-    setattr(ax, name, drawn)
-    return drawn, True
-
-
 def _hist(ax, values, bins, **kwargs):
     """A filled step histogram (one polygon, fast to draw); returns the highest count."""
     counts, _, _ = ax.hist(values, bins=bins, histtype="stepfilled", **kwargs)
-    return counts.max()
-
-
-def _rehist(patch, values, bins):
-    """Give a `_hist` polygon the outline of new values, as `ax.hist` would build it (the
-    same vertices, so the same picture: tests compare the PNGs), without adding a patch to the
-    axes (which measures its data limits: most of a new histogram's cost). Returns the highest
-    count."""
-    counts, edges = np.histogram(values, bins)
-    n = len(edges)
-    x, y = np.zeros(4 * n - 3), np.zeros(4 * n - 3)
-    x[0 : 2 * n - 1 : 2], x[1 : 2 * n - 1 : 2] = edges, edges[:-1]
-    x[2 * n - 1 :] = x[1 : 2 * n - 1][::-1]
-    y[1 : 2 * n - 1 : 2] = y[2 : 2 * n : 2] = counts
-    patch.set_xy(np.column_stack([x[:-1], y[:-1]]))  # closed: set_xy appends the first point
     return counts.max()
 
 

@@ -5,8 +5,8 @@
 - `bncourse` holds one folder per notebook, named by topic. Inside a folder the layers are
   studies (and any helper module) -> views -> plots -> panel; `checks` sits beside plots and
   may import studies and views, never plots or panels. A folder imports bnlib, the shared
-  modules (`answers`, `feedback`, `style`, `slider_panel`, `batch_statistics`, `runs`) and itself,
-  never another folder.
+  modules (`answers`, `feedback`, `style`, `slider_panel`, `batch_statistics`, `runs`,
+  `redraw`) and itself, never another folder.
 - The shared modules import no folder; `exercises` (every checker) and `panels` (every panel)
   gather the folders' checks and panels and nothing else of them.
 - ipywidgets only in panels (`*/panel.py`, `slider_panel`, `panels`).
@@ -21,7 +21,7 @@ import bnlib
 
 LIBRARY = Path(bnlib.__file__).parent
 COURSE = Path(bncourse.__file__).parent
-SHARED = {"answers", "feedback", "style", "slider_panel", "batch_statistics", "runs"}
+SHARED = {"answers", "feedback", "style", "slider_panel", "batch_statistics", "runs", "redraw"}
 GATHERERS = {"exercises": "checks", "panels": "panel"}
 RANK = {"views": 1, "plots": 2, "checks": 2, "panel": 3}  # any other module: a study, rank 0
 

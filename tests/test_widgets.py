@@ -125,26 +125,6 @@ def _png(panel):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("name", "drawn"),
-    [
-        ("small_batch_panel", "_small_batch"),
-        ("batch_size_panel", "_batch_spread"),
-        ("epsilon_panel", "_epsilon"),
-    ],
-)
-def test_a_panel_that_moves_its_artists_draws_what_a_full_redraw_draws(name, drawn):
-    panel = widgets.PANELS[name]()
-    grid = panel.slider_values()
-    firsts = {slider: values[0] for slider, values in grid.items()}
-    lasts = {slider: values[-1] for slider, values in grid.items()}
-    for values in (lasts, firsts, {**firsts, **dict(list(lasts.items())[:1])}):
-        _, moved = panel.render(values)
-        delattr(panel.axes[0], drawn)  # the next draw builds every artist again, as a first one
-        _, rebuilt = panel.render(values)
-        assert moved == rebuilt
-
-
 @pytest.mark.parametrize("name", ["batch_size_panel", "small_batch_panel", "epsilon_panel"])
 def test_titles_at_a_fixed_height_change_no_pixel(name):
     panel = widgets.PANELS[name]()

@@ -205,31 +205,23 @@ def ics_over_training(histories, name="ics", axes=None):
 
 def layer_inputs(view, axes=None):
     """The slider panel's view (`views.layer_input_view`): one histogram per run of what the
-    chosen layer's sigmoids receive at the chosen step, over the step-0 histogram (grey).
-    On axes it drew before, it only updates the two histograms and the titles (fast redraw)."""
+    chosen layer's sigmoids receive at the chosen step, over the step-0 histogram (grey)."""
     axs = _axes(axes, len(view.fractions), width=4.2)
     for k, (ax, label) in enumerate(zip(axs, view.fractions, strict=True)):
-        drawn = getattr(ax, "_layer_inputs", None)
-        if drawn is None or len(drawn[0].get_data()[1]) != len(view.edges):
-            _reset(ax)
-            for side in (-1, 1):
-                ax.axvspan(side * SATURATED_AT, side * view.edges[-1], color=GREY, alpha=0.12, lw=0)
-            start = ax.stairs(view.start[label], view.edges, color=GREY, lw=1.0, label="step 0")
-            now = ax.stairs(
-                view.fractions[label],
-                view.edges,
-                fill=True,
-                facecolor=to_rgba(_color(label, k), 0.6),
-                edgecolor=_color(label, k),  # the outline in full colour: 3:1 or more
-                label="chosen step",
-            )
-            ax.set(
-                xlim=(view.edges[0], view.edges[-1]), xlabel="sigmoid input (grey band: saturated)"
-            )
-            ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
-            ax._layer_inputs = drawn = (start, now)
-        drawn[0].set_data(view.start[label], view.edges)
-        drawn[1].set_data(view.fractions[label], view.edges)
+        _reset(ax)
+        for side in (-1, 1):
+            ax.axvspan(side * SATURATED_AT, side * view.edges[-1], color=GREY, alpha=0.12, lw=0)
+        ax.stairs(view.start[label], view.edges, color=GREY, lw=1.0, label="step 0")
+        ax.stairs(
+            view.fractions[label],
+            view.edges,
+            fill=True,
+            facecolor=to_rgba(_color(label, k), 0.6),
+            edgecolor=_color(label, k),  # the outline in full colour: 3:1 or more
+            label="chosen step",
+        )
+        ax.set(xlim=(view.edges[0], view.edges[-1]), xlabel="sigmoid input (grey band: saturated)")
+        ax.legend(fontsize=SMALL, frameon=False, loc="upper left")
         ax.set_ylim(0, view.ymax)
         ax.set_title(f"{label}: layer {view.layer}, step {view.step}")
     for ax in axs:  # tick labels of one width: the frozen layout of a panel never clips them

@@ -3,6 +3,7 @@
 import numpy as np
 from matplotlib.colors import to_rgba
 
+from bncourse.redraw import moving
 from bncourse.style import (
     BLUE,
     GREEN,
@@ -10,9 +11,7 @@ from bncourse.style import (
     ORANGE,
     SMALL,
     _axes,
-    _drawn_once,
     _hist,
-    _rehist,
     _reset,
     describe,
     fmt,
@@ -51,10 +50,7 @@ def before_after(x, out, axes=None):
 
 def batch_spread(spread, axes=None):
     """Three histograms from `views.batch_spread_view`: batch means, batch variances, and one
-    example's normalized value, each across many batches. Fixed x-limits so widths compare.
-    On axes it drew before for the same distribution, it reshapes the three histograms and moves
-    the lines that depend on the batch size, and keeps the legends (a slider's fast redraw; the
-    picture is the same as a fresh one)."""
+    example's normalized value, each across many batches. Fixed x-limits so widths compare."""
     ax0, ax1, ax2 = _axes(axes, 3, width=3.6)
     mu, sd, m = spread.mean, spread.std, spread.batch_size
     top = 4 * sd**2
@@ -63,22 +59,8 @@ def batch_spread(spread, axes=None):
         (ax1, np.minimum(spread.batch_vars, top), np.linspace(0, top, 41), BLUE),
         (ax2, spread.x_hat_example, np.linspace(-3, 3, 41), GREEN),
     )
-    fixed = (mu, sd, spread.example, spread.x_hat_ideal)  # what the legends and titles show
-    drawn, fresh = _drawn_once(
-        ax0, "_batch_spread", fixed, lambda: _draw_batch_spread_axes(ax0, ax1, ax2, spread, series)
-    )
-    if not fresh:
-        tops = [
-            _rehist(patch, values, bins)
-            for (_, values, bins, _), patch in zip(series, drawn["hists"], strict=True)
-        ]
-        low, high = mu - sd / np.sqrt(m), mu + sd / np.sqrt(m)
-        drawn["band"].set_x(low)
-        drawn["band"].set_width(high - low)  # as axvspan makes it
-        drawn["expected"].set_xdata([spread.expected_batch_var] * 2)
-        for ax, top_count in zip((ax0, ax1, ax2), tops, strict=True):
-            ax.set_ylim(0, 1.3 * top_count)
-    ax1.set_xlabel(f"batch size m = {m}, {spread.batch_means.size} batches")
+    _draw_batch_spread_axes(ax0, ax1, ax2, spread, series)
+    moving(ax1.set_xlabel(f"batch size m = {m}, {spread.batch_means.size} batches"))
     text = (
         f"Three histograms over {spread.batch_means.size} batches of size {m} from a "
         f"distribution with mean {mu:g} and variance {sd**2:g}. Batch means spread by "
@@ -93,22 +75,20 @@ def batch_spread(spread, axes=None):
 
 
 def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
-    """`batch_spread`'s first draw on fresh axes: every artist and legend, in the order a
-    redraw keeps. Returns the artists a redraw changes."""
+    """`batch_spread`'s artists and legends, on axes cleared of what it drew before."""
     mu, sd, m = spread.mean, spread.std, spread.batch_size
     for ax in (ax0, ax1, ax2):
         _reset(ax)
         ax.set_yticks([])
-    hists, tops = [], []
+    tops = []
 
-    def add_hist(k):  # the k-th histogram of `series`; kept to be reshaped by a redraw
+    def add_hist(k):  # the k-th histogram of `series`
         ax, values, bins, color = series[k]
         tops.append(_hist(ax, values, bins, color=color))
-        hists.append(ax.patches[-1])
 
     add_hist(0)
     ax0.axvline(mu, color="k", lw=1.5, label=f"true mean {mu:g}")
-    band = ax0.axvspan(
+    ax0.axvspan(
         mu - sd / np.sqrt(m),
         mu + sd / np.sqrt(m),
         color=ORANGE,
@@ -119,7 +99,7 @@ def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
     top = 4 * sd**2
     add_hist(1)
     ax1.axvline(sd**2, color="k", lw=1.5, label=rf"true variance {sd**2:g}")
-    expected = ax1.axvline(
+    ax1.axvline(
         spread.expected_batch_var,
         color=ORANGE,
         lw=1.5,
@@ -133,37 +113,16 @@ def _draw_batch_spread_axes(ax0, ax1, ax2, spread, series):
     for ax, top_count, corner in zip((ax0, ax1, ax2), tops, ("left", "right", "left"), strict=True):
         ax.set_ylim(0, 1.3 * top_count)
         ax.legend(loc=f"upper {corner}", fontsize=SMALL, frameon=False)
-    return {"hists": hists, "band": band, "expected": expected}
 
 
 def epsilon_effect(effect, axes=None):
     """Two views from `views.epsilon_view`: the normalized feature's histogram, and the
-    output variance var / (var + eps) as a function of eps. On axes it drew before, it
-    reshapes the histograms, moves the curve and the marker and relabels the legends (a
-    slider's fast redraw; the picture is the same as a fresh one)."""
+    output variance var / (var + eps) as a function of eps."""
     ax0, ax1 = _axes(axes, 2)
     bins = np.linspace(-3.5, 3.5, 36)
     looks = ({"color": GREY, "alpha": 0.5}, {"color": BLUE, "alpha": 0.7})
     labels = (f"eps = {effect.eps:.0e}", f"this feature, var = {effect.feature_std**2:.0e}")
-    grid = (len(effect.eps_grid), effect.eps_grid[0], effect.eps_grid[-1])
-    drawn, fresh = _drawn_once(
-        ax0, "_epsilon", grid, lambda: _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels)
-    )
-    if not fresh:
-        tops = [
-            _rehist(patch, values, bins)
-            for values, patch in zip(
-                (effect.x_hat_no_eps, effect.x_hat), drawn["hists"], strict=True
-            )
-        ]
-        ax0.set_ylim(0, 1.3 * max(tops))
-        drawn["curve"].set_ydata(effect.curve)
-        drawn["mark"].set_data([effect.eps], [effect.output_var])
-        for artist, legend_text, label in zip(
-            (drawn["hists"][1], drawn["curve"]), drawn["texts"], labels, strict=True
-        ):
-            artist.set_label(label)
-            legend_text.set_text(label)
+    _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels)
     ax0.set_title(
         f"normalized feature (std {effect.feature_std:.0e}): variance {effect.output_var:.3f}"
     )
@@ -180,30 +139,26 @@ def epsilon_effect(effect, axes=None):
 
 
 def _draw_epsilon_axes(ax0, ax1, effect, bins, looks, labels):
-    """`epsilon_effect`'s first draw on fresh axes, in the order a redraw keeps. Returns the
-    artists and legend texts a redraw changes."""
+    """`epsilon_effect`'s artists and legends, on axes cleared of what it drew before."""
     _reset(ax0)
     _reset(ax1)
     top = _hist(ax0, effect.x_hat_no_eps, bins, **looks[0], label="eps = 0 (ideal)")
     top = max(top, _hist(ax0, effect.x_hat, bins, **looks[1], label=labels[0]))
-    hists = ax0.patches[-2:]
     ax0.set_ylim(0, 1.3 * top)
     ax0.set(xlim=(-3.5, 3.5), yticks=[])
-    legend0 = ax0.legend(loc="upper left", fontsize=SMALL, frameon=False)
-    (curve,) = ax1.semilogx(effect.eps_grid, effect.curve, color=BLUE, label=labels[1])
+    ax0.legend(loc="upper left", fontsize=SMALL, frameon=False)
+    ax1.semilogx(effect.eps_grid, effect.curve, color=BLUE, label=labels[1])
     ax1.semilogx(
         effect.eps_grid, effect.curve_unit, color=GREY, ls="--", label="a unit-variance feature"
     )
-    (mark,) = ax1.plot([effect.eps], [effect.output_var], "o", color=ORANGE, label="measured")
+    ax1.plot([effect.eps], [effect.output_var], "o", color=ORANGE, label="measured")
     ax1.set(
         title="output variance = var / (var + eps)",
         xlabel="eps",
         ylim=(-0.03, 1.05),
         xlim=(effect.eps_grid[0], effect.eps_grid[-1]),
     )
-    legend1 = ax1.legend(loc="lower left", fontsize=SMALL, frameon=False)
-    texts = (legend0.get_texts()[1], legend1.get_texts()[0])
-    return {"hists": list(hists), "curve": curve, "mark": mark, "texts": texts}
+    ax1.legend(loc="lower left", fontsize=SMALL, frameon=False)
 
 
 def channel_stats(x, out, ax=None):

@@ -8,7 +8,6 @@ from bncourse.style import (
     NORM_LABELS,
     SMALL,
     _axes,
-    _drawn_once,
     _reset,
     describe,
     fmt,
@@ -96,32 +95,14 @@ def cnn_error_vs_batch_size(sweep, ax=None):
 def small_batch_outputs(view, axes=None):
     """Two views from `views.small_batch_view`: the example's output per method across
     batches (5-95% range, 25-75% box, median), and against eps the share var / (var + eps) of
-    the variance each method divides by (batch norm: the batch's, averaged over batches).
-    On axes it drew before, it moves the same lines and markers and leaves the ticks, labels
-    and legends as they are (a slider's fast redraw; the picture is the same as a fresh one)."""
+    the variance each method divides by (batch norm: the batch's, averaged over batches)."""
     ax0, ax1 = _axes(axes, 2)
     names = ("batch norm", "batch renorm", "layer norm", "group norm")
     colors = [setting_style(name)["color"] for name in names]
     rows = np.arange(len(names))[::-1]
     spreads = [np.percentile(out, [5, 25, 50, 75, 95]) for out in view.outputs]
     k = int(np.searchsorted(view.eps_grid, view.eps))
-    grid = (len(view.eps_grid), view.eps_grid[0], view.eps_grid[-1])
-    drawn, _ = _drawn_once(
-        ax0,
-        "_small_batch",
-        grid,
-        lambda: _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k),
-    )
-    for row, (p5, p25, p50, p75, p95), (whisker, box, median) in zip(
-        rows, spreads, drawn["rows"], strict=True
-    ):
-        whisker.set_segments([[(p5, row), (p95, row)]])
-        box.set_segments([[(p25, row), (p75, row)]])
-        median.set_data([p50], [row])
-    drawn["ideal"].set_xdata([view.ideal, view.ideal])
-    for line, curve in zip(drawn["curves"], view.curves, strict=True):
-        line.set_data(view.eps_grid, curve)
-    drawn["marks"].set_data(np.full(4, view.eps), view.curves[:, k])
+    _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k)
     ax0.set_title(f"feature 0 of one example, batch size {view.batch_size}")
     parts = [
         f"{name} median {fmt(np.median(out), 2)}, 5-95% range {fmt(np.percentile(out, 5), 2)} "
@@ -140,19 +121,14 @@ def small_batch_outputs(view, axes=None):
 
 
 def _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k):
-    """`small_batch_outputs`' first draw on fresh axes: every artist, ticks and legends, in the
-    order a redraw keeps. Returns the artists a redraw moves."""
+    """`small_batch_outputs`' artists, ticks and legends, on axes cleared of what it drew."""
     _reset(ax0)
     _reset(ax1)
-    drawn = {"rows": []}
     for row, (p5, p25, p50, p75, p95), color in zip(rows, spreads, colors, strict=True):
-        whisker = ax0.hlines(row, p5, p95, color=color, lw=1.5)
-        box = ax0.hlines(row, p25, p75, color=color, lw=7, alpha=0.6)
-        (median,) = ax0.plot([p50], [row], "o", color="k", ms=4)
-        drawn["rows"].append((whisker, box, median))
-    drawn["ideal"] = ax0.axvline(
-        view.ideal, color=GREY, ls="--", lw=1, label="population statistics"
-    )
+        ax0.hlines(row, p5, p95, color=color, lw=1.5)
+        ax0.hlines(row, p25, p75, color=color, lw=7, alpha=0.6)
+        ax0.plot([p50], [row], "o", color="k", ms=4)
+    ax0.axvline(view.ideal, color=GREY, ls="--", lw=1, label="population statistics")
     ax0.axvline(0, color=GREY, lw=0.6)
     ax0.set(
         yticks=rows,
@@ -162,13 +138,11 @@ def _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k):
         xlabel="normalized output (5-95% of batches; box 25-75%)",
     )
     ax0.legend(loc="lower right", fontsize=SMALL, frameon=False)
-    drawn["curves"] = [
-        ax1.semilogx(view.eps_grid, curve, color=color, ls=ls, label=name)[0]
-        for curve, color, name, ls in zip(
-            view.curves, colors, names, [setting_style(n)["ls"] for n in names], strict=True
-        )
-    ]
-    (drawn["marks"],) = ax1.plot(np.full(4, view.eps), view.curves[:, k], "o", color="k", ms=4)
+    for curve, color, name, ls in zip(
+        view.curves, colors, names, [setting_style(n)["ls"] for n in names], strict=True
+    ):
+        ax1.semilogx(view.eps_grid, curve, color=color, ls=ls, label=name)
+    ax1.plot(np.full(4, view.eps), view.curves[:, k], "o", color="k", ms=4)
     ax1.set(
         title="share of the variance kept, var / (var + eps)",
         xlabel="eps",
@@ -178,4 +152,3 @@ def _draw_small_batch_axes(ax0, ax1, view, rows, spreads, colors, names, k):
     ax1.set_xticks(10.0 ** np.arange(-8, 1, 2))
     ax1.xaxis.set_minor_locator(NullLocator())  # log-axis minor ticks cost a third of a redraw
     ax1.legend(loc="lower left", fontsize=SMALL, frameon=False)
-    return drawn
