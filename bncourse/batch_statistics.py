@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bnlib._checks import check_eps, check_positive, check_positive_int
-from bnlib.batchnorm import normalize
+from bnlib._kernels import normalize
 
 
 class BatchSpread(NamedTuple):

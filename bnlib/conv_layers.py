@@ -8,7 +8,14 @@ and `Flatten` turn feature maps into the (N, D) rows a `Linear` classifier takes
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_positive, check_positive_int, check_rng
+from bnlib._checks import (
+    check_batch,
+    check_batch_of_many,
+    check_positive,
+    check_positive_int,
+    check_rng,
+    check_width,
+)
 from bnlib.conv import conv2d_backward, conv2d_forward
 from bnlib.layers import BatchNorm1d, _Layer
 
@@ -53,12 +60,9 @@ class Conv2d(_Layer):
         self.dW = self.db = None
 
     def _check_forward(self, x):
-        x = check_batch(x, ndim=4, layout=f"(N, {self.in_channels}, H, W)")
-        if x.shape[1] != self.in_channels:
-            raise ValueError(
-                f"Conv2d wants x of shape (N, {self.in_channels}, H, W); got {x.shape}"
-            )
-        return x
+        layout = f"(N, {self.in_channels}, H, W)"
+        x = check_batch(x, ndim=4, layout=layout)
+        return check_width(x, self.in_channels, "Conv2d", layout, "channels", ndim=4)
 
     def _forward(self, x):
         """x (N, C, H, W) -> out (N, F, H', W')."""
@@ -100,18 +104,12 @@ class BatchNorm2d(BatchNorm1d):
     def _forward(self, x):
         """x (N, C, H, W) -> out (N, C, H, W): BatchNorm1d on the (N H W, C) rows, so training
         also blends the rows' mean and unbiased variance (n = N H W) into the running ones."""
-        if x.ndim != 4 or x.shape[1] != self.num_features:
-            raise ValueError(
-                f"x must have shape (N, {self.num_features}, H, W); got {x.shape} "
-                f"(this layer was built for {self.num_features} channels)"
-            )
+        layout = f"(N, {self.num_features}, H, W)"
+        check_width(x, self.num_features, "BatchNorm2d", layout, "channels", ndim=4)
         n, c, h, w = x.shape
-        if self.training and n * h * w == 1:
-            raise ValueError(
-                f"expected more than 1 value per channel when training; got x of shape "
-                f"{x.shape}: one value has zero variance (call .eval() to use the running "
-                f"statistics instead)"
-            )
+        if self.training:
+            hint = "call .eval() to use the running statistics instead"
+            check_batch_of_many(x, hint, values=n * h * w, per="channel")
         rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # every position: one row of C
         out = super()._forward(rows)
         self._shape = x.shape

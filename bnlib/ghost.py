@@ -7,8 +7,9 @@ large one. Running statistics (for eval mode) come from the whole batch.
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_positive_int
-from bnlib.batchnorm import batchnorm_backward, batchnorm_forward, normalize, normalize_backward
+from bnlib._checks import check_at_least_two, check_batch, check_positive_int, check_width
+from bnlib._kernels import normalize, normalize_backward
+from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
 from bnlib.layers import BatchNorm1d
 
 
@@ -25,9 +26,9 @@ class GhostBatchNorm1d(BatchNorm1d):
 
     def __init__(self, num_features, ghost_size, eps=1e-5, momentum=0.1):
         super().__init__(num_features, eps, momentum)
-        self.ghost_size = check_positive_int(ghost_size, "ghost_size")
-        if self.ghost_size < 2:
-            raise ValueError(f"ghost_size must be >= 2 (one row has no variance); got {ghost_size}")
+        self.ghost_size = check_at_least_two(
+            check_positive_int(ghost_size, "ghost_size"), "ghost_size", "(one row has no variance)"
+        )
 
     def _bounds(self, n):
         cuts = list(range(0, n, self.ghost_size)) + [n]
@@ -42,8 +43,7 @@ class GhostBatchNorm1d(BatchNorm1d):
         x = check_batch(x, ndim=2, layout=f"(N, {self.num_features})")
         if x.shape[0] <= self.ghost_size:
             return super().forward(x)
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"x must have shape (N, {self.num_features}); got {x.shape}")
+        check_width(x, self.num_features, type(self).__name__)
         n, g = x.shape[0], self.ghost_size
         if n % g == 0:  # every ghost batch full: all at once, as (g, N / g, D) over axis 0
             x_hat, _, _, inv_std = normalize(x.reshape(n // g, g, -1).swapaxes(0, 1), self.eps)
@@ -57,13 +57,13 @@ class GhostBatchNorm1d(BatchNorm1d):
             saved = ("ragged", caches)
         self.num_batches_tracked += 1
         self._update_running(x.mean(axis=0), x.var(axis=0), x.shape[0])
-        self._cache = ("ghost", saved)
+        self._remember(saved, "ghost")
         return out
 
     def backward(self, dout):
         """dout (N, D) -> dx (N, D); dgamma, dbeta summed over the ghost batches."""
-        mode, saved = self._saved()
-        if mode != "ghost":
+        saved = self._saved()
+        if self._mode != "ghost":
             return super().backward(dout)
         dout = np.asarray(dout, dtype=np.float64)
         kind, parts = saved

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bnlib._blas import one_blas_thread
-from bnlib._checks import check_choice, check_positive, check_positive_int, check_seeds
+from bnlib._checks import check_one_of, check_positive, check_positive_int, check_seeds
 from bnlib.inference import train_mode_accuracy
 from bnlib.layers import BatchNorm1d
 from bnlib.model import mlp
@@ -63,7 +63,7 @@ def batch_size_sweep(
     """
     norms = tuple(norms)
     for norm in norms:
-        check_choice(norm, "each of norms", sorted(NORMS))
+        check_one_of(norm, "each of norms", sorted(NORMS))
     batch_sizes = [check_positive_int(b, "batch_sizes") for b in batch_sizes]
     if min(batch_sizes) < 2:
         raise ValueError(f"batch_sizes must be >= 2 (BN cannot train on one); got {batch_sizes}")

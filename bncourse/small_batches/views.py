@@ -15,7 +15,7 @@ import numpy as np
 
 from bncourse.batch_statistics import batch_spread_view  # noqa: F401 (step 1 of notebook 08)
 from bnlib._checks import check_eps, check_positive_int
-from bnlib.batchnorm import normalize
+from bnlib._kernels import normalize
 from bnlib.groupnorm import groupnorm_forward
 from bnlib.renorm import renorm_correction
 
