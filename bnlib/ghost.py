@@ -8,8 +8,12 @@ large one. Running statistics (for eval mode) come from the whole batch.
 import numpy as np
 
 from bnlib._checks import check_at_least_two, check_batch, check_positive_int, check_width
-from bnlib._kernels import normalize, normalize_backward
-from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
+from bnlib._kernels import (
+    batchnorm_backward_unchecked,
+    batchnorm_forward_unchecked,
+    normalize,
+    normalize_backward,
+)
 from bnlib.layers import BatchNorm1d
 
 
@@ -17,7 +21,8 @@ class GhostBatchNorm1d(BatchNorm1d):
     """BatchNorm1d whose training-mode statistics come from ghost batches of `ghost_size`.
 
     A batch that does not divide evenly ends with a shorter ghost batch (a leftover single row
-    joins the one before it). In eval mode it is an ordinary BatchNorm1d.
+    joins the one before it). In eval mode it is an ordinary BatchNorm1d. `momentum` is batch
+    norm's weight on the new batch, as in BatchNorm1d.
 
     >>> bn = GhostBatchNorm1d(1, ghost_size=2)
     >>> bn.forward(np.array([[0.0], [2.0], [10.0], [30.0]])).ravel().round(3)
@@ -52,10 +57,11 @@ class GhostBatchNorm1d(BatchNorm1d):
         else:
             out, caches = np.empty_like(x), []
             for lo, hi in self._bounds(n):
-                out[lo:hi], cache = batchnorm_forward(x[lo:hi], self.gamma, self.beta, self.eps)
+                out[lo:hi], cache = batchnorm_forward_unchecked(
+                    x[lo:hi], self.gamma, self.beta, self.eps
+                )
                 caches.append((lo, hi, cache))
             saved = ("ragged", caches)
-        self.num_batches_tracked += 1
         self._update_running(x.mean(axis=0), x.var(axis=0), x.shape[0])
         self._remember(saved, "ghost")
         return out
@@ -76,7 +82,7 @@ class GhostBatchNorm1d(BatchNorm1d):
         dx = np.empty_like(dout)
         self.dgamma, self.dbeta = np.zeros(self.num_features), np.zeros(self.num_features)
         for lo, hi, cache in parts:
-            dx[lo:hi], dgamma, dbeta = batchnorm_backward(dout[lo:hi], cache)
+            dx[lo:hi], dgamma, dbeta = batchnorm_backward_unchecked(dout[lo:hi], cache)
             self.dgamma += dgamma
             self.dbeta += dbeta
         return dx

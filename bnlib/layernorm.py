@@ -43,4 +43,3 @@ def layernorm_backward(dout, cache):
     """
     cache = check_cache(cache, LayerNormCache, "layernorm_forward")
     return layernorm_backward_unchecked(check_dout(dout, cache.x_hat.shape), cache)
-

@@ -123,14 +123,14 @@ class BatchNorm1d(_Layer):
             return out
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
         out, cache = batchnorm_forward_unchecked(x, self.gamma, self.beta, self.eps)
-        self.num_batches_tracked += 1
         self._update_running(x.mean(axis=0), cache.var, n=x.shape[0])
         self._remember(cache, "train")
         return out
 
     def _update_running(self, batch_mean, batch_var, n):
-        """Blend one batch's mean and biased variance into the running statistics
-        (`update_running_stats`, PyTorch's convention: momentum the weight on the new batch)."""
+        """Count one more batch and blend its mean and biased variance into the running
+        statistics (`update_running_stats`, PyTorch's: momentum the weight on the new batch)."""
+        self.num_batches_tracked += 1
         self.running_mean, self.running_var = update_running_stats(
             self.running_mean,
             self.running_var,

@@ -129,9 +129,8 @@ class BatchRenorm1d(BatchNorm1d):
             return super()._forward(x)
         x = check_width(x, self.num_features, type(self).__name__)
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
-        self.num_batches_tracked += 1
-        self.limits = renorm_limits(
-            self.num_batches_tracked, self.r_max, self.d_max, self.warmup, self.ramp
+        self.limits = renorm_limits(  # at this step, counted before _update_running does
+            self.num_batches_tracked + 1, self.r_max, self.d_max, self.warmup, self.ramp
         )
         out, cache = batch_renorm_forward(
             x, self.gamma, self.beta, self.running_mean, self.running_var, *self.limits, self.eps
@@ -205,7 +204,8 @@ def renorm_for(steps, momentum=0.1, settled=0.05):
     - running statistics: BatchNorm1d's, momentum 0.1 on the new batch and the unbiased
       variance (the paper's rate 0.01 would still hold 64% of its start after a 44-step run).
 
-    Inputs: steps >= 1 the run's length; momentum in (0, 1); settled in (0, 1).
+    Inputs: steps >= 1 the run's length; momentum in (0, 1), batch norm's weight on the new
+    batch; settled in (0, 1).
     Returns: a function width -> BatchRenorm1d(width, momentum=momentum, warmup=..., ramp=...).
 
     >>> layer = renorm_for(44)(5)  # batch 64, 2 epochs of the digits

@@ -61,6 +61,7 @@ class RNN(_Layer):
 
     Wx (D, H) ~ Normal(0, s^2 / D), Wh (H, H) ~ Normal(0, s^2 / H) with s = `init_scale`,
     b (H,) = 0; for norm "batch" or "layer" also gamma_x, gamma_h (H,) = `gamma_init`.
+    `momentum` is batch norm's weight on the new batch (PyTorch's), None a cumulative average.
     After `forward`, `pre_x` and `pre_h` (N, T, H) hold x_t @ Wx and h_{t-1} @ Wh (the inputs of
     the two normalizations); after `backward`, `dh` (N, T, H) holds the loss gradient with
     respect to every h_t, through all later timesteps. Running statistics `running_mean_x`,

@@ -78,4 +78,3 @@ def spatial_batchnorm_backward(dout, cache):
         sum_to_shape(dgamma, np.shape(cache.gamma)),
         sum_to_shape(dbeta, cache.beta_shape),
     )
-
