@@ -1,7 +1,8 @@
 """bnlib: batch normalization in numpy, small enough to read.
 
 Start with `bnlib/batchnorm.py`: the forward pass, the staged and the closed-form backward,
-inference with stored statistics and the running update, as in Ioffe & Szegedy (2015).
+inference with stored statistics and the running update, as in Ioffe & Szegedy (2015). The
+layers run the same arithmetic through the private `_kernels` (unchecked and faster).
 The other modules, one concept each:
 
 - the math, pure functions: `batchnorm`, `spatial` (N, C, H, W), `layernorm`, `groupnorm`,

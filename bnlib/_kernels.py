@@ -143,6 +143,21 @@ def batchnorm_eval_backward_unchecked(dout, cache):
     return dout * (cache.gamma * cache.inv_std), dgamma, dbeta
 
 
+def batchnorm_layer_forward(x, gamma, beta, eps, running=None):
+    """A BN layer's forward: with batch statistics (training, running=None) or with
+    running=(running_mean, running_var) (eval mode). Returns (out, cache)."""
+    if running is None:
+        return batchnorm_forward_unchecked(x, gamma, beta, eps)
+    return batchnorm_eval_forward_unchecked(x, gamma, beta, *running, eps)
+
+
+def batchnorm_layer_backward(dout, cache, mode):
+    """The backward of `batchnorm_layer_forward`, for the mode ("train" or "eval") it ran in."""
+    if mode == "train":
+        return batchnorm_backward_unchecked(dout, cache)
+    return batchnorm_eval_backward_unchecked(dout, cache)
+
+
 class LayerNormCache(NamedTuple):
     x_hat: np.ndarray  # (N, D)
     inv_std: np.ndarray  # (N,)

@@ -3,9 +3,14 @@
 Statistics are taken over axis 0 (the batch) only, so `x` of shape (N, *F) gets one mean and
 one variance per entry of F: per feature for (N, D), per timestep and feature for (N, T, D).
 The variance that normalizes is the biased one (divide by N), as in the paper and PyTorch.
-The running update that inference's statistics come from is `update_running_stats` below (it
-lives in `running.py`, beside the frameworks' other conventions). The layers run the same
-arithmetic through the private, faster kernels of `_kernels.py`.
+The layers run the same arithmetic through the private, faster kernels of `_kernels.py`.
+
+The running update that inference's statistics come from, in PyTorch's convention:
+    running_mean = (1 - momentum) * running_mean + momentum * batch_mean
+    running_var  = (1 - momentum) * running_var  + momentum * batch_var * N / (N - 1)
+(momentum = the weight on the new batch, 0.1). It is `update_running_stats`, imported below
+from `running.py`, where it sits beside Keras' and CS231n's conventions and the replay of a
+recorded run, which all share its one blend.
 """
 
 from typing import NamedTuple
@@ -23,7 +28,7 @@ from bnlib._checks import (
     sum_to_shape,
     warn_if_batch_of_one,
 )
-from bnlib.running import update_running_stats  # noqa: F401 (the running update, shown here)
+from bnlib.running import update_running_stats  # noqa: F401 (the running update)
 
 
 class BatchNormCache(NamedTuple):

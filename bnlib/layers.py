@@ -29,12 +29,7 @@ from bnlib._checks import (
     check_rng,
     check_width,
 )
-from bnlib._kernels import (
-    batchnorm_backward_unchecked,
-    batchnorm_eval_backward_unchecked,
-    batchnorm_eval_forward_unchecked,
-    batchnorm_forward_unchecked,
-)
+from bnlib._kernels import batchnorm_layer_backward, batchnorm_layer_forward
 from bnlib._numerics import sigmoid
 from bnlib.running import update_running_stats
 
@@ -116,13 +111,12 @@ class BatchNorm1d(_Layer):
         """x (N, D) -> out (N, D); in training also updates the running statistics."""
         check_width(x, self.num_features, type(self).__name__)
         if not self.training:
-            out, cache = batchnorm_eval_forward_unchecked(
-                x, self.gamma, self.beta, self.running_mean, self.running_var, self.eps
-            )
+            running = self.running_mean, self.running_var
+            out, cache = batchnorm_layer_forward(x, self.gamma, self.beta, self.eps, running)
             self._remember(cache, "eval")
             return out
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
-        out, cache = batchnorm_forward_unchecked(x, self.gamma, self.beta, self.eps)
+        out, cache = batchnorm_layer_forward(x, self.gamma, self.beta, self.eps)
         self._update_running(x.mean(axis=0), cache.var, n=x.shape[0])
         self._remember(cache, "train")
         return out
@@ -146,11 +140,7 @@ class BatchNorm1d(_Layer):
 
     def _backward(self, dout):
         """dout (N, D) -> dx (N, D); sets self.dgamma and self.dbeta (D,)."""
-        saved = self._saved()
-        if self._mode == "train":
-            dx, self.dgamma, self.dbeta = batchnorm_backward_unchecked(dout, saved)
-        else:
-            dx, self.dgamma, self.dbeta = batchnorm_eval_backward_unchecked(dout, saved)
+        dx, self.dgamma, self.dbeta = batchnorm_layer_backward(dout, self._saved(), self._mode)
         return dx
 
     def __repr__(self):

@@ -33,10 +33,8 @@ from bnlib._checks import (
     check_width,
 )
 from bnlib._kernels import (
-    batchnorm_backward_unchecked,
-    batchnorm_eval_backward_unchecked,
-    batchnorm_eval_forward_unchecked,
-    batchnorm_forward_unchecked,
+    batchnorm_layer_backward,
+    batchnorm_layer_forward,
     layernorm_backward_unchecked,
     layernorm_forward_unchecked,
 )
@@ -215,9 +213,9 @@ class RNN(_Layer):
             flat = a.reshape(-1, a.shape[-1])
             out, cache = layernorm_forward_unchecked(flat, gamma, 0.0, self.eps)
             return out.reshape(a.shape), cache
-        if mean is None:
-            return batchnorm_forward_unchecked(a, gamma, 0.0, self.eps)
-        return batchnorm_eval_forward_unchecked(a, gamma, 0.0, mean, var, self.eps)
+        return batchnorm_layer_forward(
+            a, gamma, 0.0, self.eps, None if mean is None else (mean, var)
+        )
 
     def _normalize_backward(self, dout, cache):
         """Gradient through `_normalize`: (da, dgamma (H,); 0 without a norm)."""
@@ -227,10 +225,7 @@ class RNN(_Layer):
             flat = dout.reshape(-1, dout.shape[-1])
             da, dgamma, _ = layernorm_backward_unchecked(flat, cache)
             return da.reshape(dout.shape), dgamma
-        if self._mode == "train":  # batch statistics; else eval mode's running statistics
-            da, dgamma, _ = batchnorm_backward_unchecked(dout, cache)
-        else:
-            da, dgamma, _ = batchnorm_eval_backward_unchecked(dout, cache)
+        da, dgamma, _ = batchnorm_layer_backward(dout, cache, self._mode)
         return da, dgamma
 
     def _update_running(self, cache_x, caches_h):
