@@ -103,8 +103,9 @@ def batchnorm_backward(dout, cache):
     """Closed-form backward pass of `batchnorm_forward`: the staged one, simplified by hand.
 
     Inputs: dout (N, *F) upstream gradient; cache from `batchnorm_forward`.
-    Returns: dx (N, *F), dgamma shaped like gamma, dbeta shaped like beta, with g = dout * gamma:
-    dx = (inv_std / N) * (N * g - sum(g) - x_hat * sum(g * x_hat)), sums over the batch.
+    Returns: dx (N, *F), dgamma shaped like gamma, dbeta shaped like beta, where (sums over
+    the batch) dbeta = sum(dout), dgamma = sum(dout * x_hat) and
+    dx = (gamma * inv_std / N) * (N * dout - dbeta - x_hat * dgamma).
 
     >>> out, cache = batchnorm_forward([[1.0], [2.0], [4.0]], 2.0, 0.0)
     >>> dx, dgamma, dbeta = batchnorm_backward(np.ones((3, 1)), cache)
@@ -114,10 +115,10 @@ def batchnorm_backward(dout, cache):
     cache = check_cache(cache, BatchNormCache, "batchnorm_forward")
     dout = check_dout(dout, cache.x_hat.shape)
     n, x_hat = dout.shape[0], cache.x_hat
-    dbeta = dout.sum(axis=0)
+    dbeta = dout.sum(axis=0)  # (*F,) before summing down to beta's shape
     dgamma = np.sum(dout * x_hat, axis=0)
-    g = dout * cache.gamma
-    dx = (cache.inv_std / n) * (n * g - g.sum(axis=0) - x_hat * np.sum(g * x_hat, axis=0))
+    scale = cache.gamma * cache.inv_std / n  # gamma is per feature: it factors out of the sums
+    dx = dout * (n * scale) - x_hat * (scale * dgamma) - scale * dbeta
     gamma_shape = np.shape(cache.gamma)
     return dx, sum_to_shape(dgamma, gamma_shape), sum_to_shape(dbeta, cache.beta_shape)
 
