@@ -3,10 +3,11 @@
 Why they exist: speed, measured. `batchnorm.py` writes each formula the way the paper does and
 checks its arguments; a training loop would repeat those checks (scans for NaN, shape checks)
 at every layer of every step on arrays that its first layer checked already. On a (32, 32)
-batch the checked `batchnorm_forward` takes 79 us and `batchnorm_forward_unchecked` 40 us. The
-kernels also use einsum for the sums of products (no temporary product array) and a fused,
-in-place backward, which is what the time is on large batches (memory traffic). Each kernel
-computes the same numbers as its readable twin (tests/test_batchnorm.py holds them together).
+batch the checked `batchnorm_forward` took 164 us and `batchnorm_forward_unchecked` 108 us
+(a busy two-core machine; issue 28 measured 79 and 40 us on a quiet one). The kernels use
+einsum for the sums of products (no temporary product array) and a fused, in-place backward:
+on large batches the time is memory traffic. Each kernel computes the numbers of its readable
+twin up to the order of a sum (tests/test_batchnorm.py holds them together).
 """
 
 from typing import NamedTuple
