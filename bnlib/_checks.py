@@ -264,13 +264,20 @@ def check_index(index, name, length, what):
     return int(index)
 
 
-def check_positive_int(value, name):
-    """value must be an int >= 1 (not a bool)."""
+def check_positive_int(value, name, low=1):
+    """value must be an int >= low, 1 unless said (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= 1; got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1; got {value!r}")
+        raise TypeError(f"{name} must be an int >= {low}; got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}; got {value!r}")
     return int(value)
+
+
+def check_flag(value, name):
+    """value must be True or False (not 1, not "yes")."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False; got {value!r:.40}")
+    return value
 
 
 def check_cache(cache, cls, producer):

@@ -11,6 +11,7 @@ import numpy as np
 from bnlib._checks import (
     check_batch,
     check_batch_of_many,
+    check_dout,
     check_positive,
     check_positive_int,
     check_rng,
@@ -47,9 +48,7 @@ class Conv2d(_Layer):
         self.out_channels = check_positive_int(out_channels, "out_channels")
         self.kernel_size = check_positive_int(kernel_size, "kernel_size")
         self.stride = check_positive_int(stride, "stride")
-        if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
-            raise ValueError(f"padding must be an int >= 0; got {padding!r}")
-        self.padding = int(padding)
+        self.padding = check_positive_int(padding, "padding", low=0)
         check_rng(rng)
         check_positive(init_scale, "init_scale")
         k = self.kernel_size
@@ -116,13 +115,8 @@ class BatchNorm2d(BatchNorm1d):
         return out.reshape(n, h, w, c).transpose(0, 3, 1, 2)
 
     def _check_backward(self, dout):
-        dout = np.asarray(dout, dtype=np.float64)
         self._saved()
-        if dout.shape != self._shape:
-            raise ValueError(
-                f"dout must have the forward output's shape {self._shape}; got {dout.shape}"
-            )
-        return check_batch(dout, "dout", ndim=4)
+        return check_dout(dout, self._shape)
 
     def _backward(self, dout):
         """dout (N, C, H, W) -> dx (N, C, H, W); sets dgamma and dbeta (C,)."""
@@ -153,13 +147,7 @@ class GlobalAvgPool2d(_Layer):
         return x.mean(axis=(2, 3))
 
     def _check_backward(self, dout):
-        n, c = self._saved()[:2]
-        dout = np.asarray(dout, dtype=np.float64)
-        if dout.shape != (n, c):
-            raise ValueError(
-                f"dout must have the forward output's shape {(n, c)}; got {dout.shape}"
-            )
-        return dout
+        return check_dout(dout, self._saved()[:2])
 
     def _backward(self, dout):
         n, c, h, w = self._saved()
@@ -185,10 +173,7 @@ class Flatten(_Layer):
 
     def _check_backward(self, dout):
         shape = self._saved()
-        dout = np.asarray(dout, dtype=np.float64)
-        if dout.shape != (shape[0], int(np.prod(shape[1:]))):
-            raise ValueError(f"dout must have shape {(shape[0], int(np.prod(shape[1:])))}")
-        return dout
+        return check_dout(dout, (shape[0], int(np.prod(shape[1:]))))
 
     def _backward(self, dout):
         return dout.reshape(self._saved())

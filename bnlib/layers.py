@@ -23,6 +23,7 @@ from bnlib._checks import (
     check_batch_of_many,
     check_dout,
     check_eps,
+    check_flag,
     check_momentum,
     check_positive,
     check_positive_int,
@@ -287,8 +288,7 @@ class NoisyBatchNorm(BatchNorm1d):
             raise ValueError(f"scale_noise must be in [0, 1); got {scale_noise!r}")
         if not shift_noise >= 0.0:
             raise ValueError(f"shift_noise must be >= 0; got {shift_noise!r}")
-        if not isinstance(per_example, bool):
-            raise TypeError(f"per_example must be True or False; got {per_example!r:.40}")
+        check_flag(per_example, "per_example")
         self.rng, self.scale_noise, self.shift_noise = rng, scale_noise, shift_noise
         self.per_example = per_example
         self._noise_scale = None

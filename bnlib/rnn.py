@@ -25,6 +25,7 @@ from bnlib._checks import (
     check_batch_of_many,
     check_dout,
     check_eps,
+    check_flag,
     check_momentum,
     check_one_of,
     check_positive,
@@ -91,8 +92,7 @@ class RNN(_Layer):
         check_rng(rng)
         check_one_of(norm, "norm", RNN_NORMS)
         self.norm, self.eps, self.momentum = norm, check_eps(eps), check_momentum(momentum)
-        if not isinstance(pool_input, bool):
-            raise TypeError(f"pool_input must be True or False; got {pool_input!r}")
+        check_flag(pool_input, "pool_input")
         if pool_input and norm != "batch":
             raise ValueError(f'pool_input=True needs norm="batch"; got norm={norm!r}')
         self.pool_input = pool_input
