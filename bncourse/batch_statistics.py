@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bnlib._checks import check_eps, check_positive, check_positive_int, generator
-from bnlib.batchnorm import normalize
+from bnlib._kernels import normalize
 
 # The eps the course's panels explore (the eps sliders of notebooks 01 and 08, the eps axis of
 # 08's view): log10(eps) from -8 to 0 in steps of 0.25. `eps_grid` lists them.

@@ -1,12 +1,13 @@
 """bnlib: batch normalization in numpy, small enough to read.
 
 Start with `bnlib/batchnorm.py`: the forward pass, the staged and the closed-form backward,
-inference with stored statistics and the running update, as in Ioffe & Szegedy (2015).
+inference with stored statistics and the running update, as in Ioffe & Szegedy (2015). The
+layers run the same arithmetic through the private `_kernels` (unchecked and faster).
 The other modules, one concept each:
 
 - the math, pure functions: `batchnorm`, `spatial` (N, C, H, W), `layernorm`, `groupnorm`,
-  `renorm` (Batch Renormalization), `running` (the running statistics and the frameworks'
-  conventions), `folding`, `conv` (the convolution and conv + BN folding);
+  `renorm` (Batch Renormalization), `running` (the running statistics, their replay and the
+  frameworks' conventions), `folding`, `conv` (the convolution and conv + BN folding);
 - the layers that hold parameters and call the math: `layers`, `norm_layers`, `conv_layers`,
   `rnn`, `dropout`, `ghost`, `residual`; models and SGD: `model`; the training loop: `training`;
   independent runs over seeds: `sweep`;

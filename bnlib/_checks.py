@@ -4,6 +4,7 @@ Every check runs before any arithmetic, so a bad call never leaves half-updated 
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -118,7 +119,7 @@ def check_positive(value, name):
     return check_real(value, name, 0, strict=True)
 
 
-def check_choice(value, name, choices):
+def check_one_of(value, name, choices):
     """value must be one of `choices` (compared with ==; None may be one of them)."""
     if not any(value is c or (c is not None and value == c) for c in choices):
         wanted = ", ".join(repr(c) for c in choices)
@@ -172,12 +173,54 @@ def check_split(data, name="data"):
     return parts
 
 
-def check_batch_of_many(x, hint):
-    """Training-mode batch statistics need N >= 2 rows: one row has zero variance."""
-    if x.shape[0] == 1:
+# "A batch of one": every statistic over a single value has zero variance, so x - mean is 0
+# and normalizing erases the input. The rule is written here once, in its three forms.
+def check_at_least_two(n, name, why):
+    """n (an int) must be >= 2, a count of values a variance is taken over; returns n."""
+    if n < 2:
+        raise ValueError(f"{name} must be >= 2 {why}; got {n}")
+    return n
+
+
+def check_batch_of_many(x, hint, values=None, per="feature"):
+    """Training-mode batch statistics need more than one value (default: x's N rows) per
+    feature; raises as PyTorch does, with a hint of what to do instead."""
+    if (x.shape[0] if values is None else values) == 1:
         raise ValueError(
-            f"expected more than 1 value per feature when training; got x of shape {x.shape}. "
+            f"expected more than 1 value per {per} when training; got x of shape {x.shape}. "
             f"A batch of one has zero variance, so normalizing it erases the input ({hint})"
+        )
+    return x
+
+
+def warn_if_batch_of_one(values):
+    """The pure functions compute a batch of one (and warn): the output is just beta."""
+    if values == 1:
+        warnings.warn(
+            "batch of one sample: every batch variance is 0 and x - mean is 0, "
+            "so the output is just beta (it carries no information about x)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def check_variance(var, x):
+    """Raise `VarianceOverflowError` if a batch variance of x overflowed its float type."""
+    if not np.isfinite(var).all():
+        raise VarianceOverflowError(
+            f"x is too large to normalize in {x.dtype}: its batch variance overflows (largest "
+            f"|x| = {np.abs(x).max():.3g}); wanted |x - batch mean| well below "
+            f"sqrt({np.finfo(x.dtype).max:.3g}) = {np.sqrt(np.finfo(x.dtype).max):.3g}: rescale x"
+        )
+
+
+def check_width(x, width, owner, layout=None, what="features", ndim=2, axis=1):
+    """The one width check of the layers: x must be `ndim`-D (any, if None) with `width`
+    entries on `axis`; `owner` names the layer ("Linear"), `layout` the shape it wants."""
+    if (ndim is not None and x.ndim != ndim) or x.ndim <= axis or x.shape[axis] != width:
+        raise ValueError(
+            f"{owner} wants x of shape {layout or f'(N, {width})'}; got {x.shape} "
+            f"(it was built for {width} {what})"
         )
     return x
 
@@ -236,13 +279,20 @@ def check_index(index, name, length, what):
     return int(index)
 
 
-def check_positive_int(value, name):
-    """value must be an int >= 1 (not a bool)."""
+def check_positive_int(value, name, low=1):
+    """value must be an int >= low, 1 unless said (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= 1; got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1; got {value!r}")
+        raise TypeError(f"{name} must be an int >= {low}; got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}; got {value!r}")
     return int(value)
+
+
+def check_flag(value, name):
+    """value must be True or False (not 1, not "yes")."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False; got {value!r:.40}")
+    return value
 
 
 def check_cache(cache, cls, producer):

@@ -26,6 +26,7 @@ from bnlib._checks import (
     check_dout,
     check_eps,
     check_finite,
+    check_positive_int,
 )
 
 
@@ -199,15 +200,12 @@ def _check_bias(b, filters):
 
 
 def _check_geometry(x_shape, w_shape, stride, padding):
-    for value, name, low in ((stride, "stride", 1), (padding, "padding", 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int >= {low}; got {type(value).__name__} {value!r}")
-        if value < low:
-            raise ValueError(f"{name} must be an int >= {low}; got {value}")
+    stride = check_positive_int(stride, "stride")
+    padding = check_positive_int(padding, "padding", low=0)
     h, w = x_shape[2] + 2 * padding, x_shape[3] + 2 * padding
     if w_shape[2] > h or w_shape[3] > w:
         raise ValueError(
             f"the kernel {w_shape[2]}x{w_shape[3]} is larger than the padded input {h}x{w} "
             f"(x is {x_shape[2]}x{x_shape[3]}, padding {padding})"
         )
-    return int(stride), int(padding)
+    return stride, padding

@@ -12,10 +12,13 @@ import numpy as np
 
 from bnlib._checks import (
     check_batch,
-    check_choice,
+    check_batch_of_many,
+    check_dout,
+    check_one_of,
     check_positive,
     check_positive_int,
     check_rng,
+    check_width,
 )
 from bnlib.conv import conv2d_backward, conv2d_forward
 from bnlib.layers import BatchNorm1d, Linear, ReLU, _Layer
@@ -53,9 +56,7 @@ class Conv2d(_Layer):
         self.out_channels = check_positive_int(out_channels, "out_channels")
         self.kernel_size = check_positive_int(kernel_size, "kernel_size")
         self.stride = check_positive_int(stride, "stride")
-        if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
-            raise ValueError(f"padding must be an int >= 0; got {padding!r}")
-        self.padding = int(padding)
+        self.padding = check_positive_int(padding, "padding", low=0)
         check_rng(rng)
         check_positive(init_scale, "init_scale")
         k = self.kernel_size
@@ -66,12 +67,9 @@ class Conv2d(_Layer):
         self.dW = self.db = None
 
     def _check_forward(self, x):
-        x = check_batch(x, ndim=4, layout=f"(N, {self.in_channels}, H, W)")
-        if x.shape[1] != self.in_channels:
-            raise ValueError(
-                f"Conv2d wants x of shape (N, {self.in_channels}, H, W); got {x.shape}"
-            )
-        return x
+        layout = f"(N, {self.in_channels}, H, W)"
+        x = check_batch(x, ndim=4, layout=layout)
+        return check_width(x, self.in_channels, "Conv2d", layout, "channels", ndim=4)
 
     def _forward(self, x):
         """x (N, C, H, W) -> out (N, F, H', W')."""
@@ -113,31 +111,20 @@ class BatchNorm2d(BatchNorm1d):
     def _forward(self, x):
         """x (N, C, H, W) -> out (N, C, H, W): BatchNorm1d on the (N H W, C) rows, so training
         also blends the rows' mean and unbiased variance (n = N H W) into the running ones."""
-        if x.ndim != 4 or x.shape[1] != self.num_features:
-            raise ValueError(
-                f"x must have shape (N, {self.num_features}, H, W); got {x.shape} "
-                f"(this layer was built for {self.num_features} channels)"
-            )
+        layout = f"(N, {self.num_features}, H, W)"
+        check_width(x, self.num_features, "BatchNorm2d", layout, "channels", ndim=4)
         n, c, h, w = x.shape
-        if self.training and n * h * w == 1:
-            raise ValueError(
-                f"expected more than 1 value per channel when training; got x of shape "
-                f"{x.shape}: one value has zero variance (call .eval() to use the running "
-                f"statistics instead)"
-            )
+        if self.training:
+            hint = "call .eval() to use the running statistics instead"
+            check_batch_of_many(x, hint, values=n * h * w, per="channel")
         rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # every position: one row of C
         out = super()._forward(rows)
         self._shape = x.shape
         return out.reshape(n, h, w, c).transpose(0, 3, 1, 2)
 
     def _check_backward(self, dout):
-        dout = np.asarray(dout, dtype=np.float64)
         self._saved()
-        if dout.shape != self._shape:
-            raise ValueError(
-                f"dout must have the forward output's shape {self._shape}; got {dout.shape}"
-            )
-        return check_batch(dout, "dout", ndim=4)
+        return check_dout(dout, self._shape)
 
     def _backward(self, dout):
         """dout (N, C, H, W) -> dx (N, C, H, W); sets dgamma and dbeta (C,)."""
@@ -168,13 +155,7 @@ class GlobalAvgPool2d(_Layer):
         return x.mean(axis=(2, 3))
 
     def _check_backward(self, dout):
-        n, c = self._saved()[:2]
-        dout = np.asarray(dout, dtype=np.float64)
-        if dout.shape != (n, c):
-            raise ValueError(
-                f"dout must have the forward output's shape {(n, c)}; got {dout.shape}"
-            )
-        return dout
+        return check_dout(dout, self._saved()[:2])
 
     def _backward(self, dout):
         n, c, h, w = self._saved()
@@ -200,10 +181,7 @@ class Flatten(_Layer):
 
     def _check_backward(self, dout):
         shape = self._saved()
-        dout = np.asarray(dout, dtype=np.float64)
-        if dout.shape != (shape[0], int(np.prod(shape[1:]))):
-            raise ValueError(f"dout must have shape {(shape[0], int(np.prod(shape[1:])))}")
-        return dout
+        return check_dout(dout, (shape[0], int(np.prod(shape[1:]))))
 
     def _backward(self, dout):
         return dout.reshape(self._saved())
@@ -250,8 +228,8 @@ def small_cnn(
     >>> model.forward(np.zeros((2, 1, 8, 8))).shape, model.layers[-1].W.shape
     ((2, 10), (256, 10))
     """
-    check_choice(norm, "norm", CNN_NORMS)
-    check_choice(head, "head", CNN_HEADS)
+    check_one_of(norm, "norm", CNN_NORMS)
+    check_one_of(head, "head", CNN_HEADS)
     if len(channels) != 2:
         raise ValueError(f"channels must be a pair (C1, C2); got {channels!r}")
     c1, c2 = (check_positive_int(c, "channels") for c in channels)

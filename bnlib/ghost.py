@@ -7,8 +7,13 @@ large one. Running statistics (for eval mode) come from the whole batch.
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_positive_int
-from bnlib.batchnorm import batchnorm_backward, batchnorm_forward, normalize, normalize_backward
+from bnlib._checks import check_at_least_two, check_batch, check_positive_int, check_width
+from bnlib._kernels import (
+    batchnorm_backward_unchecked,
+    batchnorm_forward_unchecked,
+    normalize,
+    normalize_backward,
+)
 from bnlib.layers import BatchNorm1d
 
 
@@ -16,7 +21,8 @@ class GhostBatchNorm1d(BatchNorm1d):
     """BatchNorm1d whose training-mode statistics come from ghost batches of `ghost_size`.
 
     A batch that does not divide evenly ends with a shorter ghost batch (a leftover single row
-    joins the one before it). In eval mode it is an ordinary BatchNorm1d.
+    joins the one before it). In eval mode it is an ordinary BatchNorm1d. `momentum` is batch
+    norm's weight on the new batch, as in BatchNorm1d.
 
     >>> bn = GhostBatchNorm1d(1, ghost_size=2)
     >>> bn.forward(np.array([[0.0], [2.0], [10.0], [30.0]])).ravel().round(3)
@@ -25,9 +31,9 @@ class GhostBatchNorm1d(BatchNorm1d):
 
     def __init__(self, num_features, ghost_size, eps=1e-5, momentum=0.1):
         super().__init__(num_features, eps, momentum)
-        self.ghost_size = check_positive_int(ghost_size, "ghost_size")
-        if self.ghost_size < 2:
-            raise ValueError(f"ghost_size must be >= 2 (one row has no variance); got {ghost_size}")
+        self.ghost_size = check_at_least_two(
+            check_positive_int(ghost_size, "ghost_size"), "ghost_size", "(one row has no variance)"
+        )
 
     def _bounds(self, n):
         cuts = list(range(0, n, self.ghost_size)) + [n]
@@ -42,8 +48,7 @@ class GhostBatchNorm1d(BatchNorm1d):
         x = check_batch(x, ndim=2, layout=f"(N, {self.num_features})")
         if x.shape[0] <= self.ghost_size:
             return super().forward(x)
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"x must have shape (N, {self.num_features}); got {x.shape}")
+        check_width(x, self.num_features, type(self).__name__)
         n, g = x.shape[0], self.ghost_size
         if n % g == 0:  # every ghost batch full: all at once, as (g, N / g, D) over axis 0
             x_hat, _, _, inv_std = normalize(x.reshape(n // g, g, -1).swapaxes(0, 1), self.eps)
@@ -52,18 +57,19 @@ class GhostBatchNorm1d(BatchNorm1d):
         else:
             out, caches = np.empty_like(x), []
             for lo, hi in self._bounds(n):
-                out[lo:hi], cache = batchnorm_forward(x[lo:hi], self.gamma, self.beta, self.eps)
+                out[lo:hi], cache = batchnorm_forward_unchecked(
+                    x[lo:hi], self.gamma, self.beta, self.eps
+                )
                 caches.append((lo, hi, cache))
             saved = ("ragged", caches)
-        self.num_batches_tracked += 1
         self._update_running(x.mean(axis=0), x.var(axis=0), x.shape[0])
-        self._cache = ("ghost", saved)
+        self._remember(saved, "ghost")
         return out
 
     def backward(self, dout):
         """dout (N, D) -> dx (N, D); dgamma, dbeta summed over the ghost batches."""
-        mode, saved = self._saved()
-        if mode != "ghost":
+        saved = self._saved()
+        if self._mode != "ghost":
             return super().backward(dout)
         dout = np.asarray(dout, dtype=np.float64)
         kind, parts = saved
@@ -76,7 +82,7 @@ class GhostBatchNorm1d(BatchNorm1d):
         dx = np.empty_like(dout)
         self.dgamma, self.dbeta = np.zeros(self.num_features), np.zeros(self.num_features)
         for lo, hi, cache in parts:
-            dx[lo:hi], dgamma, dbeta = batchnorm_backward(dout[lo:hi], cache)
+            dx[lo:hi], dgamma, dbeta = batchnorm_backward_unchecked(dout[lo:hi], cache)
             self.dgamma += dgamma
             self.dbeta += dbeta
         return dx

@@ -23,7 +23,7 @@ from bnlib._checks import (
     check_positive_int,
     sum_to_shape,
 )
-from bnlib.batchnorm import normalize3, normalize3_backward
+from bnlib._kernels import normalize3, normalize3_backward
 
 
 class GroupNormCache(NamedTuple):

@@ -21,7 +21,7 @@ import copy
 import numpy as np
 
 from bnlib._blas import one_blas_thread
-from bnlib._checks import check_batch, check_labels, check_positive
+from bnlib._checks import check_batch, check_flag, check_labels, check_positive
 from bnlib.layers import Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
 from bnlib.model import Sequential, forward_backward
 
@@ -38,8 +38,7 @@ def _check_model(model, kind, at_least, what):
 
 
 def _check_fresh_noise(fresh_noise):
-    if not isinstance(fresh_noise, bool):
-        raise TypeError(f"fresh_noise must be True or False; got {fresh_noise!r:.40}")
+    check_flag(fresh_noise, "fresh_noise")
     return fresh_noise
 
 

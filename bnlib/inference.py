@@ -12,7 +12,7 @@ import copy
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_labels, check_positive_int, check_rng
+from bnlib._checks import check_batch, check_labels, check_positive_int, check_rng, check_width
 from bnlib.conv import fold_conv_batchnorm
 from bnlib.conv_layers import Conv2d
 from bnlib.folding import fold_batchnorm
@@ -29,16 +29,12 @@ def _bn_indices(model, what):
     return indices
 
 
-def _check_input(model, x):
+def _check_model_input(model, x):
+    """x must be a finite batch (N, D), D the width of the model's first layer (if it has one)."""
     x = check_batch(x, ndim=2, layout="(N, D)")
-    width = getattr(model.layers[0], "in_features", None) or getattr(
-        model.layers[0], "num_features", None
-    )
-    if width is not None and x.shape[1] != width:
-        raise ValueError(
-            f"x must have shape (N, {width}) for this model's first layer; got {x.shape}"
-        )
-    return x
+    first = model.layers[0]
+    width = getattr(first, "in_features", None) or getattr(first, "num_features", None)
+    return x if width is None else check_width(x, width, f"this model ({first!r} first)")
 
 
 def _batches(x, batch_size):
@@ -68,7 +64,7 @@ def calibrate(model, x, batch_size=None):
     (True, True)
     """
     indices = _bn_indices(model, "calibrate")
-    x = _check_input(model, x)
+    x = _check_model_input(model, x)
     if batch_size is None:
         if len(x) < 2:
             raise ValueError(
@@ -147,7 +143,7 @@ def train_mode_forward(model, x):
     >>> out.shape, model[1].num_batches_tracked
     ((2, 2), 0)
     """
-    x = _check_input(model, x)
+    x = _check_model_input(model, x)
     return copy.deepcopy(model).train().forward(x)
 
 
@@ -166,7 +162,7 @@ def train_mode_accuracy(model, x, y, batch_size, rng):
     >>> 0.0 <= acc <= 1.0
     True
     """
-    x = _check_input(model, x)
+    x = _check_model_input(model, x)
     batch_size = check_positive_int(batch_size, "batch_size")
     check_rng(rng)
     y = check_labels(y, len(x))
@@ -194,7 +190,7 @@ def predict_proba(model, x, train_mode=False):
     >>> p.shape, bool(np.allclose(p.sum(axis=1), 1.0)), model[1].training
     ((2, 4), True, True)
     """
-    x = _check_input(model, x)
+    x = _check_model_input(model, x)
     runner = copy.deepcopy(model)
     logits = (runner.train() if train_mode else runner.eval()).forward(x)
     z = np.exp(logits - logits.max(axis=1, keepdims=True))

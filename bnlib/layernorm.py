@@ -1,23 +1,16 @@
 """Layer normalization: statistics per sample over its D features (as torch.nn.LayerNorm(D)).
 
-The arithmetic is batch normalization's applied to x.T, so it reuses `normalize`; what changes
-is the axis. No statistic crosses samples, so training and inference compute the same thing and
-a batch of one is fine.
+The arithmetic is batch normalization's applied to x.T (the kernels in `_kernels` do exactly
+that); what changes is the axis. No statistic crosses samples, so training and inference
+compute the same thing and a batch of one is fine.
 """
 
-from typing import NamedTuple
-
-import numpy as np
-
-from bnlib._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
-from bnlib.batchnorm import normalize, normalize_backward
-
-
-class LayerNormCache(NamedTuple):
-    x_hat: np.ndarray  # (N, D)
-    inv_std: np.ndarray  # (N,)
-    gamma: np.ndarray  # (D,)
-    beta_shape: tuple
+from bnlib._checks import check_batch, check_cache, check_dout, check_eps, check_param
+from bnlib._kernels import (
+    LayerNormCache,
+    layernorm_backward_unchecked,
+    layernorm_forward_unchecked,
+)
 
 
 def layernorm_forward(x, gamma, beta, eps=1e-5):
@@ -34,15 +27,7 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     features = x.shape[1:]
     gamma = check_param(gamma, "gamma", features, x.dtype)
     beta = check_param(beta, "beta", features, x.dtype)
-    return ln_forward(x, gamma, beta, check_eps(eps))
-
-
-def ln_forward(x, gamma, beta, eps):
-    """`layernorm_forward` on arguments that were checked already (the layers' path)."""
-    gamma, beta = np.asarray(gamma, dtype=x.dtype), np.asarray(beta, dtype=x.dtype)
-    x_hat_t, _, _, inv_std = normalize(x.T, eps)
-    x_hat = x_hat_t.T
-    return gamma * x_hat + beta, LayerNormCache(x_hat, inv_std, gamma, np.shape(beta))
+    return layernorm_forward_unchecked(x, gamma, beta, check_eps(eps))
 
 
 def layernorm_backward(dout, cache):
@@ -57,12 +42,4 @@ def layernorm_backward(dout, cache):
     (True, [1.0, 1.0, 1.0])
     """
     cache = check_cache(cache, LayerNormCache, "layernorm_forward")
-    return ln_backward(check_dout(dout, cache.x_hat.shape), cache)
-
-
-def ln_backward(dout, cache):
-    """`layernorm_backward` on a dout and cache that were checked already (the layers' path)."""
-    dgamma = sum_to_shape(np.sum(dout * cache.x_hat, axis=0), np.shape(cache.gamma))
-    dbeta = sum_to_shape(dout.sum(axis=0), cache.beta_shape)
-    dx_t = normalize_backward((dout * cache.gamma).T, cache.x_hat.T, cache.inv_std)
-    return dx_t.T, dgamma, dbeta
+    return layernorm_backward_unchecked(check_dout(dout, cache.x_hat.shape), cache)

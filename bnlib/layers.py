@@ -23,22 +23,26 @@ from bnlib._checks import (
     check_batch_of_many,
     check_dout,
     check_eps,
+    check_flag,
     check_momentum,
     check_positive,
     check_positive_int,
     check_rng,
+    check_width,
 )
+from bnlib._kernels import batchnorm_layer_backward, batchnorm_layer_forward
 from bnlib._numerics import sigmoid
-from bnlib.batchnorm import inference_backward, inference_forward, train_backward, train_forward
-from bnlib.running import pytorch_update
+from bnlib.running import update_running_stats
 
 
 class _Layer:
-    """Shared bookkeeping: a train/eval flag and the backward-before-forward guard."""
+    """Shared bookkeeping: a train/eval flag, what the last forward saved for backward (and in
+    which mode it ran: `_remember`, `_saved`, `_mode`), and the backward-before-forward guard."""
 
     param_names = ()
     training = True
     _cache = None
+    _mode = None  # "train", "eval" or a layer's own name for how its last forward ran
 
     def train(self, mode=True):
         """Switch to training mode; returns self."""
@@ -57,21 +61,20 @@ class _Layer:
         """Check dout (shaped like the last output), then compute the gradient of the input."""
         return self._backward(self._check_backward(dout))
 
+    def _remember(self, cache, mode=None):
+        """Keep what backward needs, and the mode the forward that made it ran in."""
+        self._cache, self._mode = cache, mode
+
     def _saved(self):
         if self._cache is None:
             name = type(self).__name__
             raise BackwardBeforeForwardError(f"backward called before any forward on {name}")
         return self._cache
 
-    def _check_input(self, x, width):
+    def _check_rows(self, x, width):
         """x must be a finite float batch (N, width); returns it as a float array."""
-        return self._check_width(check_batch(x, ndim=2, layout=f"(N, {width})"), width)
-
-    def _check_width(self, x, width):
-        """The shape part of `_check_input`, for an array already known to be finite."""
-        if x.ndim != 2 or x.shape[1] != width:
-            raise ValueError(f"{type(self).__name__} wants x of shape (N, {width}); got {x.shape}")
-        return x
+        x = check_batch(x, ndim=2, layout=f"(N, {width})")
+        return check_width(x, width, type(self).__name__)
 
 
 class BatchNorm1d(_Layer):
@@ -107,28 +110,23 @@ class BatchNorm1d(_Layer):
 
     def _forward(self, x):
         """x (N, D) -> out (N, D); in training also updates the running statistics."""
-        if x.ndim != 2 or x.shape[1] != self.num_features:
-            raise ValueError(
-                f"x must have shape (N, {self.num_features}); got {x.shape} "
-                f"(this layer was built for {self.num_features} features)"
-            )
+        check_width(x, self.num_features, type(self).__name__)
         if not self.training:
-            out, cache = inference_forward(
-                x, self.gamma, self.beta, self.running_mean, self.running_var, self.eps
-            )
-            self._cache = ("eval", cache)
+            running = self.running_mean, self.running_var
+            out, cache = batchnorm_layer_forward(x, self.gamma, self.beta, self.eps, running)
+            self._remember(cache, "eval")
             return out
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
-        out, cache = train_forward(x, self.gamma, self.beta, self.eps)
-        self.num_batches_tracked += 1
+        out, cache = batchnorm_layer_forward(x, self.gamma, self.beta, self.eps)
         self._update_running(x.mean(axis=0), cache.var, n=x.shape[0])
-        self._cache = ("train", cache)
+        self._remember(cache, "train")
         return out
 
     def _update_running(self, batch_mean, batch_var, n):
-        """Blend one batch's mean and biased variance into the running statistics
-        (`update_running_stats` in PyTorch's convention; the layer checked its momentum)."""
-        self.running_mean, self.running_var = pytorch_update(
+        """Count one more batch and blend its mean and biased variance into the running
+        statistics (`update_running_stats`, PyTorch's: momentum the weight on the new batch)."""
+        self.num_batches_tracked += 1
+        self.running_mean, self.running_var = update_running_stats(
             self.running_mean,
             self.running_var,
             batch_mean,
@@ -139,15 +137,11 @@ class BatchNorm1d(_Layer):
         )
 
     def _check_backward(self, dout):
-        return check_dout(dout, self._saved()[1].x_hat.shape)
+        return check_dout(dout, self._saved().x_hat.shape)
 
     def _backward(self, dout):
         """dout (N, D) -> dx (N, D); sets self.dgamma and self.dbeta (D,)."""
-        mode, saved = self._saved()
-        if mode == "train":
-            dx, self.dgamma, self.dbeta = train_backward(dout, saved)
-            return dx
-        dx, self.dgamma, self.dbeta = inference_backward(dout, saved)
+        dx, self.dgamma, self.dbeta = batchnorm_layer_backward(dout, self._saved(), self._mode)
         return dx
 
     def __repr__(self):
@@ -181,11 +175,11 @@ class Linear(_Layer):
         self.dW = self.db = None
 
     def _check_forward(self, x):
-        return self._check_input(x, self.in_features)
+        return self._check_rows(x, self.in_features)
 
     def _forward(self, x):
         """x (N, D) -> out (N, H)."""
-        self._cache = self._check_width(x, self.in_features)
+        self._cache = check_width(x, self.in_features, type(self).__name__)
         out = x @ self.W
         return out if self.b is None else out + self.b
 
@@ -294,8 +288,7 @@ class NoisyBatchNorm(BatchNorm1d):
             raise ValueError(f"scale_noise must be in [0, 1); got {scale_noise!r}")
         if not shift_noise >= 0.0:
             raise ValueError(f"shift_noise must be >= 0; got {shift_noise!r}")
-        if not isinstance(per_example, bool):
-            raise TypeError(f"per_example must be True or False; got {per_example!r:.40}")
+        check_flag(per_example, "per_example")
         self.rng, self.scale_noise, self.shift_noise = rng, scale_noise, shift_noise
         self.per_example = per_example
         self._noise_scale = None

@@ -241,11 +241,30 @@ def forward_backward(model, x, y):
     return loss
 
 
+def check_sgd_args(lr, momentum=0.0, weight_decay=0.0):
+    """SGD's arguments: lr > 0; momentum in [0, 1), SGD's weight on the OLD velocity (not batch
+    norm's momentum, the weight on the new batch); weight_decay >= 0. Returns them as floats.
+
+    >>> check_sgd_args(0.1, momentum=0.9, weight_decay=1e-4)
+    (0.1, 0.9, 0.0001)
+    """
+    lr = check_positive(lr, "lr")
+    for value, name in ((momentum, "momentum"), (weight_decay, "weight_decay")):
+        if isinstance(value, bool) or not np.isscalar(value):
+            raise TypeError(f"{name} must be a number; got {value!r:.40}")
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1) (SGD's momentum); got {momentum!r}")
+    if not np.isfinite(weight_decay) or weight_decay < 0:
+        raise ValueError(f"weight_decay must be finite and >= 0; got {weight_decay!r}")
+    return lr, float(momentum), float(weight_decay)
+
+
 class SGD:
     """Stochastic gradient descent, optionally with momentum and weight decay (PyTorch's form).
 
     grad <- grad + weight_decay * param (only where decay_filter(layer, name) is true; every
-    parameter when it is None); v <- momentum * v + grad;  param <- param - lr * v.
+    parameter when it is None); v <- momentum * v + grad;  param <- param - lr * v. Here
+    momentum is SGD's weight on the old velocity (see `check_sgd_args`).
     With momentum = 0 and weight_decay = 0 this is plain SGD. Parameters are updated in place.
 
     >>> layer = Linear(1, 1, rng=np.random.default_rng(0))
@@ -256,20 +275,13 @@ class SGD:
     """
 
     def __init__(self, model, lr, momentum=0.0, weight_decay=0.0, decay_filter=None):
-        check_positive(lr, "lr")
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
-        if isinstance(weight_decay, bool) or not np.isscalar(weight_decay):
-            raise TypeError(f"weight_decay must be a number >= 0; got {weight_decay!r:.40}")
-        if not np.isfinite(weight_decay) or weight_decay < 0:
-            raise ValueError(f"weight_decay must be finite and >= 0; got {weight_decay!r}")
+        lr, momentum, weight_decay = check_sgd_args(lr, momentum, weight_decay)
         if decay_filter is not None and not callable(decay_filter):
             raise TypeError(
                 f"decay_filter must be None or fn(layer, name) -> bool; got {decay_filter!r:.40}"
             )
         self.params = model.parameters()
-        self.lr, self.momentum = float(lr), float(momentum)
-        self.weight_decay = float(weight_decay)
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
         self.decayed = [
             bool(self.weight_decay) and (decay_filter is None or bool(decay_filter(layer, name)))
             for layer, name in self.params

@@ -14,15 +14,16 @@ import numpy as np
 from bnlib._checks import (
     check_batch,
     check_batch_of_many,
-    check_choice,
     check_dout,
     check_eps,
+    check_one_of,
     check_positive,
     check_positive_int,
     check_real,
+    check_width,
 )
+from bnlib._kernels import layernorm_backward_unchecked, layernorm_forward_unchecked
 from bnlib.groupnorm import check_groups, groupnorm_backward, groupnorm_forward
-from bnlib.layernorm import ln_backward, ln_forward
 from bnlib.layers import BatchNorm1d, _Layer
 from bnlib.renorm import batch_renorm_backward, batch_renorm_forward, renorm_limits
 
@@ -44,19 +45,19 @@ class LayerNorm(_Layer):
         self.dgamma = self.dbeta = None
 
     def _check_forward(self, x):
-        return self._check_input(x, self.num_features)
+        return self._check_rows(x, self.num_features)
 
     def _forward(self, x):
         """x (N, D) -> out (N, D); the same in training and eval mode."""
-        x = self._check_width(x, self.num_features)
-        out, self._cache = ln_forward(x, self.gamma, self.beta, self.eps)
+        x = check_width(x, self.num_features, type(self).__name__)
+        out, self._cache = layernorm_forward_unchecked(x, self.gamma, self.beta, self.eps)
         return out
 
     def _check_backward(self, dout):
         return check_dout(dout, self._saved().x_hat.shape)
 
     def _backward(self, dout):
-        dx, self.dgamma, self.dbeta = ln_backward(dout, self._saved())
+        dx, self.dgamma, self.dbeta = layernorm_backward_unchecked(dout, self._saved())
         return dx
 
     def __repr__(self):
@@ -82,11 +83,9 @@ class GroupNorm(_Layer):
 
     def forward(self, x):
         """x (N, C, *S) -> out of the same shape; the same in training and eval mode."""
-        x = check_batch(x, layout=f"(N, {self.num_channels}, *S)")
-        if x.shape[1] != self.num_channels:
-            raise ValueError(
-                f"GroupNorm wants x of shape (N, {self.num_channels}, *S); got {x.shape}"
-            )
+        layout = f"(N, {self.num_channels}, *S)"
+        x = check_batch(x, layout=layout)
+        check_width(x, self.num_channels, "GroupNorm", layout, "channels", ndim=None)
         out, self._cache = groupnorm_forward(x, self.gamma, self.beta, self.num_groups, self.eps)
         return out
 
@@ -128,22 +127,21 @@ class BatchRenorm1d(BatchNorm1d):
         """x (N, D) -> out (N, D); in training also advances the schedule and the running stats."""
         if not self.training:
             return super()._forward(x)
-        x = self._check_width(x, self.num_features)
+        x = check_width(x, self.num_features, type(self).__name__)
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
-        self.num_batches_tracked += 1
-        self.limits = renorm_limits(
-            self.num_batches_tracked, self.r_max, self.d_max, self.warmup, self.ramp
+        self.limits = renorm_limits(  # at this step, counted before _update_running does
+            self.num_batches_tracked + 1, self.r_max, self.d_max, self.warmup, self.ramp
         )
         out, cache = batch_renorm_forward(
             x, self.gamma, self.beta, self.running_mean, self.running_var, *self.limits, self.eps
         )
         self._update_running(cache.mean, cache.var, n=x.shape[0])
-        self._cache = ("renorm", cache)
+        self._remember(cache, "renorm")
         return out
 
     def _backward(self, dout):
-        mode, saved = self._saved()
-        if mode != "renorm":
+        saved = self._saved()
+        if self._mode != "renorm":
             return super()._backward(dout)
         dx, self.dgamma, self.dbeta = batch_renorm_backward(dout, saved)
         return dx
@@ -179,7 +177,7 @@ def check_norm(norm):
     """norm must be None, a callable width -> layer, or a name in NORMS; returns it."""
     if norm is None or callable(norm):
         return norm
-    return check_choice(norm, "norm", (*sorted(NORMS), None, "a callable"))
+    return check_one_of(norm, "norm", (*sorted(NORMS), None, "a callable"))
 
 
 def make_norm(norm, width):
@@ -206,7 +204,8 @@ def renorm_for(steps, momentum=0.1, settled=0.05):
     - running statistics: BatchNorm1d's, momentum 0.1 on the new batch and the unbiased
       variance (the paper's rate 0.01 would still hold 64% of its start after a 44-step run).
 
-    Inputs: steps >= 1 the run's length; momentum in (0, 1); settled in (0, 1).
+    Inputs: steps >= 1 the run's length; momentum in (0, 1), batch norm's weight on the new
+    batch; settled in (0, 1).
     Returns: a function width -> BatchRenorm1d(width, momentum=momentum, warmup=..., ramp=...).
 
     >>> layer = renorm_for(44)(5)  # batch 64, 2 epochs of the digits

@@ -24,7 +24,7 @@ from bnlib._checks import (
     check_real,
     sum_to_shape,
 )
-from bnlib.batchnorm import normalize, normalize_backward
+from bnlib._kernels import normalize, normalize_backward
 
 
 class RenormCache(NamedTuple):

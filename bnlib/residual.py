@@ -68,8 +68,7 @@ def residual_mlp(d_in, width, blocks, n_classes, rng, zero_init=True):
         check_positive_int(v, n)
         for v, n in ((d_in, "d_in"), (width, "width"), (n_classes, "n_classes"))
     )
-    if isinstance(blocks, bool) or not isinstance(blocks, (int, np.integer)) or blocks < 0:
-        raise ValueError(f"blocks must be an int >= 0; got {blocks!r}")
+    blocks = check_positive_int(blocks, "blocks", low=0)
     check_rng(rng)
     layers = [Linear(d_in, width, rng=rng, bias=False), BatchNorm1d(width), ReLU()]
     for _ in range(blocks):

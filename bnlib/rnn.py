@@ -23,35 +23,35 @@ import numpy as np
 from bnlib._checks import (
     check_batch,
     check_batch_of_many,
-    check_choice,
     check_dout,
     check_eps,
+    check_flag,
     check_momentum,
+    check_one_of,
     check_positive,
     check_positive_int,
     check_rng,
+    check_width,
 )
-from bnlib.batchnorm import (
-    BatchNormCache,
-    inference_backward,
-    inference_forward,
-    train_backward,
-    train_forward,
+from bnlib._kernels import (
+    batchnorm_layer_backward,
+    batchnorm_layer_forward,
+    layernorm_backward_unchecked,
+    layernorm_forward_unchecked,
 )
-from bnlib.layernorm import ln_backward, ln_forward
 from bnlib.layers import _Layer
-from bnlib.running import pytorch_update
+from bnlib.running import update_running_stats
 
 RNN_NORMS = ("batch", "layer", None)  # per-timestep batch norm, layer norm, or none
 
 
-def _check_sequences(x, name, width):
-    """x must be a finite (N, T, width) array with N >= 1 and T >= 1."""
+def _check_sequences(x, name, width, owner):
+    """x must be a finite (N, T, width) array with N >= 1 and T >= 1 (any width if "H")."""
     x = check_batch(x, name, ndim=3, layout=f"(N, T, {width})")
     if x.shape[1] == 0:
         raise ValueError(f"{name} must have at least one timestep (T >= 1); got shape {x.shape}")
-    if width != "H" and x.shape[2] != width:
-        raise ValueError(f"{name} must have shape (N, T, {width}); got {x.shape}")
+    if width != "H":
+        check_width(x, width, owner, f"(N, T, {width})", "inputs", ndim=3, axis=2)
     return x
 
 
@@ -60,6 +60,7 @@ class RNN(_Layer):
 
     Wx (D, H) ~ Normal(0, s^2 / D), Wh (H, H) ~ Normal(0, s^2 / H) with s = `init_scale`,
     b (H,) = 0; for norm "batch" or "layer" also gamma_x, gamma_h (H,) = `gamma_init`.
+    `momentum` is batch norm's weight on the new batch (PyTorch's), None a cumulative average.
     After `forward`, `pre_x` and `pre_h` (N, T, H) hold x_t @ Wx and h_{t-1} @ Wh (the inputs of
     the two normalizations); after `backward`, `dh` (N, T, H) holds the loss gradient with
     respect to every h_t, through all later timesteps. Running statistics `running_mean_x`,
@@ -89,10 +90,9 @@ class RNN(_Layer):
         self.input_size = check_positive_int(input_size, "input_size")
         self.hidden_size = h = check_positive_int(hidden_size, "hidden_size")
         check_rng(rng)
-        check_choice(norm, "norm", RNN_NORMS)
+        check_one_of(norm, "norm", RNN_NORMS)
         self.norm, self.eps, self.momentum = norm, check_eps(eps), check_momentum(momentum)
-        if not isinstance(pool_input, bool):
-            raise TypeError(f"pool_input must be True or False; got {pool_input!r}")
+        check_flag(pool_input, "pool_input")
         if pool_input and norm != "batch":
             raise ValueError(f'pool_input=True needs norm="batch"; got norm={norm!r}')
         self.pool_input = pool_input
@@ -140,12 +140,12 @@ class RNN(_Layer):
         )
 
     def _check_forward(self, x):
-        return _check_sequences(x, "x", self.input_size)
+        return _check_sequences(x, "x", self.input_size, "RNN")
 
     def _forward(self, x):
         """x (N, T, D) -> hs (N, T, H); batch norm in training also updates the running stats."""
-        if x.ndim != 3 or x.shape[1] == 0 or x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape (N, T, {self.input_size}); got {x.shape}")
+        layout = f"(N, T, {self.input_size})"
+        check_width(x, self.input_size, "RNN", layout, "inputs", ndim=3, axis=2)
         (n, T, _), h = x.shape, self.hidden_size
         batch_stats = self.training and self.norm == "batch"
         if batch_stats:
@@ -167,7 +167,7 @@ class RNN(_Layer):
             caches_h.append(cache)
         if batch_stats:
             self._update_running(cache_x, caches_h)
-        self._cache = (x, hs, cache_x, caches_h)
+        self._remember((x, hs, cache_x, caches_h), "train" if batch_stats else "eval")
         return hs
 
     def _check_backward(self, dhs):
@@ -193,7 +193,7 @@ class RNN(_Layer):
                 self.dWh += hs[:, t - 1].T @ da
                 carry = da @ self.Wh.T
         self.db = du_x.sum(axis=(0, 1))
-        pooled = self.pool_input and isinstance(cache_x, BatchNormCache)
+        pooled = self.pool_input and self._mode == "train"
         da_x, self.dgamma_x = self._normalize_backward(
             du_x.reshape(n * T, h) if pooled else du_x, cache_x
         )
@@ -210,22 +210,22 @@ class RNN(_Layer):
             return a, None
         gamma = getattr(self, "gamma_" + part)
         if self.norm == "layer":
-            out, cache = ln_forward(a.reshape(-1, a.shape[-1]), gamma, 0.0, self.eps)
+            flat = a.reshape(-1, a.shape[-1])
+            out, cache = layernorm_forward_unchecked(flat, gamma, 0.0, self.eps)
             return out.reshape(a.shape), cache
-        if mean is None:
-            return train_forward(a, gamma, 0.0, self.eps)
-        return inference_forward(a, gamma, 0.0, mean, var, self.eps)
+        return batchnorm_layer_forward(
+            a, gamma, 0.0, self.eps, None if mean is None else (mean, var)
+        )
 
     def _normalize_backward(self, dout, cache):
         """Gradient through `_normalize`: (da, dgamma (H,); 0 without a norm)."""
         if self.norm is None:
             return dout, 0.0
         if self.norm == "layer":
-            da, dgamma, _ = ln_backward(dout.reshape(-1, dout.shape[-1]), cache)
+            flat = dout.reshape(-1, dout.shape[-1])
+            da, dgamma, _ = layernorm_backward_unchecked(flat, cache)
             return da.reshape(dout.shape), dgamma
-        training = isinstance(cache, BatchNormCache)  # else eval mode's running statistics
-        backward = train_backward if training else inference_backward
-        da, dgamma, _ = backward(dout, cache)
+        da, dgamma, _ = batchnorm_layer_backward(dout, cache, self._mode)
         return da, dgamma
 
     def _update_running(self, cache_x, caches_h):
@@ -242,7 +242,7 @@ class RNN(_Layer):
             self.num_batches_tracked = np.concatenate([self.num_batches_tracked, [0] * extra])
         mean_x, mean_h = self.pre_x.mean(axis=0), self.pre_h.mean(axis=0)
         if self.pool_input:  # one row, over n * T values; counted by batches (t = 0 is in each)
-            self.running_mean_x[0], self.running_var_x[0] = pytorch_update(
+            self.running_mean_x[0], self.running_var_x[0] = update_running_stats(
                 self.running_mean_x[0], self.running_var_x[0], self.pre_x.mean(axis=(0, 1)),
                 cache_x.var, n * T, self.momentum, int(self.num_batches_tracked[0]) + 1,
             )  # fmt: skip
@@ -250,11 +250,11 @@ class RNN(_Layer):
             self.num_batches_tracked[t] += 1
             count = int(self.num_batches_tracked[t])
             if not self.pool_input:
-                self.running_mean_x[t], self.running_var_x[t] = pytorch_update(
+                self.running_mean_x[t], self.running_var_x[t] = update_running_stats(
                     self.running_mean_x[t], self.running_var_x[t], mean_x[t], cache_x.var[t],
                     n, self.momentum, count,
                 )  # fmt: skip
-            self.running_mean_h[t], self.running_var_h[t] = pytorch_update(
+            self.running_mean_h[t], self.running_var_h[t] = update_running_stats(
                 self.running_mean_h[t], self.running_var_h[t], mean_h[t], caches_h[t].var,
                 n, self.momentum, count,
             )  # fmt: skip
@@ -279,11 +279,9 @@ class LastStep(_Layer):
     """
 
     def _check_forward(self, hs):
-        return _check_sequences(hs, "hs", "H")
+        return _check_sequences(hs, "hs", "H", "LastStep")
 
     def _forward(self, hs):
-        if hs.ndim != 3 or hs.shape[1] == 0:
-            raise ValueError(f"hs must have shape (N, T, H); got {hs.shape}")
         self._cache = hs.shape
         return hs[:, -1]
 

@@ -10,9 +10,23 @@ and run) calls the weight on the OLD value momentum (default 0.99) and stores th
 variance; CS231n's assignment (`batchnorm_forward`) does the same with momentum 0.9.
 Default eps: PyTorch and CS231n 1e-5, Keras 1e-3 (`DEFAULT_EPS`). Karpathy's makemore
 lecture keeps a running STANDARD DEVIATION instead (`update_running_std`).
+
+In training mode the running statistics never feed back into the forward pass, so a run
+recorded once (its batch means and unbiased batch variances) tells what the running
+statistics would have been for any momentum: `running_average` replays the same update.
+Every one of these functions moves a running value with `blend`, the rule written once.
 """
 
-from bnlib._checks import as_float_array, check_momentum, check_positive_int
+import numpy as np
+
+from bnlib._checks import (
+    as_float_array,
+    check_at_least_two,
+    check_finite,
+    check_momentum,
+    check_one_of,
+    check_positive_int,
+)
 
 CONVENTIONS = ("pytorch", "keras", "cs231n")
 DEFAULT_MOMENTUM = {"pytorch": 0.1, "keras": 0.99, "cs231n": 0.9}
@@ -44,8 +58,7 @@ def update_running_stats(
     ...                      convention="keras")
     (array([0.02]), array([1.02]))
     """
-    if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {CONVENTIONS}; got {convention!r}")
+    check_one_of(convention, "convention", CONVENTIONS)
     if isinstance(momentum, str) and momentum == "default":
         momentum = DEFAULT_MOMENTUM[convention]
     momentum = check_momentum(momentum)
@@ -55,29 +68,32 @@ def update_running_stats(
             f"got it with convention={convention!r}"
         )
     n = check_positive_int(n, "n")
-    if n < 2 and convention == "pytorch":
-        raise ValueError(f"n must be >= 2 to unbias the batch variance; got {n}")
-    num_batches_tracked = check_positive_int(num_batches_tracked, "num_batches_tracked")
+    count = check_positive_int(num_batches_tracked, "num_batches_tracked")
     running_mean, running_var = as_float_array(running_mean), as_float_array(running_var)
     batch_mean, batch_var = as_float_array(batch_mean), as_float_array(batch_var)
     if convention == "pytorch":
-        return pytorch_update(
-            running_mean, running_var, batch_mean, batch_var, n, momentum, num_batches_tracked
-        )
-    # momentum is the weight on the old value; the variance is stored biased
-    return _blend(running_mean, running_var, batch_mean, batch_var, 1.0 - momentum)
+        check_at_least_two(n, "n", "to unbias the batch variance")
+        batch_var = batch_var * (n / (n - 1))  # stored unbiased
+        w = weight_on_new(momentum, count)
+    else:
+        w = 1.0 - momentum  # momentum is the weight on the old value; the variance stays biased
+    return blend(running_mean, batch_mean, w), blend(running_var, batch_var, w)
 
 
-def pytorch_update(running_mean, running_var, batch_mean, batch_var, n, momentum, count):
-    """`update_running_stats` in PyTorch's convention on arguments checked already (float
-    arrays, n >= 2, momentum in [0, 1] or None, count >= 1 batches): the layers' path."""
-    w = 1.0 / count if momentum is None else momentum
-    return _blend(running_mean, running_var, batch_mean, batch_var * (n / (n - 1)), w)
+def weight_on_new(momentum, count):
+    """The weight on the new batch: `momentum` (PyTorch's), or 1 / count for momentum=None,
+    the cumulative average over the `count` batches seen so far (this one included)."""
+    return 1.0 / count if momentum is None else momentum
 
 
-def _blend(running_mean, running_var, batch_mean, stored_var, w):
-    """The running statistics moved a fraction w of the way to this batch's."""
-    return (1 - w) * running_mean + w * batch_mean, (1 - w) * running_var + w * stored_var
+def blend(running, batch, w):
+    """The running value moved a fraction w of the way to the batch's: (1 - w) * running +
+    w * batch. Every running statistic in bnlib is updated by this line.
+
+    >>> blend(np.array([0.0]), np.array([2.0]), 0.1)
+    array([0.2])
+    """
+    return (1 - w) * running + w * batch
 
 
 def update_running_std(running_mean, running_std, batch_mean, batch_std, momentum=0.001):
@@ -95,10 +111,7 @@ def update_running_std(running_mean, running_std, batch_mean, batch_std, momentu
         raise TypeError("momentum must be a number in [0, 1] for a running std; got None")
     running_mean, running_std = as_float_array(running_mean), as_float_array(running_std)
     batch_mean, batch_std = as_float_array(batch_mean), as_float_array(batch_std)
-    return (
-        (1 - momentum) * running_mean + momentum * batch_mean,
-        (1 - momentum) * running_std + momentum * batch_std,
-    )
+    return blend(running_mean, batch_mean, momentum), blend(running_std, batch_std, momentum)
 
 
 def carry_eps(running_var, eps_from, eps_to):
@@ -133,3 +146,29 @@ def keras_to_torch_momentum(keras_momentum):
         keras_momentum, "keras_momentum", allow_none=False, meaning="Keras' weight on the old value"
     )
     return 1.0 - momentum
+
+
+def running_average(values, momentum=0.1, init=0.0):
+    """The running statistic after each step, for batch statistics `values` (T, *F).
+
+    Inputs: values (T, *F) one batch statistic per step (for a variance: the unbiased one);
+    momentum in [0, 1] (BN's weight on the new batch) or None (cumulative average); init, the
+    starting value, broadcastable to F (BatchNorm1d starts at mean 0, variance 1).
+    Returns: (T, *F), row t the running value after step t.
+
+    >>> running_average([[2.0], [4.0]], momentum=0.5)
+    array([[1. ],
+           [2.5]])
+    """
+    values = as_float_array(values, "values")
+    if values.ndim < 1 or len(values) == 0:
+        raise ValueError(f"values must have shape (T, *F) with T >= 1; got {values.shape}")
+    check_finite(values, "values")
+    momentum = check_momentum(momentum)
+    init = as_float_array(init, "init")
+    check_finite(init, "init")
+    out = np.empty(np.broadcast_shapes(values.shape, (1, *init.shape)), dtype=np.float64)
+    current = np.broadcast_to(init, out.shape[1:]).astype(np.float64)
+    for t, value in enumerate(values):
+        current = out[t] = blend(current, value, weight_on_new(momentum, t + 1))
+    return out

@@ -8,8 +8,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_cache, check_dout, check_eps, check_param, sum_to_shape
-from bnlib.batchnorm import normalize3, normalize3_backward, warn_if_one_sample
+from bnlib._checks import (
+    check_batch,
+    check_cache,
+    check_dout,
+    check_eps,
+    check_param,
+    sum_to_shape,
+    warn_if_batch_of_one,
+)
+from bnlib._kernels import column, normalize3, normalize3_backward
 
 
 class SpatialCache(NamedTuple):
@@ -39,11 +47,11 @@ def spatial_batchnorm_forward(x, gamma, beta, eps=1e-5):
     gamma = check_param(gamma, "gamma", (c,), x.dtype)
     beta = check_param(beta, "beta", (c,), x.dtype)
     eps = check_eps(eps)
-    warn_if_one_sample(n * h * w)
+    warn_if_batch_of_one(n * h * w)
     # View (not copy) as (N, C, H*W): the kernel reduces over axes 0 and 2, i.e. N, H and W.
     x_hat, _, var, inv_std = normalize3(x.reshape(n, c, h * w), eps)
-    out = x_hat * _channels(gamma, c)
-    out += _channels(beta, c)
+    out = x_hat * column(gamma, (c,))
+    out += column(beta, (c,))
     return out.reshape(x.shape), SpatialCache(x_hat, var, inv_std, gamma, np.shape(beta), x.shape)
 
 
@@ -63,15 +71,10 @@ def spatial_batchnorm_backward(dout, cache):
     dout = check_dout(dout, cache.shape)
     c = cache.shape[1]
     dx, dgamma, dbeta = normalize3_backward(
-        dout.reshape(cache.x_hat.shape), cache.x_hat, cache.inv_std, _channels(cache.gamma, c)
+        dout.reshape(cache.x_hat.shape), cache.x_hat, cache.inv_std, column(cache.gamma, (c,))
     )
     return (
         dx.reshape(cache.shape),
         sum_to_shape(dgamma, np.shape(cache.gamma)),
         sum_to_shape(dbeta, cache.beta_shape),
     )
-
-
-def _channels(p, c):
-    """A per-channel parameter as a (1, C, 1) column for the (N, C, H*W) view."""
-    return np.broadcast_to(p, (c,)).reshape(1, c, 1)

@@ -69,6 +69,16 @@ class SweepResult(NamedTuple):
         return mean, low, high, n_div
 
 
+def seeded(seed):
+    """The Generator of one independent run (initial weights, then minibatches) from its seed:
+    the one place where bnlib turns a seed into randomness.
+
+    >>> float(seeded(0).random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    return np.random.default_rng(seed)
+
+
 def _setting(raw):
     if not isinstance(raw, dict):
         raise TypeError(f"each setting must be a dict; got {type(raw).__name__} {raw!r:.60}")
@@ -105,7 +115,7 @@ def sweep(data, sizes, settings, seeds=(0, 1, 2), steps=150, batch_size=60, acti
     norms = np.full((2, *shape, len(sizes) - 1), np.nan)  # start, end
 
     def run(i):  # run i = setting i // S, seed i % S; returns what the sweep keeps of it
-        s, rng = settings[i // len(seeds)], np.random.default_rng(seeds[i % len(seeds)])
+        s, rng = settings[i // len(seeds)], seeded(seeds[i % len(seeds)])
         model = mlp(
             sizes,
             activation,

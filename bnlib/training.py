@@ -98,7 +98,8 @@ def train(
     """Train `model` with minibatch SGD on `data` (a `bnlib.data.Digits`-like 4-tuple).
 
     Inputs: steps, batch_size ints; lr > 0; rng a Generator (draws the minibatches: the
-    training set is reshuffled every epoch); momentum for SGD; eval_every steps between test
+    training set is reshuffled every epoch); momentum SGD's weight on the old velocity (not batch
+    norm's momentum); eval_every steps between test
     evaluations (also done at step 0 and after the last step); record a dict name ->
     fn(model, x_batch, y_batch) called every `record_every` steps (see the module docstring);
     weight_decay and decay_filter go to `SGD` (decay every parameter, or those the filter picks).

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from bnlib import _kernels
 from bnlib._checks import check_finite
 from bnlib.batchnorm import (
     batchnorm_backward,
@@ -168,3 +169,25 @@ def test_bad_backward_calls():
         batchnorm_backward(np.ones((3, 4)), cache)
     with pytest.raises(ValueError, match="running_var must be >= 0"):
         batchnorm_inference(np.ones((2, 3)), 1.0, 0.0, np.zeros(3), -np.ones(3))
+
+
+@pytest.mark.parametrize("shape", [(2, 1), (7, 3), (64, 20), (16, 5, 3)])
+def test_the_private_kernels_compute_what_the_readable_functions_do(shape):
+    """The layers run `_kernels`; the learner reads `batchnorm.py`: the same numbers, up to the
+    order of a sum (einsum) in the last bits."""
+    rng = np.random.default_rng(sum(shape))
+    x = rng.normal(3.0, 2.0, size=shape)
+    gamma, beta, dout = (
+        rng.normal(size=shape[1:]),
+        rng.normal(size=shape[1:]),
+        rng.normal(size=shape),
+    )
+    out, cache = batchnorm_forward(x, gamma, beta)
+    fast_out, fast_cache = _kernels.batchnorm_forward_unchecked(x, gamma, beta, 1e-5)
+    np.testing.assert_allclose(fast_out, out, rtol=1e-13, atol=1e-13)
+    fast_grads = _kernels.batchnorm_backward_unchecked(dout, fast_cache)
+    for fast, plain in zip(fast_grads, batchnorm_backward(dout, cache), strict=True):
+        np.testing.assert_allclose(fast, plain, rtol=1e-12, atol=1e-12)
+    mean, var = rng.normal(size=shape[1:]), rng.uniform(0.5, 2.0, size=shape[1:])
+    eval_out, _ = _kernels.batchnorm_layer_forward(x, gamma, beta, 1e-5, (mean, var))
+    np.testing.assert_array_equal(eval_out, batchnorm_inference(x, gamma, beta, mean, var))

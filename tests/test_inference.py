@@ -9,8 +9,7 @@ from bnlib.data import load_digits
 from bnlib.inference import predict_proba
 from bnlib.model import mlp
 from bnlib.recorders import bn_input
-from bnlib.replay import running_average
-from bnlib.running import update_running_stats
+from bnlib.running import running_average, update_running_stats
 from bnlib.training import train
 
 

@@ -254,7 +254,7 @@ def test_errors():
     with pytest.raises(ValueError, match=r"more than 1 value per feature.*\(1, 2\)"):
         bn.forward(np.ones((1, 2)))
     assert bn.num_batches_tracked == 0  # the failed call changed nothing
-    with pytest.raises(ValueError, match=r"x must have shape \(N, 2\); got \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"BatchNorm1d wants x of shape \(N, 2\); got \(4, 3\)"):
         bn.forward(np.ones((4, 3)))
     with pytest.raises(ValueError, match=r"x must be 2-D"):
         bn.forward(np.ones((4, 2, 1)))

@@ -38,7 +38,7 @@ def test_layer_backward_matches_numerical_gradient(make):
         layer.running_mean, layer.running_var = rng.normal(size=d), rng.uniform(0.5, 2, d)
         saved = layer.running_mean.copy(), layer.running_var.copy(), layer.num_batches_tracked
         layer.forward(x)
-        r, dd = layer._cache[1].r, layer._cache[1].d
+        r, dd = layer._saved().r, layer._saved().d
         dx = layer.backward(dout)
         layer.running_mean, layer.running_var, _ = saved
 

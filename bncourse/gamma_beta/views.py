@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_positive_int, generator
+from bnlib._checks import check_at_least_two, check_positive_int, generator
 from bnlib._numerics import SATURATION_SLOPE, sigmoid
 
 
@@ -36,9 +36,7 @@ def sigmoid_view(gamma=1.0, beta=0.0, n=4000, rng=0):
     >>> round(v.linearity, 3), round(v.saturated, 3), round(v.out_mean, 3)
     (0.985, 0.004, 0.499)
     """
-    n = check_positive_int(n, "n")
-    if n < 2:
-        raise ValueError(f"n must be >= 2; got {n}")
+    n = check_at_least_two(check_positive_int(n, "n"), "n", "(one value has no spread)")
     gamma, beta = float(gamma), float(beta)
     z = generator(rng).standard_normal(n)
     x_hat = (z - z.mean()) / z.std()

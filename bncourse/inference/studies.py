@@ -22,7 +22,7 @@ from bnlib.layers import BatchNorm1d
 from bnlib.model import mlp
 from bnlib.parallel import run_each
 from bnlib.recorders import bn_input
-from bnlib.replay import running_average
+from bnlib.running import running_average
 from bnlib.training import evaluate, train
 
 

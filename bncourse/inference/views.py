@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bnlib._checks import check_momentum, check_positive_int
-from bnlib.replay import running_average
+from bnlib.running import running_average
 
 
 class RunningEstimate(NamedTuple):

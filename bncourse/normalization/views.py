@@ -12,7 +12,7 @@ from bncourse.batch_statistics import (  # noqa: F401 (this notebook's panel and
     describe_batch_spread_view,
 )
 from bnlib._checks import check_eps, check_positive, check_positive_int, generator
-from bnlib.batchnorm import normalize
+from bnlib._kernels import normalize
 
 
 class EpsilonEffect(NamedTuple):

@@ -13,11 +13,9 @@ import numpy as np
 
 from bncourse.optimization.scale_invariance import angle_between
 from bnlib._blas import one_blas_thread
+from bnlib._numerics import TANH_SATURATED
 from bnlib.layers import BatchNorm1d, Linear, ReLU, Sigmoid, Tanh
 from bnlib.model import softmax_cross_entropy
-
-# Karpathy's makemore lecture calls a tanh unit saturated when |tanh| > 0.97 (slope below 0.06).
-TANH_SATURATED = 0.97
 
 
 def scale_invariant_layers(model):

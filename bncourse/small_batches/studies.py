@@ -12,7 +12,7 @@ import numpy as np
 
 from bnlib._blas import one_blas_thread
 from bnlib._checks import (
-    check_choice,
+    check_one_of,
     check_positive,
     check_positive_int,
     check_seeds,
@@ -70,7 +70,7 @@ def batch_size_sweep(
     """
     norms = tuple(norms)
     for norm in norms:
-        check_choice(norm, "each of norms", sorted(NORMS))
+        check_one_of(norm, "each of norms", sorted(NORMS))
     batch_sizes = [check_positive_int(b, "batch_sizes") for b in batch_sizes]
     if min(batch_sizes) < 2:
         raise ValueError(f"batch_sizes must be >= 2 (BN cannot train on one); got {batch_sizes}")
@@ -174,7 +174,7 @@ def cnn_batch_size_sweep(
     >>> s.test_error.shape, s.steps.tolist()
     ((1, 1, 1), [10])
     """
-    norms = tuple(check_choice(n, "each of norms", CNN_NORMS) for n in norms)
+    norms = tuple(check_one_of(n, "each of norms", CNN_NORMS) for n in norms)
     batch_sizes = [check_positive_int(b, "batch_sizes") for b in batch_sizes]
     if min(batch_sizes) < 2:
         raise ValueError(f"batch_sizes must be >= 2 (BN cannot train on one); got {batch_sizes}")
@@ -227,7 +227,7 @@ def values_per_statistic(norm, batch_size, channels=(4, 8), groups=2, image_size
     >>> values_per_statistic("batch", 2), values_per_statistic("group", 2)
     ((128, 32), (128, 64))
     """
-    check_choice(norm, "norm", ("batch", "group", "layer"))
+    check_one_of(norm, "norm", ("batch", "group", "layer"))
     n = check_positive_int(batch_size, "batch_size")
     side = check_positive_int(image_size, "image_size")
     sizes = []

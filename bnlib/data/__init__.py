@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_positive_int, check_rng
+from bnlib._checks import check_at_least_two, check_positive_int, check_rng
 from bnlib._numerics import sigmoid
 from bnlib.data import sequences  # noqa: F401 (bnlib.data.sequences)
 
@@ -97,9 +97,7 @@ def sigmoid_teacher(n, scale, shift, rng, loc=5.0, spread=3.0):
     >>> task.x.shape, round(float(task.target.mean()), 3)
     ((100, 1), 0.386)
     """
-    n = check_positive_int(n, "n")
-    if n < 2:
-        raise ValueError(f"n must be >= 2 so a feature has a spread; got {n}")
+    n = check_at_least_two(check_positive_int(n, "n"), "n", "so a feature has a spread")
     scale, shift = np.atleast_1d(np.asarray(scale, float)), np.atleast_1d(np.asarray(shift, float))
     if scale.shape != shift.shape or scale.ndim != 1:
         raise ValueError(
