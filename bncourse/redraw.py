@@ -147,6 +147,11 @@ def _key(artist, renderer):
     return object()
 
 
+def _place(axis):
+    """Where an axis' label is: Axis.draw moves it away from the tick labels."""
+    return (axis.label, tuple(axis.label.get_position()))
+
+
 class Redraw:
     """The redraw of one figure: `full()` draws everything (the first frame, and the reference
     a test compares with); `frame()`, after each plot call, composes the figure from kept
@@ -158,6 +163,7 @@ class Redraw:
         self.background = None
         self.layers = {}  # (axes, static ordinal) -> (key, pixel indices, RGBA values)
         self.last = {}  # (axes, static ordinal) -> the key seen at the previous frame
+        self.placed = {}  # (axes, static ordinal) of an axis -> where its label was put
 
     def full(self):
         """A full draw of the figure (layout included): its pixels."""
@@ -177,9 +183,7 @@ class Redraw:
         """[(artist, moving)] in drawing order; an axis and its label are separate entries."""
         for artist in _drawn(ax):
             if isinstance(artist, Axis):
-                yield artist, False
-                # where Axis.draw puts the label, away from the tick labels as they are now
-                artist._update_label_position(self.canvas.get_renderer())
+                yield artist, False  # (the caller moves its label when its tick labels change)
                 yield artist.label, getattr(artist.label, "_panel_moving", False)
             else:
                 yield artist, _is_moving(ax, artist)
@@ -220,6 +224,13 @@ class Redraw:
                 slot = (k, ordinal)
                 ordinal += 1
                 keys[slot] = key = _key(artist, renderer)
+                if isinstance(artist, Axis) and (
+                    key != self.last.get(slot) or self.placed.get(slot) != _place(artist)
+                ):
+                    # where Axis.draw puts the label: away from the tick labels as they are now
+                    # (again only when those changed or a plot call reset the label)
+                    artist._update_label_position(renderer)
+                    self.placed[slot] = _place(artist)
                 kept = self.layers.get(slot)
                 if kept is None or kept[0] != key:
                     if self.last.get(slot) == key:  # unchanged twice: keep it from now on
