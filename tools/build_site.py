@@ -9,9 +9,9 @@ builds writes a frame (PNG, readout, description) for every combination of its s
 values, from the notebook's own data. The page gets native range inputs, the frame and a live
 readout, swapped by a small script (`panels.js`); frames are separate files fetched when needed,
 the panel data sits inline in the page, so `site/` works from a web server and as plain files.
-Frames are cached in `--cache` under a hash of the notebook and bnlib's sources: an unchanged
-notebook is not executed again. MathJax is copied next to the pages; nothing comes from the
-network.
+Frames are cached in `--cache` under a hash of the notebook and the sources of bnlib and
+bncourse: an unchanged notebook is not executed again. MathJax is copied next to the pages;
+nothing comes from the network.
 """
 
 import argparse
@@ -159,10 +159,12 @@ def panel_count(nb):
 
 
 def source_hash(path):
-    """A hash of the notebook and of everything its frames depend on (bnlib's files)."""
+    """A hash of the notebook and of everything its frames depend on: the files of bnlib (the
+    math, the data) and of bncourse (the studies, views, plots and panels that draw them)."""
     digest = hashlib.sha256(path.read_bytes())
-    for file in sorted((ROOT / "bnlib").rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".npz"}:
+    files = [*(ROOT / "bnlib").rglob("*"), *(ROOT / "bncourse").rglob("*")]
+    for file in sorted(files):
+        if file.is_file() and file.suffix in {".py", ".npz", ".json"}:
             digest.update(str(file.relative_to(ROOT)).encode() + file.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -170,7 +172,7 @@ def source_hash(path):
 def export_frames(path, cache):
     """Execute notebook `path` with frame export on; returns the folder holding panel1, ...
 
-    Reuses `cache/<stem>-<hash>` when it exists (same notebook, same bnlib)."""
+    Reuses `cache/<stem>-<hash>` when it exists (same notebook, same bnlib and bncourse)."""
     from nbclient import NotebookClient
 
     folder = cache / f"{path.stem}-{source_hash(path)}"
