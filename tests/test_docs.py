@@ -4,6 +4,7 @@ CONTRIBUTING.md holds the maintainer material and names every make target; every
 resolves; the Pages workflow prints the site's address."""
 
 import ast
+import importlib
 import inspect
 import json
 import os
@@ -198,6 +199,15 @@ def test_the_import_table_covers_every_moved_name_and_every_old_module():
     for module in ("views", "plots", "experiments", "widgets"):
         assert f"`bnlib.{module}`" in prose
     assert "`bncourse.<folder>.views.X`" in prose
+    # Every module the prose names: an old one no longer imports, a new one does.
+    old_packages = ("exercises", "widgets", "experiments", "views", "plots", "norms", "engine",
+                    "probes")  # fmt: skip
+    for name in re.findall(r"`((?:bnlib|bncourse)\.[\w.]+)`", prose):
+        if name.split(".")[0] == "bnlib" and name.split(".")[1] in old_packages:
+            with pytest.raises(ModuleNotFoundError):
+                importlib.import_module(name)
+        else:
+            importlib.import_module(name)
 
 
 LINK = re.compile(r"\]\(([^)\s]+)\)|<img [^>]*src=\"([^\"]+)\"")
