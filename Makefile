@@ -14,23 +14,31 @@ LINTED := bnlib bncourse tests benchmarks notebooks conftest.py tools
 .PHONY: lab lab-settings test lint unit property doctest slow notebooks browser html bench \
 	lock clean student
 
-# Installs come from the locks (requirements.txt, requirements-dev.txt: every package, exact
-# versions, generated from the *.in files by `make lock`), with --no-deps so that nothing outside
-# the lock comes in, then `pip check` proves the lock complete. `make test NEWEST=1` (the weekly
-# workflow) installs the newest releases of the top-level packages of the *.in files instead.
+# Installs come from the locks (requirements.txt, requirements-dev.txt: every package, its exact
+# version and the sha256 hashes of its files, generated from the *.in files by `make lock`) with
+# --require-hashes, so a file on the package index that differs from the one locked is refused;
+# with --no-deps so that nothing outside the lock comes in; then `pip check` proves the lock
+# complete. `make test NEWEST=1` (the weekly workflow) installs the newest releases of the
+# top-level packages of the *.in files instead: no lock, so no hashes to check.
 ifdef NEWEST
 export BNLIB_NEWEST := 1
 TOP_LEVEL = $$(sed -e 's/\#.*//' -e 's/[=<>!~;[:space:]].*//' -e '/^-/d' $(1))
 INSTALL = $(PIP) install --upgrade $(call TOP_LEVEL,$(1))
 else
-INSTALL = $(PIP) install --no-deps -r $(2) && $(PY) -m pip check --disable-pip-version-check
+INSTALL = $(PIP) install --require-hashes --no-deps -r $(2) \
+	&& $(PY) -m pip check --disable-pip-version-check
 endif
+
+# This repository itself (bnlib and bncourse), editable. A local directory has no hash, and pip
+# refuses anything unhashed in hash-checking mode, so this is a pip call of its own, after the
+# hashed install. --no-build-isolation: build with the locked setuptools instead of fetching one.
+INSTALL_SELF = $(PIP) install --no-deps --no-build-isolation -e .
 
 # Learner environment: what the notebooks need.
 $(VENV)/.lab-installed: requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(call INSTALL,requirements.in,requirements.txt)
-	$(PIP) install --no-deps -e .
+	$(INSTALL_SELF)
 	@touch $@
 
 # Developer/CI environment: the above plus test tools, linters, browser-test tools, the lock tool.
@@ -38,10 +46,12 @@ $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
 	$(call INSTALL,requirements.in requirements-dev.in,requirements-dev.txt)
 	@touch $@
 
-# Regenerate the locks from the *.in files (after editing a pin there; README, Testing). One
-# universal lock for every Python from 3.11 and every platform; Binder gets a copy of the
-# learner's lock (repo2docker reads only binder/ once it exists).
-UV_LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+# Regenerate the locks from the *.in files (after editing a pin there; CONTRIBUTING.md, The
+# lock). One universal lock for every Python from 3.11 and every platform, with the sha256 of
+# every file of every locked release; versions already in a lock are kept unless an .in pin
+# moves them. Binder gets a copy of the learner's lock (repo2docker reads only binder/ once it
+# exists; the hashes put its pip in hash-checking mode).
+UV_LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock"
 lock: $(VENV)/.dev-installed
 	$(UV_LOCK) requirements.in -o requirements.txt

@@ -1,4 +1,5 @@
-"""Binder (repo2docker) configuration: the learner's lock, the oldest Python the project
+"""Binder (repo2docker) configuration: the learner's lock with its hashes (so repo2docker's
+`pip install -r binder/requirements.txt` checks every file), the oldest Python the project
 declares, and it really installs."""
 
 import json
@@ -12,25 +13,23 @@ import venv
 from pathlib import Path
 
 import pytest
+from locks import entries
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 
 
-def pins(path):
-    """The requirement lines of a pip requirements file, without comments or blank lines."""
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return [line for line in lines if line]
-
-
-def test_binder_installs_exactly_the_learners_lock():
-    lock = pins(ROOT / "requirements.txt")
+def test_binder_installs_exactly_the_learners_lock_with_its_hashes():
+    lock = entries("requirements.txt")
     assert lock, "requirements.txt has no pins"
-    assert all("==" in line for line in lock), f"unpinned requirement in requirements.txt: {lock}"
-    assert pins(BINDER / "requirements.txt") == lock, (
+    assert all("==" in e.requirement for e in lock), "unpinned requirement in requirements.txt"
+    assert entries("binder/requirements.txt") == lock, (
         "binder/requirements.txt must be a copy of the learner's lock requirements.txt; "
         "run make lock"
     )
+    # A hash on every requirement: repo2docker's plain `pip install -r` then runs in pip's
+    # hash-checking mode (tests/test_packaging.py checks each hash's form).
+    assert all(e.hashes for e in lock)
 
 
 def declared_pythons():
@@ -51,13 +50,17 @@ def test_runtime_is_the_oldest_python_the_project_declares():
     assert (BINDER / "runtime.txt").read_text().strip() == f"python-{floor}"
 
 
-def test_postbuild_is_strict_and_installs_bnlib():
+def test_postbuild_is_strict_and_installs_only_the_project_itself():
+    """postBuild's one install is this repository, editable, with no dependencies (they came
+    hashed from binder/requirements.txt) and the locked setuptools (no isolated build fetching
+    an unhashed one)."""
     script = BINDER / "postBuild"
     assert os.access(script, os.X_OK), "binder/postBuild must be executable"
     text = script.read_text()
     assert text.startswith("#!"), "postBuild needs a shebang line"
     assert re.search(r"^set -e", text, re.MULTILINE)
-    assert "pip install --no-deps -e ." in text
+    installs = re.findall(r"^[^#\n]*\bpip\b.*$", text, re.MULTILINE)
+    assert installs == ["pip install --no-deps --no-build-isolation -e ."]
 
 
 def test_settings_overrides_save_widget_state_and_silence_news():
@@ -99,7 +102,8 @@ def test_repo2docker_builds_from_binder_with_the_runtime_python():
 
 @pytest.mark.slow
 def test_fresh_venv_from_binder_config_imports_bnlib_and_ipywidgets(tmp_path):
-    """Install binder/requirements.txt into a new venv, run postBuild there, import the course."""
+    """Install binder/requirements.txt into a new venv as repo2docker does (plain `pip install
+    -r`: its hashes put pip in hash-checking mode), run postBuild there, import the course."""
     env_dir = tmp_path / "binder-venv"
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / "bin"
@@ -111,8 +115,8 @@ def test_fresh_venv_from_binder_config_imports_bnlib_and_ipywidgets(tmp_path):
     )
     subprocess.run(["bash", BINDER / "postBuild"], env=env, check=True, timeout=300, cwd=tmp_path)
     probe = (
-        "import bnlib, ipywidgets, jupyterlab; "
-        "print(bnlib.__file__, ipywidgets.__version__, jupyterlab.__version__)"
+        "import bnlib, bncourse, ipywidgets, jupyterlab; "
+        "print(bnlib.__file__, bncourse.__file__, ipywidgets.__version__, jupyterlab.__version__)"
     )
     out = subprocess.run(
         [bin_dir / "python", "-c", probe],
@@ -123,10 +127,11 @@ def test_fresh_venv_from_binder_config_imports_bnlib_and_ipywidgets(tmp_path):
         check=True,
     ).stdout.split()
     assert Path(out[0]).is_relative_to(ROOT / "bnlib")
+    assert Path(out[1]).is_relative_to(ROOT / "bncourse")
     wanted = dict(
-        line.split(";")[0].strip().split("==") for line in pins(BINDER / "requirements.txt")
+        e.requirement.split(";")[0].strip().split("==") for e in entries("binder/requirements.txt")
     )
-    assert out[1:] == [wanted["ipywidgets"], wanted["jupyterlab"]]
+    assert out[2:] == [wanted["ipywidgets"], wanted["jupyterlab"]]
     # postBuild put the settings overrides where this JupyterLab reads them.
     lab_path = subprocess.run(
         [bin_dir / "jupyter", "lab", "path"], env=env, capture_output=True, text=True, check=True

@@ -1,7 +1,10 @@
-"""The two documents: README.md starts with the learner and lists every notebook; CONTRIBUTING.md
-holds the maintainer material and names every make target; every relative link resolves; the
-Pages workflow prints the site's address."""
+"""The two documents: README.md starts with the learner and lists every notebook, then shows
+what is where and the imports that moved (each new import runs, each old one no longer does);
+CONTRIBUTING.md holds the maintainer material and names every make target; every relative link
+resolves; the Pages workflow prints the site's address."""
 
+import ast
+import importlib
 import inspect
 import json
 import os
@@ -14,6 +17,7 @@ from pathlib import Path
 import ipykernel.kernelapp
 import pytest
 import yaml
+from test_public_api import MOVED
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -104,7 +108,8 @@ def test_contributing_keeps_the_maintainer_sections_with_their_measured_dates():
     text = CONTRIBUTING.read_text()
     for heading in ("Testing", "The lock", "What is where", "Conventions", "Performance"):
         assert re.search(rf"^## {heading}$", text, re.M), f"CONTRIBUTING.md lacks {heading}"
-    for heading in ("Testing", "The lock", "What is where", "Performance"):
+    # The README's own "What is where" is the short map for a learner; the full one is here.
+    for heading in ("Testing", "The lock", "Performance"):
         assert not re.search(rf"^##+ {heading}$", README.read_text(), re.M)
     # The measured tables carry the date of their run.
     assert re.search(r"^The latest run \(\d{4}-\d\d-\d\d", text, re.M)
@@ -122,6 +127,87 @@ def test_every_path_in_what_is_where_exists():
     assert len(paths) >= 10
     for path in paths:
         assert (ROOT / path).exists(), f"What is where names {path}, which does not exist"
+
+
+def readme_section(heading):
+    """The README's text under `## heading`, up to the next heading of that level."""
+    text = README.read_text()
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
+def test_readme_what_is_where_shows_the_two_packages_and_one_notebook_folder():
+    """A short map: each path in it exists (indented two spaces under its parent), bnlib starts
+    at batchnorm.py, and the one folder shown lists its modules in the order they import."""
+    section = readme_section("What is where")
+    (block,) = re.findall(r"^```text\n(.*?)^```", section, re.M | re.S)
+    assert len(block.splitlines()) <= 15, "a few lines"
+    parents, paths = [], []
+    for line in block.splitlines():
+        depth = (len(line) - len(line.lstrip())) // 2
+        parents[depth:] = [line.split()[0]]
+        paths.append("".join(parents))
+    for path in paths:
+        assert (ROOT / path).exists(), f"What is where names {path}, which does not exist"
+    assert {"bnlib/", "bnlib/batchnorm.py", "bncourse/", "notebooks/"} <= set(paths)
+    (folder,) = [p for p in paths if re.fullmatch(r"bncourse/\w+/", p)]
+    shown = [p.removeprefix(folder) for p in paths if p.startswith(folder) and p != folder]
+    assert shown == ["studies.py", "views.py", "plots.py", "panel.py", "checks.py"]
+
+
+def import_table():
+    """[(old statement, [new statements])] of the README's table of moved imports."""
+    table = readme_section("Old import -> new import")
+    rows = re.findall(r"^\| (`from .+?) \| (`from .+?) \|$", table, re.M)
+    assert rows, "no rows in the table"
+    return [(re.findall(r"`([^`]+)`", old)[0], re.findall(r"`([^`]+)`", new)) for old, new in rows]
+
+
+def imported(statement):
+    """(module, [names]) of a `from module import a, b` statement."""
+    (node,) = ast.parse(statement).body
+    assert isinstance(node, ast.ImportFrom), statement
+    return node.module, [alias.name for alias in node.names]
+
+
+@pytest.mark.parametrize("old, new", import_table(), ids=lambda v: str(v))
+def test_every_new_import_in_the_readme_table_works_and_the_old_one_does_not(old, new):
+    for statement in new:
+        exec(statement, {})
+    with pytest.raises(ImportError):  # the row says the name moved: so it did
+        exec(old, {})
+    assert {name for s in new for name in imported(s)[1]} == set(imported(old)[1])
+
+
+def test_the_import_table_covers_every_moved_name_and_every_old_module():
+    """tests/test_public_api.py's MOVED (where the names earlier issues listed live now) each
+    has its row, from `from bnlib import`; every old subpackage has a row or, for the rule that
+    sends views, plots, experiments and widgets into the notebook folders, the prose names it."""
+    rows = import_table()
+    new = {(imported(s)[0], name) for _, statements in rows for s in statements
+           for name in imported(s)[1]}  # fmt: skip
+    missing = {name: module for name, module in MOVED.items() if (module, name) not in new}
+    assert not missing, f"the README's table lacks rows for {missing}"
+    top = {name for old, _ in rows if imported(old)[0] == "bnlib" for name in imported(old)[1]}
+    assert set(MOVED) <= top, set(MOVED) - top
+    old_modules = {imported(old)[0].split(".")[1] for old, _ in rows if "." in imported(old)[0]}
+    assert {"exercises", "widgets", "experiments", "views", "norms", "engine", "probes"} <= (
+        old_modules
+    )
+    prose = readme_section("Old import -> new import")
+    for module in ("views", "plots", "experiments", "widgets"):
+        assert f"`bnlib.{module}`" in prose
+    assert "`bncourse.<folder>.views.X`" in prose
+    # Every module the prose names: an old one no longer imports, a new one does.
+    old_packages = ("exercises", "widgets", "experiments", "views", "plots", "norms", "engine",
+                    "probes")  # fmt: skip
+    for name in re.findall(r"`((?:bnlib|bncourse)\.[\w.]+)`", prose):
+        if name.split(".")[0] == "bnlib" and name.split(".")[1] in old_packages:
+            with pytest.raises(ModuleNotFoundError):
+                importlib.import_module(name)
+        else:
+            importlib.import_module(name)
 
 
 LINK = re.compile(r"\]\(([^)\s]+)\)|<img [^>]*src=\"([^\"]+)\"")

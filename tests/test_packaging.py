@@ -1,8 +1,11 @@
-"""The pins: intent in requirements*.in, a complete lock in requirements*.txt, and the two in
-step; pyproject's lower bounds agree with them."""
+"""The pins: intent in requirements*.in, a complete lock in requirements*.txt with the sha256 of
+every file, and the two in step; every install from a lock checks those hashes; pyproject's
+lower bounds agree with the pins."""
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -10,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from locks import HASHED, entries
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -19,13 +23,8 @@ LOCKS = {"requirements.in": "requirements.txt", "requirements-dev.in": "requirem
 
 
 def requirements(path):
-    """The Requirement of every requirement line of `path` (comments, blanks, -r/-c skipped)."""
-    found = []
-    for line in (ROOT / path).read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line and not line.startswith("-"):
-            found.append(Requirement(line))
-    return found
+    """The Requirement of every requirement of `path` (comments, blanks, -r/-c, hashes skipped)."""
+    return [Requirement(entry.requirement) for entry in entries(path)]
 
 
 def pins(path):
@@ -140,3 +139,118 @@ def test_a_weekly_workflow_runs_make_test_on_the_newest_releases():
     (job,) = workflow["jobs"].values()
     runs = [step.get("run", "") for step in job["steps"]]
     assert any(run.startswith("make test") and "NEWEST=1" in run for run in runs)
+
+
+@pytest.mark.parametrize("lock", HASHED)
+def test_every_locked_requirement_carries_the_sha256_of_its_files(lock):
+    """pip's hash-checking mode needs a hash on every requirement: one without is refused."""
+    found = entries(lock)
+    assert len(found) > 100, f"{lock}: {len(found)} requirements"
+    for entry in found:
+        assert entry.hashes, f"{lock}: {entry.requirement} has no --hash"
+        for algorithm, digest in entry.hashes:
+            assert algorithm == "sha256" and re.fullmatch(r"[0-9a-f]{64}", digest), entry
+    # Nothing else pip would read from the file: every non-comment line is a pin or a hash.
+    for line in (ROOT / lock).read_text().splitlines():
+        line = line.strip()
+        assert not line or line.startswith(("#", "--hash=sha256:")) or "==" in line, line
+
+
+@pytest.mark.parametrize("intent", sorted(LOCKS))
+def test_the_intent_has_no_hashes(intent):
+    """Hashes are the lock's: `make lock` writes them, no one types them."""
+    assert all(not entry.hashes for entry in entries(intent))
+
+
+def make_dry_run(tmp_path, *args):
+    """The commands `make` would run to build a fresh environment in tmp_path (make -n), one per
+    line, with no make variables inherited from a calling make (make test NEWEST=1)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    venv = tmp_path / "venv"
+    run = subprocess.run(
+        ["make", "-n", "--no-print-directory", "-C", str(ROOT), f"VENV={venv}", *args,
+         f"{venv}/.dev-installed"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return run.stdout.replace("\\\n", " ").splitlines()
+
+
+def pip_installs(lines):
+    """The `pip install` commands among shell lines, split at `&&`, `;` and `||`."""
+    commands = (c.strip() for line in lines for c in re.split(r"&&|\|\||;", line))
+    return [c for c in commands if re.search(r"\bpip\b.*\binstall\b", c)]
+
+
+# The one install that carries no hash: this repository, editable, from its directory.
+EDITABLE = re.compile(r"\binstall --no-deps --no-build-isolation -e \.$")
+
+
+def test_make_installs_every_lock_with_require_hashes_and_the_project_apart(tmp_path):
+    installs = pip_installs(make_dry_run(tmp_path))
+    locked = [c for c in installs if not EDITABLE.search(c)]
+    assert [re.search(r"-r (\S+)", c)[1] for c in locked] == list(LOCKS.values())
+    for command in locked:
+        assert "--require-hashes" in command and "--no-deps" in command, command
+    assert len(installs) - len(locked) == 1, installs  # the editable install, once
+
+
+def test_make_newest_installs_the_newest_releases_without_a_lock(tmp_path):
+    """NEWEST=1 (the weekly workflow) installs the unpinned names of the .in files (read by a
+    sed in the command): no lock, so no hashes; the project is installed as always."""
+    lines = [line for line in make_dry_run(tmp_path, "NEWEST=1") if " install " in line]
+    upgrades = [line for line in lines if not EDITABLE.search(line)]
+    assert len(upgrades) == 2 and len(lines) == 3, lines
+    for line in upgrades:
+        assert "install --upgrade $(sed" in line and "--require-hashes" not in line, line
+        assert "requirements.in" in line and ".txt" not in line, line
+
+
+SCRIPTS = [".ci/run", "binder/postBuild", "README.md", "CONTRIBUTING.md"]
+
+
+@pytest.mark.parametrize(
+    "path", SCRIPTS + sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(".github/workflows/*"))
+)
+def test_every_other_install_checks_hashes_or_is_the_editable_project(path):
+    """CI (.ci/run, the workflows) installs through make; Binder's postBuild and the by-hand
+    steps of README and CONTRIBUTING install a lock with --require-hashes and the project apart."""
+    text = (ROOT / path).read_text()
+    if path.endswith(".md"):  # the commands in its code blocks
+        text = "\n".join(re.findall(r"^```\w*\n(.*?)^```", text, re.M | re.S))
+    lines = [re.sub(r"(^|\s)#.*", "", line) for line in text.splitlines()]  # no comments
+    for command in pip_installs(lines):
+        locked = re.search(r"-r \S*requirements[-\w]*\.txt", command)
+        hashed = locked and "--require-hashes" in command
+        assert hashed or EDITABLE.search(command), f"{path}: {command}"
+
+
+@pytest.mark.slow
+def test_pip_refuses_a_locked_file_whose_hash_was_changed(tmp_path):
+    """One requirement of the learner's lock, as written and with its hashes changed, downloaded
+    in the mode make installs with: as written, pip gets a file whose sha256 the lock lists;
+    changed, pip refuses that file. The requirement is the one with the fewest files (today a
+    release of one wheel: one hash changed); every hash is changed, as pip takes any file of the
+    release whose hash is listed (it falls back to the source archive if only the wheel's is
+    changed)."""
+    here = [e for e in entries("requirements.txt") if Requirement(e.requirement).marker is None]
+    entry = min(here, key=lambda e: len(e.hashes))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "download", "--no-deps"]
+
+    def download(digests, where):
+        lock = tmp_path / f"{where}.txt"
+        options = " ".join(f"--hash=sha256:{digest}" for digest in digests)
+        lock.write_text(f"{entry.requirement} {options}\n")
+        args = [*pip, "--require-hashes", "-r", str(lock), "-d", str(tmp_path / where)]
+        return subprocess.run(args, capture_output=True, text=True, timeout=300)
+
+    listed = [digest for _, digest in entry.hashes]
+    genuine = download(listed, "genuine")
+    assert genuine.returncode == 0, genuine.stderr
+    (file,) = (tmp_path / "genuine").iterdir()
+    got = hashlib.sha256(file.read_bytes()).hexdigest()
+    assert got in listed
+    changed = [d[:-1] + ("0" if d[-1] != "0" else "1") for d in listed]
+    refused = download(changed, "tampered")
+    assert refused.returncode != 0 and not any((tmp_path / "tampered").glob("*"))
+    assert "DO NOT MATCH THE HASHES" in refused.stderr, refused.stderr
+    assert re.search(rf"Got\s+{got}", refused.stderr), refused.stderr
