@@ -172,16 +172,17 @@ class SliderPanel:
         """The readout text (HTML) for a view's `data`: `describe(data)`, or "" without one."""
         return self.describe(data) if self.describe else ""
 
-    def render(self, values):
+    def render(self, values, full=False):
         """compute + draw + encode for `values` (name -> value): (data, PNG bytes). The figure
         keeps showing them; `redraw` puts the sliders' own values back. The first render lays
-        the figure out and draws it in full; later ones redraw only what moved (`Redraw`)."""
+        the figure out and draws it in full; later ones redraw only what moved (`Redraw`),
+        unless `full` (a frame to keep, such as the web edition's: the exact pixels of a draw)."""
         data = self.compute(**values)
         # Titles at a fixed height, y = 1, where matplotlib puts them anyway when nothing sits
         # above the axes: otherwise each draw measures every tick label to place each title.
         with rc_context({"axes.titley": 1.0}):
             self.draw(data, self.axes)
-            if self.drawn:
+            if self.drawn and not full:
                 pixels = self.redrawer.frame()
             else:
                 pixels = self.redrawer.full()

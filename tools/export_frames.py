@@ -81,7 +81,7 @@ def export_panel(panel, folder):
     current = panel.values()
     frames = []
     for index, (position, values) in enumerate(combinations(grid)):
-        data, png = panel.render(values)
+        data, png = panel.render(values, full=True)  # a full draw: exact, kept pixels
         (folder / frame_file(index)).write_bytes(small_png(png))
         frames.append(
             {
