@@ -1,8 +1,13 @@
 // The web edition's script (tools/build_site.py writes the markup and data).
 // Static slider panels: each range input walks through the values a frame was precomputed for;
-// a move swaps in that frame's image, readout and description, announces the new value and the
-// readout's headline (a polite live region), and prefetches (and decodes) the frames one step
-// away on every slider, so the next move shows an image already in memory.
+// a move swaps in that frame's image, readout and description, and announces the new value and
+// the readout's headline (a polite live region). Frames are decoded before they are needed: after
+// every move, the frames one step away on every slider and the two ends of each slider (Home and
+// End) are fetched and decoded off the page, so the next move swaps in an image already in memory.
+// A jump to a frame not decoded yet (a click on the track) shows the nearest decoded frame at
+// once, then the exact one as soon as it is decoded. Read-only hooks for tests and benchmarks:
+// the panel's data-decoded lists the slider positions ("p1,p2 ...") whose frames are decoded and
+// ready to swap in, and data-pending is present while the exact frame is still being decoded.
 // Scrolling areas: only a cell input or output that scrolls stays in the Tab order.
 (function () {
   "use strict";
@@ -16,7 +21,13 @@
     var description = panel.querySelector(".bn-description p");
     var announce = panel.querySelector(".bn-announce");
     var fullSize = panel.querySelector("a.bn-full-size");
-    var fetched = {};
+    // Frames held off the page, by index: {img, pos, decoded, ready}. The element on the page
+    // (`image`, showing frame `shown` at positions `shownPos`) is never in the cache, so no
+    // element ever changes the frame it shows.
+    var cache = {};
+    var shownPos = positions();
+    var shown = frameIndex(shownPos);
+    var wanted = shown;
 
     function positions() {
       return inputs.map(function (input) { return Number(input.value); });
@@ -30,19 +41,118 @@
       return data.base + index + ".png";
     }
 
+    function publish() {
+      var ready = Object.keys(cache).filter(function (index) { return cache[index].decoded; });
+      panel.setAttribute("data-decoded", ready.map(function (index) {
+        return cache[index].pos.join(",");
+      }).join(" "));
+    }
+
+    // Keep `img` (its src set to frame `index`) off the page; `ready` resolves true once it is
+    // decoded, false if it cannot be (then it leaves the cache).
+    function hold(img, index, pos) {
+      var entry = {img: img, pos: pos, decoded: false};
+      cache[index] = entry;
+      entry.ready = img.decode().then(function () {
+        if (cache[index] === entry) {
+          entry.decoded = true;
+          publish();
+        }
+        return true;
+      }, function () {
+        if (cache[index] === entry) {
+          delete cache[index];
+          publish();
+        }
+        return false;
+      });
+      return entry;
+    }
+
+    function load(pos) {
+      var index = frameIndex(pos);
+      if (index === shown || cache[index]) return cache[index];
+      var img = new Image();
+      img.src = url(index);
+      return hold(img, index, pos.slice());
+    }
+
+    // The frames one step away on every slider, then both ends of every slider.
     function prefetch(pos) {
+      var targets = [];
       pos.forEach(function (p, j) {
-        [-1, 1].forEach(function (step) {
-          var next = pos.slice();
-          next[j] = p + step;
-          if (next[j] < 0 || next[j] >= data.sizes[j]) return;
-          var index = frameIndex(next);
-          if (fetched[index]) return;
-          var img = new Image();
-          img.src = url(index);
-          img.decode().catch(function () {});  // decoded now, not when it is shown
-          fetched[index] = img;
-        });
+        [p - 1, p + 1].forEach(function (q) { targets.push([j, q]); });
+      });
+      pos.forEach(function (p, j) {
+        [0, data.sizes[j] - 1].forEach(function (q) { targets.push([j, q]); });
+      });
+      targets.forEach(function (target) {
+        var next = pos.slice();
+        next[target[0]] = target[1];
+        if (target[1] >= 0 && target[1] < data.sizes[target[0]]) load(next);
+      });
+    }
+
+    function distance(a, b) {
+      return a.reduce(function (sum, p, j) { return sum + Math.abs(p - b[j]); }, 0);
+    }
+
+    // The decoded frame closest to `pos` (in slider steps), or null if none is closer than the
+    // frame on the page.
+    function nearest(pos) {
+      var best = null;
+      var closest = distance(shownPos, pos);
+      Object.keys(cache).forEach(function (index) {
+        var entry = cache[index];
+        if (entry.decoded && distance(entry.pos, pos) < closest) {
+          best = Number(index);
+          closest = distance(entry.pos, pos);
+        }
+      });
+      return best;
+    }
+
+    // Put the cached frame `index` on the page; the element it replaces goes into the cache.
+    function display(index) {
+      var entry = cache[index];
+      delete cache[index];
+      ["class", "width", "height"].forEach(function (name) {
+        entry.img.setAttribute(name, image.getAttribute(name));
+      });
+      entry.img.alt = data.frames[index][1];
+      image.replaceWith(entry.img);
+      hold(image, shown, shownPos);
+      image = entry.img;
+      shown = index;
+      shownPos = entry.pos;
+      settle();
+    }
+
+    function settle() {
+      if (shown === wanted) panel.removeAttribute("data-pending");
+      else panel.setAttribute("data-pending", String(wanted));
+      publish();
+    }
+
+    function swap(pos) {
+      var index = frameIndex(pos);
+      wanted = index;
+      var entry = load(pos);
+      if (!entry) return settle();  // the frame on the page is the one wanted
+      if (entry.decoded) return display(index);
+      var near = nearest(pos);
+      if (near !== null) display(near);
+      else settle();
+      entry.ready.then(function () {
+        if (wanted !== index || shown === index) return;  // the sliders have moved on
+        if (cache[index] && cache[index].decoded) return display(index);
+        // Not decodable off the page: load it on the page, where a failure shows.
+        delete cache[index];
+        image.src = url(index);
+        image.alt = data.frames[index][1];
+        shown = index;
+        shownPos = pos;
+        settle();
       });
     }
 
@@ -50,23 +160,7 @@
       var pos = positions();
       var index = frameIndex(pos);
       var frame = data.frames[index];
-      var next = fetched[index];
-      // The cache holds only elements that show their own frame; the element on the page is
-      // never in it, because its src changes with the next move.
-      if (next && next.complete && next.naturalWidth) {
-        // The prefetched image is loaded and decoded: show that element itself, and keep the
-        // one it replaces (it shows the frame it was displaying) for a later move back.
-        delete fetched[index];
-        ["class", "width", "height"].forEach(function (name) {
-          next.setAttribute(name, image.getAttribute(name));
-        });
-        image.replaceWith(next);
-        fetched[Number(panel.getAttribute("data-frame"))] = image;
-        image = next;
-      } else {
-        image.src = url(index);
-      }
-      image.alt = frame[1];
+      swap(pos);
       fullSize.href = url(index);
       readout.innerHTML = frame[0];
       description.textContent = frame[1];
@@ -86,7 +180,8 @@
       input.addEventListener("input", show);
       input.addEventListener("focus", function () { prefetch(positions()); });
     });
-    panel.setAttribute("data-frame", String(frameIndex(positions())));
+    panel.setAttribute("data-frame", String(shown));
+    publish();
     // Neighbours of the first view once the page itself has loaded.
     if (document.readyState === "complete") prefetch(positions());
     else window.addEventListener("load", function () { prefetch(positions()); });
