@@ -5,9 +5,10 @@
 // every move, the frames one step away on every slider and the two ends of each slider (Home and
 // End) are fetched and decoded off the page, so the next move swaps in an image already in memory.
 // A jump to a frame not decoded yet (a click on the track) shows the nearest decoded frame at
-// once, then the exact one as soon as it is decoded. Read-only hooks for tests and benchmarks:
-// the panel's data-decoded lists the slider positions ("p1,p2 ...") whose frames are decoded and
-// ready to swap in, and data-pending is present while the exact frame is still being decoded.
+// once, then the exact one as soon as it is decoded. Read-only hooks for tests and benchmarks,
+// in slider positions ("p1,p2"): the panel's data-decoded lists the frames decoded and ready to
+// swap in, data-shown names the frame on the page, and data-pending is present while the exact
+// frame is still being decoded.
 // Scrolling areas: only a cell input or output that scrolls stays in the Tab order.
 (function () {
   "use strict";
@@ -23,8 +24,11 @@
     var fullSize = panel.querySelector("a.bn-full-size");
     // Frames held off the page, by index: {img, pos, decoded, ready}. The element on the page
     // (`image`, showing frame `shown` at positions `shownPos`) is never in the cache, so no
-    // element ever changes the frame it shows.
+    // element ever changes the frame it shows. At most KEEP frames (a decoded frame takes about
+    // 1 MB), the least recently used leaving first; a move needs at most 4 per slider.
+    var KEEP = 40;
     var cache = {};
+    var used = [];
     var shownPos = positions();
     var shown = frameIndex(shownPos);
     var wanted = shown;
@@ -41,6 +45,17 @@
       return data.base + index + ".png";
     }
 
+    function touch(index) {
+      forget(index, true);
+      used.push(index);
+    }
+
+    function forget(index, keep) {
+      var at = used.indexOf(index);
+      if (at >= 0) used.splice(at, 1);
+      if (!keep) delete cache[index];
+    }
+
     function publish() {
       var ready = Object.keys(cache).filter(function (index) { return cache[index].decoded; });
       panel.setAttribute("data-decoded", ready.map(function (index) {
@@ -53,6 +68,7 @@
     function hold(img, index, pos) {
       var entry = {img: img, pos: pos, decoded: false};
       cache[index] = entry;
+      touch(index);
       entry.ready = img.decode().then(function () {
         if (cache[index] === entry) {
           entry.decoded = true;
@@ -61,7 +77,7 @@
         return true;
       }, function () {
         if (cache[index] === entry) {
-          delete cache[index];
+          forget(index);
           publish();
         }
         return false;
@@ -71,7 +87,11 @@
 
     function load(pos) {
       var index = frameIndex(pos);
-      if (index === shown || cache[index]) return cache[index];
+      if (index === shown) return null;
+      if (cache[index]) {
+        touch(index);
+        return cache[index];
+      }
       var img = new Image();
       img.src = url(index);
       return hold(img, index, pos.slice());
@@ -91,6 +111,8 @@
         next[target[0]] = target[1];
         if (target[1] >= 0 && target[1] < data.sizes[target[0]]) load(next);
       });
+      while (used.length > KEEP) forget(used[0]);
+      publish();
     }
 
     function distance(a, b) {
@@ -115,7 +137,7 @@
     // Put the cached frame `index` on the page; the element it replaces goes into the cache.
     function display(index) {
       var entry = cache[index];
-      delete cache[index];
+      forget(index);
       ["class", "width", "height"].forEach(function (name) {
         entry.img.setAttribute(name, image.getAttribute(name));
       });
@@ -130,7 +152,8 @@
 
     function settle() {
       if (shown === wanted) panel.removeAttribute("data-pending");
-      else panel.setAttribute("data-pending", String(wanted));
+      else panel.setAttribute("data-pending", "");
+      panel.setAttribute("data-shown", shownPos.join(","));
       publish();
     }
 
@@ -147,7 +170,7 @@
         if (wanted !== index || shown === index) return;  // the sliders have moved on
         if (cache[index] && cache[index].decoded) return display(index);
         // Not decodable off the page: load it on the page, where a failure shows.
-        delete cache[index];
+        forget(index);
         image.src = url(index);
         image.alt = data.frames[index][1];
         shown = index;
@@ -181,7 +204,7 @@
       input.addEventListener("focus", function () { prefetch(positions()); });
     });
     panel.setAttribute("data-frame", String(shown));
-    publish();
+    settle();
     // Neighbours of the first view once the page itself has loaded.
     if (document.readyState === "complete") prefetch(positions());
     else window.addEventListener("load", function () { prefetch(positions()); });
