@@ -63,24 +63,28 @@
       }).join(" "));
     }
 
-    // Keep `img` (its src set to frame `index`) off the page; `ready` resolves true once it is
-    // decoded, false if it cannot be (then it leaves the cache).
-    function hold(img, index, pos) {
+    // Keep `img` (its src set to frame `index`) off the page; `ready` resolves once it is
+    // decoded (then `decoded` is true), or once it cannot be (then it leaves the cache). An image
+    // that was painted (`painted`: it comes off the page, loaded) is decoded already.
+    function hold(img, index, pos, painted) {
       var entry = {img: img, pos: pos, decoded: false};
       cache[index] = entry;
       touch(index);
+      if (painted && img.complete && img.naturalWidth > 0) {
+        entry.decoded = true;
+        entry.ready = Promise.resolve();
+        return entry;
+      }
       entry.ready = img.decode().then(function () {
         if (cache[index] === entry) {
           entry.decoded = true;
           publish();
         }
-        return true;
       }, function () {
         if (cache[index] === entry) {
           forget(index);
           publish();
         }
-        return false;
       });
       return entry;
     }
@@ -143,7 +147,7 @@
       });
       entry.img.alt = data.frames[index][1];
       image.replaceWith(entry.img);
-      hold(image, shown, shownPos);
+      hold(image, shown, shownPos, true);
       image = entry.img;
       shown = index;
       shownPos = entry.pos;
@@ -196,7 +200,13 @@
       var moved = inputs.indexOf(event.target);
       announce.textContent = data.names[moved] + " " + data.labels[moved][pos[moved]] + ": " +
         frame[2];
-      prefetch(pos);
+      afterPaint(function () { prefetch(positions()); });
+    }
+
+    // Fetching starts once the frame just swapped in is painted: new requests in the same frame
+    // would delay that paint.
+    function afterPaint(task) {
+      requestAnimationFrame(function () { setTimeout(task, 0); });
     }
 
     inputs.forEach(function (input) {
