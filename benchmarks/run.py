@@ -4,16 +4,16 @@ Budgets are printed next to each number with PASS or MISS; a MISS does not fail 
 numbers depend on the machine and its load), but a notebook that raises does, unless --strict
 is given, which also fails on any MISS. --quick is a smoke run with tiny sweeps, no notebooks
 and no browser. The web table needs the built site (`make bench` builds it first; the frame
-cache makes that quick).
+cache makes that quick); the JupyterLab table starts its own throwaway server.
 """
 
 import argparse
 import time
 
-from . import engine, kernels, notebooks, sliders, web
+from . import engine, kernels, lab, notebooks, sliders, web
 from ._report import load, machine
 
-TABLES = ("notebooks", "sliders", "kernels", "engine", "web")
+TABLES = ("notebooks", "sliders", "kernels", "engine", "web", "lab")
 
 
 def tables(only, quick):
@@ -29,6 +29,8 @@ def tables(only, quick):
         yield engine.table(steps=20 if quick else 1000, batch_sizes=(60,) if quick else (60, 128))
     if "web" in only and not quick:
         yield web.table()
+    if "lab" in only and not quick:
+        yield lab.table()
 
 
 def main(argv=None):

@@ -1,9 +1,11 @@
-"""Slider latency: for every panel in `bncourse.panels.PANELS`, the time from a slider's value
-change to a finished redraw (compute + matplotlib draw + PNG encode), over a sweep of values.
+"""Slider redraw in process: for every panel in `bncourse.panels.PANELS`, the time from a
+slider's value change to a finished redraw (compute + matplotlib draw + PNG encode), over a sweep
+of values.
 
 Setting `slider.value` runs the redraw synchronously, so the time of that assignment is the
-latency a learner feels, less the browser's transfer of the PNG. The sweep visits both extremes
-first (the largest jumps), then evenly spaced values, then returns to the default.
+kernel's share of what a learner waits for (benchmarks/lab.py times the whole, in JupyterLab).
+The sweep visits both extremes first (the largest jumps), then evenly spaced values, then
+returns to the default.
 """
 
 import argparse
@@ -15,7 +17,7 @@ from ._report import Table, load, mark, median
 
 matplotlib.use("Agg")
 
-MEDIAN_MS, WORST_MS = 100.0, 200.0
+PANEL_MEDIAN_MS = 40.0  # issue 30: the in-process redraw median of every panel
 
 
 def sweep_values(slider, points=9):
@@ -42,7 +44,7 @@ def table(points=9):
     from bncourse.panels import PANELS
 
     t = Table(
-        f"2. Slider latency (value change -> redrawn PNG; load {load()} at start)",
+        f"2. Slider redraw in process (value change -> redrawn PNG; load {load()} at start)",
         [
             "panel / slider",
             "build ms",
@@ -51,32 +53,47 @@ def table(points=9):
             "worst ms",
             "worst at",
             "CPU median ms",
+            "budget ms",
             "mark",
         ],
         [
-            f"budgets (wall time): median < {MEDIAN_MS:.0f} ms, worst < {WORST_MS:.0f} ms over"
-            " every move; CPU = this process's CPU time per move (what a quiet machine needs)",
+            f"budget: each panel's median over all its sliders' moves <= {PANEL_MEDIAN_MS:.0f} ms"
+            " (wall time); a slider's own row is for reading; CPU = this process's CPU time per"
+            " move (what a quiet machine needs)",
         ],
     )
     for name, factory in PANELS.items():
         start = time.perf_counter()
         panel = factory()
         build = f"{(time.perf_counter() - start) * 1e3:.0f}"
+        everything = []
         for slider_name, slider in panel.sliders.items():
             moves = time_moves(slider, sweep_values(slider, points))
+            everything += moves
             worst_at, worst, _ = max(moves, key=lambda move: move[1])
-            med = median([wall for _, wall, _ in moves])
             t.add(
-                f"{name}.{slider_name}",
-                build,
+                f"  {name}.{slider_name}",
+                "",
                 len(moves),
-                f"{med * 1e3:.1f}",
+                f"{median([wall for _, wall, _ in moves]) * 1e3:.1f}",
                 f"{worst * 1e3:.1f}",
                 f"{worst_at:.3g}" if isinstance(worst_at, float) else worst_at,
                 f"{median([cpu for _, _, cpu in moves]) * 1e3:.1f}",
-                mark(med * 1e3 < MEDIAN_MS and worst * 1e3 < WORST_MS),
+                "",
+                "",
             )
-            build = ""  # the panel is built once, before its first slider's row
+        med = median([wall for _, wall, _ in everything])
+        t.add(
+            name,
+            build,
+            len(everything),
+            f"{med * 1e3:.1f}",
+            f"{max(wall for _, wall, _ in everything) * 1e3:.1f}",
+            "",
+            f"{median([cpu for _, _, cpu in everything]) * 1e3:.1f}",
+            f"{PANEL_MEDIAN_MS:.0f}",
+            mark(med * 1e3 <= PANEL_MEDIAN_MS),
+        )
     return t
 
 

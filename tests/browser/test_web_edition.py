@@ -6,6 +6,7 @@ short announcements), and axe-core's WCAG 2.1 A/AA rules on every page."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -126,11 +127,12 @@ DISPLAYED_AND_SELECTED = """panel => {
 
 
 def displayed_frame(panel):
-    """(displayed, selected, slider values) once the panel's image has loaded."""
+    """(displayed, selected, slider values) once the panel's image has loaded and no nearer
+    frame stands in for the exact one (panels.js's data-pending: issue 30, item 4)."""
     handle = panel.element_handle()
     panel.page.wait_for_function(
         "panel => { const img = panel.querySelector('img.bn-frame');"
-        " return img.complete && img.naturalWidth > 0; }",
+        " return !panel.hasAttribute('data-pending') && img.complete && img.naturalWidth > 0; }",
         arg=handle,
     )
     state = handle.evaluate(DISPLAYED_AND_SELECTED)
@@ -266,3 +268,121 @@ def test_phone_width_nothing_scrolls_sideways_and_panels_hold_their_controls(
     finally:
         context.close()
     assert not problems, f"{name} at 320 px:\n" + "\n".join(problems[:20])
+
+
+# The positions ("p1,p2") of the frames one step away from the panel's current view on every
+# slider that panels.js has not reported decoded (its read-only data-decoded hook).
+UNDECODED_NEIGHBOURS = """panel => {
+  const inputs = Array.from(panel.querySelectorAll("input[type=range]"));
+  const pos = inputs.map(input => Number(input.value));
+  const decoded = new Set((panel.getAttribute("data-decoded") || "").split(" "));
+  const missing = [];
+  pos.forEach((p, j) => [p - 1, p + 1].forEach(q => {
+    if (q < 0 || q > Number(inputs[j].max)) return;
+    const next = pos.slice();
+    next[j] = q;
+    if (!decoded.has(next.join(","))) missing.push(next.join(","));
+  }));
+  return missing;
+}"""
+# Clicks on the track, as the input element reports them: each value set, then its input event,
+# all in one task (no frame can decode in between); what the panel showed right after the first.
+JUMPS = """(panel, [j, targets]) => {
+  const input = panel.querySelectorAll("input[type=range]")[j];
+  const before = {shown: panel.getAttribute("data-shown"),
+                  decoded: (panel.getAttribute("data-decoded") || "").split(" ").filter(Boolean)};
+  let atOnce = null, pending = null;
+  for (const target of targets) {
+    input.value = String(target);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    if (atOnce === null) {
+      atOnce = panel.getAttribute("data-shown");
+      pending = panel.hasAttribute("data-pending");
+    }
+  }
+  return {...before, atOnce: atOnce, pending: pending};
+}"""
+
+
+def steps(a, b):
+    """Slider steps between two positions "p1,p2"."""
+    return sum(abs(int(x) - int(y)) for x, y in zip(a.split(","), b.split(","), strict=True))
+
+
+def undecoded(panel, j):
+    """(current positions, positions of slider j, farthest first, whose frames with the other
+    sliders where they are panels.js has not reported decoded)."""
+    handle = panel.element_handle()
+    decoded = set((handle.get_attribute("data-decoded") or "").split())
+    here = [int(v) for v in handle.evaluate(DISPLAYED_AND_SELECTED)["values"].split(",")]
+    top = int(panel.locator("input[type=range]").nth(j).get_attribute("max"))
+    targets = [
+        q
+        for q in sorted(range(top + 1), key=lambda q: -abs(q - here[j]))
+        if q != here[j] and ",".join(map(str, here[:j] + [q] + here[j + 1 :])) not in decoded
+    ]
+    return here, targets
+
+
+@pytest.mark.parametrize("name", PANEL_PAGES)
+def test_neighbours_decoded_before_needed_and_jumps_end_on_the_selected_frame(
+    name, site_page, site_server
+):
+    """After a move the frames one step away on every slider are decoded (issue 30, item 4);
+    End and Home, one at a time and in quick succession, end on the frame the sliders select;
+    a jump to a frame not decoded yet shows the nearest decoded frame at once, then the exact
+    one; a jump there and straight back ends on the frame it came back to, even once the frame
+    it left has decoded."""
+    page = site_page
+    page.goto(f"{site_server}/{name}.html")
+    page.wait_for_load_state("load")
+    panels = page.locator(".bn-panel")
+    wrong, stand_ins = [], 0
+    for k in range(panels.count()):
+        panel = panels.nth(k)
+        handle = panel.element_handle()
+        sliders = panel.locator("input[type=range]")
+        for j in range(sliders.count()):
+            slider = sliders.nth(j)
+            slider.scroll_into_view_if_needed()
+            slider.focus()
+            at_max = slider.input_value() == slider.get_attribute("max")
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            try:
+                page.wait_for_function(
+                    f"panel => ({UNDECODED_NEIGHBOURS})(panel).length === 0",
+                    arg=handle,
+                    timeout=10_000,
+                )
+            except PlaywrightTimeout:
+                missing = handle.evaluate(UNDECODED_NEIGHBOURS)
+                pytest.fail(f"panel {k + 1}, slider {j + 1}: neighbours not decoded: {missing}")
+            for keys in (["End"], ["Home"], ["End", "Home"], ["Home", "End"]):
+                for key in keys:  # in quick succession: the second before the first settles
+                    page.keyboard.press(key)
+                displayed, selected, values = displayed_frame(panel)
+                if displayed != selected:
+                    wrong.append(f"panel {k + 1} after {'+'.join(keys)} at ({values}): {displayed}")
+            here, targets = undecoded(panel, j)
+            if targets:
+                jump = handle.evaluate(JUMPS, [j, targets[:1]])
+                target = ",".join(map(str, here[:j] + targets[:1] + here[j + 1 :]))
+                ready = [jump["shown"], *jump["decoded"]]
+                assert jump["atOnce"] in ready, jump
+                assert steps(jump["atOnce"], target) == min(steps(p, target) for p in ready), (
+                    target,
+                    jump,
+                )
+                stand_ins += jump["pending"] and jump["atOnce"] != jump["shown"]
+                displayed, selected, values = displayed_frame(panel)
+                if displayed != selected:
+                    wrong.append(f"panel {k + 1} after a jump to ({values}): {displayed}")
+            here, targets = undecoded(panel, j)
+            if targets:
+                handle.evaluate(JUMPS, [j, [targets[0], here[j]]])
+                page.wait_for_timeout(500)  # the frame it jumped to decodes meanwhile
+                displayed, selected, values = displayed_frame(panel)
+                if displayed != selected or values.split(",")[j] != str(here[j]):
+                    wrong.append(f"panel {k + 1} after a jump and back at ({values}): {displayed}")
+    assert not wrong, f"wrong final frames: {wrong}"
+    print(f"{name}: {stand_ins} jumps showed a nearer decoded frame before the exact one")
