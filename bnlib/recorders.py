@@ -8,8 +8,8 @@ import copy
 
 import numpy as np
 
-from bnlib._checks import check_batch, check_index
-from bnlib.layers import BatchNorm1d, Linear, ReLU, Sigmoid, Tanh
+from bnlib._checks import check_batch
+from bnlib.layers import BatchNorm1d, Linear
 from bnlib.model import Sequential
 
 
@@ -31,38 +31,6 @@ def weight_norms(model, x, y):
     ((2,), True)
     """
     return np.array([np.linalg.norm(layer.W) for layer in model.layers if hasattr(layer, "dW")])
-
-
-def _width_before(model, index):
-    """The number of features layer `index` receives (from the nearest layer that says)."""
-    for layer in reversed(model.layers[:index]):
-        for attribute in ("out_features", "num_features", "num_channels"):
-            if hasattr(layer, attribute):
-                return getattr(layer, attribute)
-    return model.layers[0].in_features
-
-
-def activation_input_percentiles(x, which=-1, units=(0,), q=(15, 50, 85)):
-    """Recorder factory: percentiles of what the `which`-th activation layer receives.
-
-    The probe inputs `x` (N, D) go through a copy of the model in training mode (batch
-    statistics over x), so recording never touches the real model's running statistics.
-    The recorder returns an array (len(units), len(q)); it checks `which` and `units` against
-    the model before running it.
-    """
-
-    units = list(units)
-
-    def recorder(model, _x_batch, _y_batch):
-        activations = model.find((Sigmoid, Tanh, ReLU))
-        index = activations[check_index(which, "which", len(activations), "activation layers")]
-        width = _width_before(model, index)
-        for i, unit in enumerate(units):
-            check_index(unit, f"units[{i}]", width, f"units in activation layer {index}")
-        inputs = copy.deepcopy(model).train().forward(x, upto=index)
-        return np.percentile(inputs[:, units], q, axis=0).T
-
-    return recorder
 
 
 def bn_statistics(index, units=(0,)):

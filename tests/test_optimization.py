@@ -9,6 +9,7 @@ import pytest
 import bncourse.optimization.views as ov
 import bnlib
 from bncourse.optimization import studies as optimization_studies
+from bncourse.optimization.ghost import GhostBatchNorm1d
 from bncourse.optimization.probes import (
     layer_statistics,
     scale_invariant_layers,
@@ -22,12 +23,12 @@ from bncourse.optimization.scale_invariance import (
     equilibrium_steps,
     settling_step,
 )
+from bncourse.optimization.studies import residual_mlp
 from bncourse.runs import over_seeds, spread
 from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
-from bnlib.ghost import GhostBatchNorm1d
 from bnlib.layers import BatchNorm1d, Linear
 from bnlib.model import SGD, Sequential, forward_backward, mlp
-from bnlib.residual import Residual, residual_mlp
+from bnlib.residual import Residual
 
 DIGITS = bnlib.load_digits()
 

@@ -4,10 +4,10 @@ recording what each hidden layer's sigmoids receive.
 
 import numpy as np
 
+from bncourse.covariate_shift.recorders import layer_input_histograms
 from bnlib._checks import check_positive_int, check_seeds
 from bnlib._numerics import SATURATED_AT
 from bnlib.data import load_digits
-from bnlib.ics import layer_input_histograms
 from bnlib.model import mlp
 from bnlib.sweep import DEFAULTS, SweepResult, sweep
 from bnlib.training import train

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bncourse.optimization.ghost import GhostBatchNorm1d
 from bncourse.optimization.probes import (
     layer_statistics,
     scale_invariant_layers,
@@ -32,12 +33,11 @@ from bncourse.optimization.scale_invariance import (
 )
 from bncourse.runs import digits_run, generators, over_seeds
 from bnlib._blas import one_blas_thread
-from bnlib._checks import check_positive, check_positive_int
-from bnlib.ghost import GhostBatchNorm1d
+from bnlib._checks import check_positive, check_positive_int, check_rng
 from bnlib.layers import BatchNorm1d, Linear, ReLU
 from bnlib.model import SGD, Sequential, forward_backward, mlp
 from bnlib.norm_layers import LayerNorm
-from bnlib.residual import residual_mlp
+from bnlib.residual import Residual
 from bnlib.training import evaluate, train
 
 SIZES = (64, 32, 32, 10)  # the digits net of sections 1-2: two BN-preceded hidden layers
@@ -520,3 +520,43 @@ def diagnostics_study(
     [[(init_off, off)], [(init_on, h)]] = over_seeds(run, (None, "batch"), [seed])
     init, ratios = [init_off, init_on], [off.records["ratio"], h.records["ratio"]]
     return DiagnosticsStudy(("without BN", "with BN"), init, h.record_steps, np.array(ratios))
+
+
+def residual_mlp(d_in, width, blocks, n_classes, rng, zero_init=True):
+    """Linear -> BN -> ReLU, then `blocks` blocks ReLU(x + BN(Linear(ReLU(BN(Linear(x)))))),
+        then a Linear to the logits: 1 + 2 * blocks hidden Linear layers, all of `width` units.
+    Goyal et al. 2017 set the gamma of each branch's last batch norm to 0, so every block starts
+    as the identity; `zero_init=True` does that.
+
+        Inputs: d_in, width, n_classes ints >= 1; blocks int >= 0; rng a Generator; zero_init sets
+        the gamma of each branch's last batch norm to 0 (Goyal et al. 2017), else 1.
+        Returns: a Sequential.
+
+        >>> gen = np.random.default_rng(0)
+        >>> model = residual_mlp(64, 16, 2, 10, rng=gen)
+        >>> model.forward(gen.normal(size=(5, 64))).shape, len(model.find(Residual))
+        ((5, 10), 2)
+    """
+    d_in, width, n_classes = (
+        check_positive_int(v, n)
+        for v, n in ((d_in, "d_in"), (width, "width"), (n_classes, "n_classes"))
+    )
+    blocks = check_positive_int(blocks, "blocks", low=0)
+    check_rng(rng)
+    layers = [Linear(d_in, width, rng=rng, bias=False), BatchNorm1d(width), ReLU()]
+    for _ in range(blocks):
+        last = BatchNorm1d(width)
+        if zero_init:
+            last.gamma[:] = 0.0
+        branch = Sequential(
+            [
+                Linear(width, width, rng=rng, bias=False),
+                BatchNorm1d(width),
+                ReLU(),
+                Linear(width, width, rng=rng, bias=False),
+                last,
+            ]
+        )
+        layers += [Residual(branch), ReLU()]
+    layers.append(Linear(width, n_classes, rng=rng))
+    return Sequential(layers)

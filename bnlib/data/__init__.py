@@ -1,8 +1,7 @@
 """Data: the real 8x8 handwritten digits (shipped, checksummed) and seeded toy problems.
 
 Nothing is downloaded. `digits.npz` sits next to this module inside the package; its
-provenance and licence are in `DIGITS.md` beside it. `sequences` turns data into (N, T, D)
-sequences. Every random choice takes an `rng`.
+provenance and licence are in `DIGITS.md` beside it. Every random choice takes an `rng`.
 """
 
 import hashlib
@@ -13,7 +12,6 @@ import numpy as np
 
 from bnlib._checks import check_at_least_two, check_positive_int, check_rng
 from bnlib._numerics import sigmoid
-from bnlib.data import sequences  # noqa: F401 (bnlib.data.sequences)
 
 DIGITS_PATH = Path(__file__).with_name("digits.npz")
 DIGITS_SHA256 = "af104d81e7cd419be5f343d23c6ca2e4e4ff847b06636260802df8e903c6183f"
