@@ -239,21 +239,6 @@ def check_rng(rng):
     return rng
 
 
-def generator(rng, name="rng"):
-    """The numpy Generator a function draws from: `rng` itself when it is one, else a fresh
-    np.random.default_rng(rng) for an int seed >= 0, the same numbers on every call (a slider
-    view redrawn at every move draws the same sample). The one place a course view seeds.
-
-    >>> float(generator(3).random()) == float(generator(3).random())
-    True
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral) or rng < 0:
-        raise TypeError(f"{name} must be a numpy Generator or an int seed >= 0; got {rng!r:.60}")
-    return np.random.default_rng(rng)
-
-
 def check_momentum(
     momentum, name="momentum", allow_none=True, meaning="the weight on the new batch"
 ):
