@@ -14,7 +14,7 @@ The other modules, one concept each:
 - eval-mode BN on a model (calibration, folding a model, train-mode prediction): `inference`;
 - probes, measurements that never change a model: `gradcheck`, `gradflow`, `ics` (internal
   covariate shift), `recorders` (what `train` records), `diagnose` (a model's BN mistakes);
-- data: `data` (the shipped 8x8 digits, seeded toy tasks).
+- data: `data` (the shipped 8x8 digits).
 
 The names below are the whole public surface at the top level; everything else is reached
 through its module (`bnlib.layers.Tanh`, `bnlib.running.CONVENTIONS`). Conventions are

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from bncourse.gamma_beta import views as gamma_beta_views
-from bncourse.gamma_beta.studies import fit_regression
-from bnlib.data import sigmoid_teacher
+from bncourse.gamma_beta.studies import fit_regression, sigmoid_teacher
 from bnlib.layers import BatchNorm1d, Sigmoid
 from bnlib.model import Sequential
 

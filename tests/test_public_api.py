@@ -69,7 +69,8 @@ MOVED = {
     "predict_proba": "bnlib.inference", "train_mode_accuracy": "bnlib.inference",
     "ics_recorder": "bncourse.covariate_shift.recorders",
     "layer_input_histograms": "bncourse.covariate_shift.recorders",
-    "layer_input_gradient_norms": "bnlib.gradflow", "layer_gradient_norms": "bnlib.gradflow",
+    "layer_input_gradient_norms": "bncourse.gradients.gradient_norms",
+    "layer_gradient_norms": "bncourse.gradients.gradient_norms",
     "grad_norms": "bnlib.recorders", "train_eval_gap": "bncourse.inference.studies",
     "batch_size_sweep": "bncourse.small_batches.studies",
 }  # fmt: skip
