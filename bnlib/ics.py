@@ -23,16 +23,14 @@ import numpy as np
 from bnlib._blas import one_blas_thread
 from bnlib._checks import check_batch, check_flag, check_labels, check_positive
 from bnlib.layers import Linear, NoisyBatchNorm, ReLU, Sigmoid, Tanh
-from bnlib.model import Sequential, forward_backward
+from bnlib.model import check_sequential, forward_backward
 
 ACTIVATION_LAYERS = (Sigmoid, Tanh, ReLU)
 
 
 def check_model(model, kind, at_least, what):
     """The positions of `model`'s layers of `kind`, at least `at_least` of them (`what`)."""
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
-    found = model.find(kind)
+    found = check_sequential(model).find(kind)
     if len(found) < at_least:
         raise ValueError(f"model must have at least {at_least} {what}; it has {len(found)}")
     return found

@@ -17,13 +17,11 @@ from bnlib.conv import fold_conv_batchnorm
 from bnlib.conv_layers import Conv2d
 from bnlib.folding import fold_batchnorm
 from bnlib.layers import BatchNorm1d, Linear
-from bnlib.model import Sequential, modes_restored
+from bnlib.model import Sequential, check_sequential, modes_restored
 
 
 def _bn_indices(model, what):
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
-    indices = model.find(BatchNorm1d)
+    indices = check_sequential(model).find(BatchNorm1d)
     if not indices:
         raise ValueError(f"model has no BatchNorm1d layer: nothing to {what}")
     return indices
