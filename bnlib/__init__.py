@@ -6,8 +6,8 @@ layers run the same arithmetic through the private `_kernels` (unchecked and fas
 The other modules, one concept each:
 
 - the math, pure functions: `batchnorm`, `spatial` (N, C, H, W), `layernorm`, `groupnorm`,
-  `renorm` (Batch Renormalization), `running` (the running statistics, their replay and the
-  frameworks' conventions), `folding`, `conv` (the convolution and conv + BN folding);
+  `renorm` (Batch Renormalization), `running` (the running statistics and the frameworks'
+  conventions), `folding`, `conv` (the convolution and conv + BN folding);
 - the layers that hold parameters and call the math: `layers`, `norm_layers`, `conv_layers`,
   `rnn`, `dropout`, `residual`; models and SGD: `model`; the training loop: `training`;
   independent runs over seeds: `sweep`;

@@ -65,7 +65,7 @@ MOVED = {
     "LayerNorm": "bnlib.norm_layers", "GroupNorm": "bnlib.norm_layers",
     "BatchRenorm1d": "bnlib.norm_layers", "forward_backward": "bnlib.model",
     "SweepResult": "bnlib.sweep", "renorm_limits": "bnlib.renorm",
-    "running_average": "bnlib.running", "fold_model": "bnlib.inference",
+    "running_average": "bncourse.inference.studies", "fold_model": "bnlib.inference",
     "predict_proba": "bnlib.inference", "train_mode_accuracy": "bnlib.inference",
     "ics_recorder": "bncourse.covariate_shift.recorders",
     "layer_input_histograms": "bncourse.covariate_shift.recorders",
