@@ -3,9 +3,8 @@
 `calibrate` replaces the running statistics by population statistics of a data set,
 `fold_model` merges every Linear -> BatchNorm1d pair into one Linear for deployment,
 `train_mode_forward` / `train_mode_accuracy` show what a model does when it is (wrongly) left
-in training mode at test time. Two recorders for `train`: `bn_statistics` (a BN layer's batch
-and running statistics) and `bn_input` (its input over a fixed data set). None of them changes
-the modes (train/eval) of the model it is given.
+in training mode at test time. None of them changes the modes (train/eval) of the model it
+is given.
 """
 
 import copy

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from bncourse.inference.recorders import bn_input
 from bnlib._checks import (
     as_float_array,
     check_finite,
@@ -27,7 +28,6 @@ from bnlib.inference import calibrate, train_mode_accuracy
 from bnlib.layers import BatchNorm1d
 from bnlib.model import mlp
 from bnlib.parallel import run_each
-from bnlib.recorders import bn_input
 from bnlib.running import blend, weight_on_new
 from bnlib.training import evaluate, train
 
