@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_eps, check_positive, check_positive_int, generator
+from bncourse.runs import generator
+from bnlib._checks import check_eps, check_positive, check_positive_int
 from bnlib._kernels import normalize
 
 # The eps the course's panels explore (the eps sliders of notebooks 01 and 08, the eps axis of

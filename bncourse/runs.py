@@ -6,6 +6,8 @@ A run function takes `rng` (the house style: randomness enters as an argument); 
 the same run whether a notebook calls the run in the open or the study calls it in a sweep.
 """
 
+import numbers
+
 import numpy as np
 
 from bnlib._checks import check_seeds
@@ -23,6 +25,22 @@ def generators(seeds):
     [8, 4]
     """
     return [np.random.default_rng(seed) for seed in check_seeds(seeds)]
+
+
+def generator(rng, name="rng"):
+    """The numpy Generator a function draws from: `rng` itself when it is one, else a fresh
+    np.random.default_rng(rng) for an int seed >= 0, the same numbers on every call (a slider
+    view redrawn at every move draws the same sample). The one place a course view seeds
+    (moved from `bnlib._checks`).
+
+    >>> float(generator(3).random()) == float(generator(3).random())
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral) or rng < 0:
+        raise TypeError(f"{name} must be a numpy Generator or an int seed >= 0; got {rng!r:.60}")
+    return np.random.default_rng(rng)
 
 
 def digits_run(

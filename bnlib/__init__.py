@@ -6,15 +6,15 @@ layers run the same arithmetic through the private `_kernels` (unchecked and fas
 The other modules, one concept each:
 
 - the math, pure functions: `batchnorm`, `spatial` (N, C, H, W), `layernorm`, `groupnorm`,
-  `renorm` (Batch Renormalization), `running` (the running statistics, their replay and the
-  frameworks' conventions), `folding`, `conv` (the convolution and conv + BN folding);
+  `renorm` (Batch Renormalization), `running` (the running statistics and the frameworks'
+  conventions), `folding`, `conv` (the convolution and conv + BN folding);
 - the layers that hold parameters and call the math: `layers`, `norm_layers`, `conv_layers`,
-  `rnn`, `dropout`, `ghost`, `residual`; models and SGD: `model`; the training loop: `training`;
+  `rnn`, `dropout`, `residual`; models and SGD: `model`; the training loop: `training`;
   independent runs over seeds: `sweep`;
 - eval-mode BN on a model (calibration, folding a model, train-mode prediction): `inference`;
 - probes, measurements that never change a model: `gradcheck`, `gradflow`, `ics` (internal
   covariate shift), `recorders` (what `train` records), `diagnose` (a model's BN mistakes);
-- data: `data` (the shipped 8x8 digits, seeded toy tasks, sequences).
+- data: `data` (the shipped 8x8 digits).
 
 The names below are the whole public surface at the top level; everything else is reached
 through its module (`bnlib.layers.Tanh`, `bnlib.running.CONVENTIONS`). Conventions are

@@ -102,13 +102,17 @@ def check_affine_and_running(gamma, beta, running_mean, running_var, feature_sha
     return arrays
 
 
+def check_type(value, name, kind, wanted):
+    """value must be an instance of `kind` (numbers.Real, numbers.Integral), never a bool."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {wanted}; got {type(value).__name__} {value!r:.60}")
+    return value
+
+
 def check_real(value, name, low, strict=False):
     """value must be a finite real number > low (strict) or >= low; returns it as a float."""
     wanted = f"{'>' if strict else '>='} {low:g}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{name} must be a real number {wanted}; got {type(value).__name__} {value!r:.60}"
-        )
+    check_type(value, name, numbers.Real, f"a real number {wanted}")
     if not np.isfinite(value) or value < low or (strict and value == low):
         raise ValueError(f"{name} must be finite and {wanted}; got {value!r}")
     return float(value)
@@ -239,30 +243,14 @@ def check_rng(rng):
     return rng
 
 
-def generator(rng, name="rng"):
-    """The numpy Generator a function draws from: `rng` itself when it is one, else a fresh
-    np.random.default_rng(rng) for an int seed >= 0, the same numbers on every call (a slider
-    view redrawn at every move draws the same sample). The one place a course view seeds.
-
-    >>> float(generator(3).random()) == float(generator(3).random())
-    True
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral) or rng < 0:
-        raise TypeError(f"{name} must be a numpy Generator or an int seed >= 0; got {rng!r:.60}")
-    return np.random.default_rng(rng)
-
-
 def check_momentum(
     momentum, name="momentum", allow_none=True, meaning="the weight on the new batch"
 ):
     """momentum must be a real number in [0, 1], or None (cumulative average) if allowed."""
     if momentum is None and allow_none:
         return None
-    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
-        wanted = "a number in [0, 1]" + (" or None" if allow_none else "")
-        raise TypeError(f"{name} must be {wanted}; got {type(momentum).__name__} {momentum!r:.60}")
+    wanted = "a number in [0, 1]" + (" or None" if allow_none else "")
+    check_type(momentum, name, numbers.Real, wanted)
     if not 0.0 <= momentum <= 1.0:
         raise ValueError(f"{name} must be in [0, 1] ({meaning}); got {momentum!r}")
     return float(momentum)
@@ -270,8 +258,7 @@ def check_momentum(
 
 def check_index(index, name, length, what):
     """index must be an int in [-length, length): a position in a sequence of `length` `what`."""
-    if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {type(index).__name__} {index!r:.60}")
+    check_type(index, name, numbers.Integral, "an int")
     if not -length <= index < length:
         raise ValueError(
             f"{name} must be in [{-length}, {length}) (there are {length} {what}); got {index}"
@@ -281,8 +268,7 @@ def check_index(index, name, length, what):
 
 def check_positive_int(value, name, low=1):
     """value must be an int >= low, 1 unless said (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {low}; got {type(value).__name__} {value!r}")
+    check_type(value, name, numbers.Integral, f"an int >= {low}")
     if value < low:
         raise ValueError(f"{name} must be >= {low}; got {value!r}")
     return int(value)

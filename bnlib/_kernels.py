@@ -2,12 +2,14 @@
 
 Why they exist: speed, measured. `batchnorm.py` writes each formula the way the paper does and
 checks its arguments; a training loop would repeat those checks (scans for NaN, shape checks)
-at every layer of every step on arrays that its first layer checked already. On a (32, 32)
-batch the checked `batchnorm_forward` took 164 us and `batchnorm_forward_unchecked` 108 us
-(a busy two-core machine; issue 28 measured 79 and 40 us on a quiet one). The kernels use
-einsum for the sums of products (no temporary product array) and a fused, in-place backward:
-on large batches the time is memory traffic. Each kernel computes the numbers of its readable
-twin up to the order of a sum (tests/test_batchnorm.py holds them together).
+at every layer of every step on arrays that its first layer checked already. Measured at the
+notebooks' shapes (CPU time, one core, best of 5 interleaved rounds, a busy machine), readable
+vs kernel, forward / backward in us: digits net (60, 100) 53.5 / 36.4 vs 36.7 / 33.7; RNN
+timestep (60, 32) 40.2 / 25.9 vs 32.2 / 22.8; CNN rows (N H W, C) (2048, 8) 173.9 / 150.7 vs
+124.3 / 114.6, (512, 16) 86.2 / 66.6 vs 57.9 / 52.9. The kernels use einsum for the sums of
+products (no temporary product array) and a fused, in-place backward. Each kernel computes the
+numbers of its readable twin up to the order of a sum (tests/test_batchnorm.py holds them
+together).
 """
 
 from typing import NamedTuple

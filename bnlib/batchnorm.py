@@ -9,8 +9,8 @@ The running update that inference's statistics come from, in PyTorch's conventio
     running_mean = (1 - momentum) * running_mean + momentum * batch_mean
     running_var  = (1 - momentum) * running_var  + momentum * batch_var * N / (N - 1)
 (momentum = the weight on the new batch, 0.1). It is `update_running_stats`, imported below
-from `running.py`, where it sits beside Keras' and CS231n's conventions and the replay of a
-recorded run, which all share its one blend.
+from `running.py`, where it sits beside Keras' and CS231n's conventions, which share its one
+blend.
 """
 
 from typing import NamedTuple

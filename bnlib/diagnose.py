@@ -27,7 +27,7 @@ import numpy as np
 from bnlib._checks import check_batch
 from bnlib.dropout import Dropout
 from bnlib.layers import BatchNorm1d, Linear
-from bnlib.model import Sequential
+from bnlib.model import check_sequential
 
 GAMMA_FLOOR = 0.05  # |gamma| below this: a feature whose output is nearly constant (beta)
 NON_IID_RATIO = 4.0  # between-batch variance of the means / the i.i.d. expectation v / N
@@ -53,8 +53,7 @@ class Finding:
 
 
 def _check(model, x, y):
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
+    check_sequential(model)
     stacked = check_batch(x, min_ndim=2, layout="(N, D) or (K, N, D)")
     if stacked.ndim not in (2, 3):
         raise ValueError(f"x must have shape (N, D) or (K, N, D); got shape {stacked.shape}")

@@ -3,9 +3,8 @@
 `calibrate` replaces the running statistics by population statistics of a data set,
 `fold_model` merges every Linear -> BatchNorm1d pair into one Linear for deployment,
 `train_mode_forward` / `train_mode_accuracy` show what a model does when it is (wrongly) left
-in training mode at test time. Two recorders for `train`: `bn_statistics` (a BN layer's batch
-and running statistics) and `bn_input` (its input over a fixed data set). None of them changes
-the modes (train/eval) of the model it is given.
+in training mode at test time. None of them changes the modes (train/eval) of the model it
+is given.
 """
 
 import copy
@@ -17,13 +16,11 @@ from bnlib.conv import fold_conv_batchnorm
 from bnlib.conv_layers import Conv2d
 from bnlib.folding import fold_batchnorm
 from bnlib.layers import BatchNorm1d, Linear
-from bnlib.model import Sequential, modes_restored
+from bnlib.model import Sequential, check_sequential, modes_restored
 
 
 def _bn_indices(model, what):
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
-    indices = model.find(BatchNorm1d)
+    indices = check_sequential(model).find(BatchNorm1d)
     if not indices:
         raise ValueError(f"model has no BatchNorm1d layer: nothing to {what}")
     return indices

@@ -162,6 +162,13 @@ class Sequential:
         return f"Sequential(\n  {inner}\n)"
 
 
+def check_sequential(model):
+    """model must be a bnlib Sequential; returns it."""
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a bnlib Sequential; got {type(model).__name__}")
+    return model
+
+
 def mlp(
     sizes,
     activation="sigmoid",

@@ -99,7 +99,7 @@ class GroupNorm(_Layer):
 
 class BatchRenorm1d(BatchNorm1d):
     """Batch Renormalization over (N, D): BatchNorm1d whose training output is corrected
-    towards the running statistics by r and d (see `bnlib.norms.renorm`).
+    towards the running statistics by r and d (see `bnlib.renorm`).
 
     At training step t the limits are `renorm_limits(t, r_max, d_max, warmup, ramp)`: plain
     batch norm for `warmup` steps, then relaxed linearly to (r_max, d_max) over `ramp` steps.

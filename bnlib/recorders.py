@@ -1,16 +1,10 @@
 """Recorders for `train`: measure a model at a training step and never change it.
 
-Each is (or is built by a factory into) fn(model, x_batch, y_batch) -> array; what needs a
-forward pass runs on a copy, so the model's running statistics and modes stay as they were.
+Each is fn(model, x_batch, y_batch) -> array. The notebooks' own recorders live in their
+folders (`bncourse.covariate_shift.recorders`, `bncourse.inference.recorders`).
 """
 
-import copy
-
 import numpy as np
-
-from bnlib._checks import check_batch, check_index
-from bnlib.layers import BatchNorm1d, Linear, ReLU, Sigmoid, Tanh
-from bnlib.model import Sequential
 
 
 def grad_norms(model, x, y):
@@ -31,82 +25,3 @@ def weight_norms(model, x, y):
     ((2,), True)
     """
     return np.array([np.linalg.norm(layer.W) for layer in model.layers if hasattr(layer, "dW")])
-
-
-def _width_before(model, index):
-    """The number of features layer `index` receives (from the nearest layer that says)."""
-    for layer in reversed(model.layers[:index]):
-        for attribute in ("out_features", "num_features", "num_channels"):
-            if hasattr(layer, attribute):
-                return getattr(layer, attribute)
-    return model.layers[0].in_features
-
-
-def activation_input_percentiles(x, which=-1, units=(0,), q=(15, 50, 85)):
-    """Recorder factory: percentiles of what the `which`-th activation layer receives.
-
-    The probe inputs `x` (N, D) go through a copy of the model in training mode (batch
-    statistics over x), so recording never touches the real model's running statistics.
-    The recorder returns an array (len(units), len(q)); it checks `which` and `units` against
-    the model before running it.
-    """
-
-    units = list(units)
-
-    def recorder(model, _x_batch, _y_batch):
-        activations = model.find((Sigmoid, Tanh, ReLU))
-        index = activations[check_index(which, "which", len(activations), "activation layers")]
-        width = _width_before(model, index)
-        for i, unit in enumerate(units):
-            check_index(unit, f"units[{i}]", width, f"units in activation layer {index}")
-        inputs = copy.deepcopy(model).train().forward(x, upto=index)
-        return np.percentile(inputs[:, units], q, axis=0).T
-
-    return recorder
-
-
-def bn_statistics(index, units=(0,)):
-    """Recorder factory for `train`: one BN layer's batch and running statistics at each step.
-
-    `index` is the BN layer's position in the model; the recorder returns an array
-    (4, len(units)): the batch mean, the unbiased batch variance, and the running mean and
-    running variance after this batch's update. The batch statistics are recomputed from the
-    layer's input (earlier layers run on a copy, so nothing in the model changes).
-    """
-    units = list(units)
-
-    def recorder(model, x_batch, _y_batch):
-        bn = model.layers[index]
-        if not isinstance(bn, BatchNorm1d):
-            raise ValueError(f"layer {index} is {type(bn).__name__}, not a BatchNorm1d")
-        prefix = Sequential(model.layers[:index])
-        if prefix.find(BatchNorm1d):
-            prefix = copy.deepcopy(prefix)  # its BN layers would update their running stats
-        h = prefix.forward(x_batch)[:, units]
-        return np.array(
-            [h.mean(axis=0), h.var(axis=0, ddof=1), bn.running_mean[units], bn.running_var[units]]
-        )
-
-    return recorder
-
-
-def bn_input(index, x, units=(0,)):
-    """Recorder factory for `train`: the input of BN layer `index` over a fixed set `x` (N, D).
-
-    Returns, at each recorded step, an array (N, len(units)): what the layer would receive for
-    every row of x with the current weights (earlier BN layers normalizing over all of x, on a
-    copy). Its mean and variance over N are the "true" statistics the running ones estimate.
-    """
-    units = list(units)
-    x = check_batch(x, ndim=2, layout="(N, D)")
-
-    def recorder(model, _x_batch, _y_batch):
-        prefix = Sequential(model.layers[:index])
-        if prefix.find(BatchNorm1d):
-            prefix = copy.deepcopy(prefix)
-        if len(prefix) == 1 and isinstance(prefix[0], Linear):  # skip the units not asked for
-            first = prefix[0]
-            return x @ first.W[:, units] + (0.0 if first.b is None else first.b[units])
-        return prefix.forward(x)[:, units]
-
-    return recorder

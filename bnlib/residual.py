@@ -1,19 +1,15 @@
-"""Residual connections: out = x + branch(x), and a fully connected residual network builder.
-
-Goyal et al. 2017 initialize the gamma of the last batch norm in each residual branch to 0, so
-every block starts as the identity; `residual_mlp(..., zero_init=True)` does that.
-"""
+"""Residual connections: out = x + branch(x), the gradient flowing through both paths."""
 
 import numpy as np
 
-from bnlib._checks import check_positive_int, check_rng
-from bnlib.layers import BatchNorm1d, Linear, ReLU, _Layer
+from bnlib.layers import _Layer
 from bnlib.model import Sequential
 
 
 class Residual(_Layer):
     """x (N, H) -> x + branch(x) (N, H); the gradient flows through both paths.
 
+    >>> from bnlib import BatchNorm1d, Linear
     >>> gen = np.random.default_rng(0)
     >>> block = Residual(Sequential([Linear(3, 3, rng=gen), BatchNorm1d(3)]))
     >>> block.branch[1].gamma[:] = 0.0
@@ -49,41 +45,3 @@ class Residual(_Layer):
 
     def __repr__(self):
         return f"Residual({len(self.branch)} layers)"
-
-
-def residual_mlp(d_in, width, blocks, n_classes, rng, zero_init=True):
-    """Linear -> BN -> ReLU, then `blocks` blocks ReLU(x + BN(Linear(ReLU(BN(Linear(x)))))),
-    then a Linear to the logits: 1 + 2 * blocks hidden Linear layers, all of `width` units.
-
-    Inputs: d_in, width, n_classes ints >= 1; blocks int >= 0; rng a Generator; zero_init sets
-    the gamma of each branch's last batch norm to 0 (Goyal et al. 2017), else 1.
-    Returns: a Sequential.
-
-    >>> gen = np.random.default_rng(0)
-    >>> model = residual_mlp(64, 16, 2, 10, rng=gen)
-    >>> model.forward(gen.normal(size=(5, 64))).shape, len(model.find(Residual))
-    ((5, 10), 2)
-    """
-    d_in, width, n_classes = (
-        check_positive_int(v, n)
-        for v, n in ((d_in, "d_in"), (width, "width"), (n_classes, "n_classes"))
-    )
-    blocks = check_positive_int(blocks, "blocks", low=0)
-    check_rng(rng)
-    layers = [Linear(d_in, width, rng=rng, bias=False), BatchNorm1d(width), ReLU()]
-    for _ in range(blocks):
-        last = BatchNorm1d(width)
-        if zero_init:
-            last.gamma[:] = 0.0
-        branch = Sequential(
-            [
-                Linear(width, width, rng=rng, bias=False),
-                BatchNorm1d(width),
-                ReLU(),
-                Linear(width, width, rng=rng, bias=False),
-                last,
-            ]
-        )
-        layers += [Residual(branch), ReLU()]
-    layers.append(Linear(width, n_classes, rng=rng))
-    return Sequential(layers)

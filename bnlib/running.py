@@ -13,16 +13,13 @@ lecture keeps a running STANDARD DEVIATION instead (`update_running_std`).
 
 In training mode the running statistics never feed back into the forward pass, so a run
 recorded once (its batch means and unbiased batch variances) tells what the running
-statistics would have been for any momentum: `running_average` replays the same update.
+statistics would have been for any momentum (notebook 05's `running_average` replays it).
 Every one of these functions moves a running value with `blend`, the rule written once.
 """
-
-import numpy as np
 
 from bnlib._checks import (
     as_float_array,
     check_at_least_two,
-    check_finite,
     check_momentum,
     check_one_of,
     check_positive_int,
@@ -146,29 +143,3 @@ def keras_to_torch_momentum(keras_momentum):
         keras_momentum, "keras_momentum", allow_none=False, meaning="Keras' weight on the old value"
     )
     return 1.0 - momentum
-
-
-def running_average(values, momentum=0.1, init=0.0):
-    """The running statistic after each step, for batch statistics `values` (T, *F).
-
-    Inputs: values (T, *F) one batch statistic per step (for a variance: the unbiased one);
-    momentum in [0, 1] (BN's weight on the new batch) or None (cumulative average); init, the
-    starting value, broadcastable to F (BatchNorm1d starts at mean 0, variance 1).
-    Returns: (T, *F), row t the running value after step t.
-
-    >>> running_average([[2.0], [4.0]], momentum=0.5)
-    array([[1. ],
-           [2.5]])
-    """
-    values = as_float_array(values, "values")
-    if values.ndim < 1 or len(values) == 0:
-        raise ValueError(f"values must have shape (T, *F) with T >= 1; got {values.shape}")
-    check_finite(values, "values")
-    momentum = check_momentum(momentum)
-    init = as_float_array(init, "init")
-    check_finite(init, "init")
-    out = np.empty(np.broadcast_shapes(values.shape, (1, *init.shape)), dtype=np.float64)
-    current = np.broadcast_to(init, out.shape[1:]).astype(np.float64)
-    for t, value in enumerate(values):
-        current = out[t] = blend(current, value, weight_on_new(momentum, t + 1))
-    return out

@@ -6,6 +6,7 @@ import pytest
 
 import bncourse.gradients.landscape
 import bnlib
+from bncourse.covariate_shift import recorders
 from bncourse.covariate_shift import views as covariate_shift_views
 from bncourse.normalization import views as normalization_views
 from bnlib.data import load_digits
@@ -56,7 +57,7 @@ def test_weight_scale_sweep_refuses_an_index_past_the_model(model):
 
 
 def test_activation_input_percentiles_refuses_a_unit_past_the_layer(model):
-    recorder = bnlib.recorders.activation_input_percentiles(np.ones((5, 4)), units=[200])
+    recorder = recorders.activation_input_percentiles(np.ones((5, 4)), units=[200])
     with pytest.raises(ValueError, match=r"units\[0\] must be in \[-6, 6\) .*units.*; got 200"):
         recorder(model, None, None)
 

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
+from bncourse.inference.recorders import bn_statistics
 from bnlib.data import load_digits
 from bnlib.inference import calibrate, train_mode_accuracy, train_mode_forward
 from bnlib.layers import BatchNorm1d, Linear, Sigmoid
 from bnlib.model import Sequential, mlp
-from bnlib.recorders import bn_statistics
 from bnlib.training import train
 
 

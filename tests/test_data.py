@@ -6,13 +6,13 @@ import shutil
 import numpy as np
 import pytest
 
+from bncourse.gamma_beta.studies import sigmoid_teacher
 from bnlib.data import (
     DIGITS_PATH,
     DIGITS_SHA256,
     DataIntegrityError,
     _read_verified,
     load_digits,
-    sigmoid_teacher,
 )
 
 

@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 
 from bncourse.gamma_beta import views as gamma_beta_views
-from bnlib.data import sigmoid_teacher
+from bncourse.gamma_beta.studies import fit_regression, sigmoid_teacher
 from bnlib.layers import BatchNorm1d, Sigmoid
 from bnlib.model import Sequential
-from bnlib.training import fit_regression
 
 
 def test_sigmoid_view_at_gamma_1_beta_0_is_nearly_linear():

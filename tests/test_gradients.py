@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from bncourse.gradients import plots as gradients_plots
+from bncourse.gradients.gradient_norms import layer_gradient_norms
 from bncourse.gradients.landscape import landscape_recorder, summarize_landscape
 from bnlib.data import load_digits
-from bnlib.gradflow import layer_gradient_norms, layer_input_spread, weight_scale_sweep
+from bnlib.gradflow import layer_input_spread, weight_scale_sweep
 from bnlib.model import mlp
 from bnlib.training import train
 

@@ -5,8 +5,9 @@ import copy
 import numpy as np
 import pytest
 
+from bncourse.covariate_shift.recorders import ics_recorder, layer_input_histograms
 from bnlib.data import load_digits
-from bnlib.ics import ics_recorder, internal_covariate_shift, layer_input_histograms
+from bnlib.ics import internal_covariate_shift
 from bnlib.layers import BatchNorm1d, Linear, Sigmoid
 from bnlib.model import Sequential, forward_backward, mlp
 from bnlib.training import train

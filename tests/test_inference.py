@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from bncourse.inference.studies import GapStudy, running_stream, train_eval_gap
+from bncourse.inference.recorders import bn_input
+from bncourse.inference.studies import GapStudy, running_average, running_stream, train_eval_gap
 from bncourse.inference.views import describe_running_estimate_view, running_estimate_view
 from bnlib.data import load_digits
 from bnlib.inference import predict_proba
 from bnlib.model import mlp
-from bnlib.recorders import bn_input
-from bnlib.running import running_average, update_running_stats
+from bnlib.running import update_running_stats
 from bnlib.training import train
 
 

@@ -9,6 +9,7 @@ import pytest
 import bncourse.optimization.views as ov
 import bnlib
 from bncourse.optimization import studies as optimization_studies
+from bncourse.optimization.ghost import GhostBatchNorm1d
 from bncourse.optimization.probes import (
     layer_statistics,
     scale_invariant_layers,
@@ -16,18 +17,17 @@ from bncourse.optimization.probes import (
 )
 from bncourse.optimization.scale_invariance import (
     angle_between,
-    check_sgd,
     effective_lr,
     equilibrium_angular_update,
     equilibrium_steps,
     settling_step,
 )
+from bncourse.optimization.studies import residual_mlp
 from bncourse.runs import over_seeds, spread
 from bnlib.batchnorm import batchnorm_backward, batchnorm_forward
-from bnlib.ghost import GhostBatchNorm1d
 from bnlib.layers import BatchNorm1d, Linear
-from bnlib.model import SGD, Sequential, forward_backward, mlp
-from bnlib.residual import Residual, residual_mlp
+from bnlib.model import SGD, Sequential, check_sgd_args, forward_backward, mlp
+from bnlib.residual import Residual
 
 DIGITS = bnlib.load_digits()
 
@@ -58,7 +58,10 @@ def test_settling_step_is_the_first_step_that_stays_within_tolerance():
         (lambda: effective_lr(-0.1, 1.0), "lr must be finite and > 0"),
         (lambda: equilibrium_angular_update(0.1, -1e-3), "weight_decay must be finite and >= 0"),
         (lambda: equilibrium_angular_update(0.1, 1e-3, momentum=1.0), "momentum must be in"),
-        (lambda: check_sgd(0.1, float("inf")), "weight_decay must be finite and >= 0"),
+        (
+            lambda: check_sgd_args(0.1, weight_decay=float("inf")),
+            "weight_decay must be finite and >= 0",
+        ),
         (lambda: equilibrium_steps(0.1, float("nan")), "weight_decay must be finite"),
         (lambda: equilibrium_steps(0.1, 0.01, momentum=-0.1), "momentum must be in"),
         (lambda: settling_step([], 1.0, 0.1), "values must be a non-empty 1-D series"),

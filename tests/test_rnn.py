@@ -8,7 +8,7 @@ import pytest
 
 import bncourse.panels  # the panel test below uses it; bnlib itself does not import widgets
 import bnlib
-import bnlib.data.sequences
+from bncourse.recurrent import sequences
 from bncourse.recurrent import studies as recurrent_studies
 from bnlib.gradcheck import numerical_gradient, rel_error
 from bnlib.rnn import RNN, LastStep
@@ -234,7 +234,7 @@ def test_bad_construction_and_call_order():
 
 
 def test_last_step_adapter_trains_with_the_engine():
-    digits = bnlib.data.sequences.digit_sequences(bnlib.load_digits(), by="row")
+    digits = sequences.digit_sequences(bnlib.load_digits(), by="row")
     rng = np.random.default_rng(0)
     model = bnlib.Sequential([RNN(8, 16, rng), LastStep(), bnlib.Linear(16, 10, rng)])
     history = bnlib.train(model, digits, steps=150, batch_size=60, lr=0.5, rng=rng)
@@ -260,21 +260,19 @@ def test_model_deepcopy_leaves_the_original_statistics_alone():
 
 def test_sequence_helpers():
     digits = bnlib.load_digits()
-    rows = bnlib.data.sequences.digit_sequences(digits)
+    rows = sequences.digit_sequences(digits)
     np.testing.assert_array_equal(rows.x_train[5, 2], digits.x_train[5, 16:24])
     with pytest.raises(ValueError, match="by must be"):
-        bnlib.data.sequences.digit_sequences(digits, by="column")
-    x, y = bnlib.data.sequences.evidence_sequences(
-        400, 5, np.random.default_rng(0), classes=4, signal=1.0
-    )
+        sequences.digit_sequences(digits, by="column")
+    x, y = sequences.evidence_sequences(400, 5, np.random.default_rng(0), classes=4, signal=1.0)
     assert np.bincount(y).tolist() == [100] * 4
     means = np.array([x[y == k].mean(axis=(0, 1)) for k in range(4)])
     np.testing.assert_allclose(means, np.eye(4), atol=0.15)
-    padded, mask = bnlib.data.sequences.pad_sequences(x[:3], [5, 2, 1])
+    padded, mask = sequences.pad_sequences(x[:3], [5, 2, 1])
     assert mask.sum(1).tolist() == [5, 2, 1] and not padded[1, 2:].any()
     np.testing.assert_array_equal(padded[0], x[0])
     with pytest.raises(ValueError, match=r"lengths must be in \[1, 5\]"):
-        bnlib.data.sequences.pad_sequences(x[:2], [0, 3])
+        sequences.pad_sequences(x[:2], [0, 3])
 
 
 def test_gradient_through_time_numbers():

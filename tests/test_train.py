@@ -5,10 +5,11 @@ import copy
 import numpy as np
 import pytest
 
+from bncourse.covariate_shift.recorders import activation_input_percentiles
 from bnlib.data import load_digits
 from bnlib.layers import BatchNorm1d
 from bnlib.model import mlp, softmax_cross_entropy
-from bnlib.recorders import activation_input_percentiles, grad_norms, weight_norms
+from bnlib.recorders import grad_norms, weight_norms
 from bnlib.training import evaluate, train
 
 DIGITS = load_digits()

@@ -94,11 +94,11 @@ def test_every_panel_redraws_for_every_slider_value(name):
 def test_layer_input_view_counts_the_saturated_inputs_exactly():
     """The saturated fraction from the recorded histograms equals the fraction of raw sigmoid
     inputs with |y| > 2.887 (the bins have that threshold on an edge)."""
+    from bncourse.covariate_shift.recorders import layer_input_histograms
     from bncourse.covariate_shift.studies import EDGES
     from bncourse.covariate_shift.views import layer_input_view
     from bnlib._numerics import SATURATED_AT
     from bnlib.data import load_digits
-    from bnlib.ics import layer_input_histograms
     from bnlib.model import mlp
     from bnlib.training import train
 

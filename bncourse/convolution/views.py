@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_positive_int, generator
+from bncourse.runs import generator
+from bnlib._checks import check_positive_int
 from bnlib.conv_layers import Conv2d
 from bnlib.data import load_digits
 

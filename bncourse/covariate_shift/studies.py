@@ -4,10 +4,10 @@ recording what each hidden layer's sigmoids receive.
 
 import numpy as np
 
+from bncourse.covariate_shift.recorders import layer_input_histograms
 from bnlib._checks import check_positive_int, check_seeds
 from bnlib._numerics import SATURATED_AT
 from bnlib.data import load_digits
-from bnlib.ics import layer_input_histograms
 from bnlib.model import mlp
 from bnlib.sweep import DEFAULTS, SweepResult, sweep
 from bnlib.training import train
@@ -17,7 +17,7 @@ from bnlib.training import train
 EDGES = SATURATED_AT / 12 * np.arange(-42, 43)
 
 
-SIZES = [64, 100, 100, 100, 10]
+SIGMOID_NET = [64, 100, 100, 100, 10]  # the digits network of notebooks 02-05, sigmoids
 
 
 def record_layer_inputs(steps=400, lr=1.0, seed=1, record_every=20, n_probe=300):
@@ -31,7 +31,7 @@ def record_layer_inputs(steps=400, lr=1.0, seed=1, record_every=20, n_probe=300)
     runs = {}
     for label, bn in (("no BN", False), ("BN", True)):
         rng = np.random.default_rng(seed)
-        model = mlp(SIZES, batchnorm=bn, rng=rng)
+        model = mlp(SIGMOID_NET, batchnorm=bn, rng=rng)
         runs[label] = train(
             model,
             digits,

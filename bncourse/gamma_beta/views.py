@@ -4,7 +4,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_at_least_two, check_positive_int, generator
+from bncourse.runs import generator
+from bnlib._checks import check_at_least_two, check_positive_int
 from bnlib._numerics import SATURATION_SLOPE, sigmoid
 
 

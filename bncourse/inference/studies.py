@@ -15,14 +15,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import as_float_array, check_positive, check_positive_int
+from bncourse.inference.recorders import bn_input
+from bnlib._checks import (
+    as_float_array,
+    check_finite,
+    check_momentum,
+    check_positive,
+    check_positive_int,
+)
 from bnlib.data import load_digits
 from bnlib.inference import calibrate, train_mode_accuracy
 from bnlib.layers import BatchNorm1d
 from bnlib.model import mlp
 from bnlib.parallel import run_each
-from bnlib.recorders import bn_input
-from bnlib.running import running_average
+from bnlib.running import blend, weight_on_new
 from bnlib.training import evaluate, train
 
 
@@ -36,6 +42,33 @@ class GapStudy:
     checkpoints: tuple
     kinds: tuple  # "running, momentum 0.1", ..., "calibrated", "training mode"
     accuracy: np.ndarray
+
+
+def running_average(values, momentum=0.1, init=0.0):
+    """The running statistic after each step, for batch statistics `values` (T, *F): the replay
+    of a recorded run (moved from `bnlib.running`; `update_running_stats`'s blend).
+
+    Inputs: values (T, *F) one batch statistic per step (for a variance: the unbiased one);
+    momentum in [0, 1] (BN's weight on the new batch) or None (cumulative average); init, the
+    starting value, broadcastable to F (BatchNorm1d starts at mean 0, variance 1).
+    Returns: (T, *F), row t the running value after step t.
+
+    >>> running_average([[2.0], [4.0]], momentum=0.5)
+    array([[1. ],
+           [2.5]])
+    """
+    values = as_float_array(values, "values")
+    if values.ndim < 1 or len(values) == 0:
+        raise ValueError(f"values must have shape (T, *F) with T >= 1; got {values.shape}")
+    check_finite(values, "values")
+    momentum = check_momentum(momentum)
+    init = as_float_array(init, "init")
+    check_finite(init, "init")
+    out = np.empty(np.broadcast_shapes(values.shape, (1, *init.shape)), dtype=np.float64)
+    current = np.broadcast_to(init, out.shape[1:]).astype(np.float64)
+    for t, value in enumerate(values):
+        current = out[t] = blend(current, value, weight_on_new(momentum, t + 1))
+    return out
 
 
 def _last_batch_stats(model, _x, _y):

@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from bncourse.inference.studies import running_average
 from bnlib._checks import check_momentum, check_positive_int
-from bnlib.running import running_average
 
 
 class RunningEstimate(NamedTuple):

@@ -11,7 +11,8 @@ from bncourse.batch_statistics import (  # noqa: F401 (this notebook's panel and
     batch_spread_view,
     describe_batch_spread_view,
 )
-from bnlib._checks import check_eps, check_positive, check_positive_int, generator
+from bncourse.runs import generator
+from bnlib._checks import check_eps, check_positive, check_positive_int
 from bnlib._kernels import normalize
 
 

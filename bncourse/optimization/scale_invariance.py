@@ -13,19 +13,7 @@ learning rate: each learning-rate decay starts a new, longer approach.
 import numpy as np
 
 from bnlib._checks import as_float_array, check_positive
-from bnlib.model import SGD, Sequential
-
-
-def check_sgd(lr, weight_decay, momentum=0.0):
-    """lr, weight_decay and momentum must be settings `bnlib.SGD` accepts (lr > 0, weight_decay
-    finite and >= 0, momentum in [0, 1)): SGD's own checks run, on a model with no parameters.
-
-    >>> check_sgd(0.1, 5e-4, 0.9)
-    >>> check_sgd(0.1, 5e-4, 1.0)
-    Traceback (most recent call last):
-    ValueError: momentum must be in [0, 1); got 1.0
-    """
-    SGD(Sequential([]), lr, momentum=momentum, weight_decay=weight_decay)
+from bnlib.model import check_sgd_args
 
 
 def effective_lr(lr, weight_norm):
@@ -56,7 +44,7 @@ def equilibrium_angular_update(lr, weight_decay, momentum=0.0):
     >>> round(equilibrium_angular_update(0.1, 5e-4), 5)
     0.01
     """
-    check_sgd(lr, weight_decay, momentum)
+    check_sgd_args(lr, momentum, weight_decay)
     return float(np.sqrt(2.0 * lr * weight_decay / (1.0 + momentum)))
 
 
@@ -72,7 +60,7 @@ def equilibrium_steps(lr, weight_decay, momentum=0.0):
     >>> equilibrium_steps(0.1, 0.01), round(equilibrium_steps(0.1, 0.01, momentum=0.9), 6)
     (1000.0, 100.0)
     """
-    check_sgd(lr, weight_decay, momentum)
+    check_sgd_args(lr, momentum, weight_decay)
     return float("inf") if weight_decay == 0 else (1.0 - momentum) / (lr * weight_decay)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bncourse.optimization.ghost import GhostBatchNorm1d
 from bncourse.optimization.probes import (
     layer_statistics,
     scale_invariant_layers,
@@ -26,21 +27,19 @@ from bncourse.optimization.probes import (
     weight_path_recorder,
 )
 from bncourse.optimization.scale_invariance import (
-    check_sgd,
     equilibrium_angular_update,
     settling_step,
 )
 from bncourse.runs import digits_run, generators, over_seeds
 from bnlib._blas import one_blas_thread
-from bnlib._checks import check_positive, check_positive_int
-from bnlib.ghost import GhostBatchNorm1d
+from bnlib._checks import check_positive, check_positive_int, check_rng
 from bnlib.layers import BatchNorm1d, Linear, ReLU
-from bnlib.model import SGD, Sequential, forward_backward, mlp
+from bnlib.model import SGD, Sequential, check_sgd_args, forward_backward, mlp
 from bnlib.norm_layers import LayerNorm
-from bnlib.residual import residual_mlp
+from bnlib.residual import Residual
 from bnlib.training import evaluate, train
 
-SIZES = (64, 32, 32, 10)  # the digits net of sections 1-2: two BN-preceded hidden layers
+RELU_NET = (64, 32, 32, 10)  # the digits net of sections 1-2: two BN-preceded hidden layers
 
 
 def before_bn(layer, name):
@@ -81,7 +80,7 @@ def rescaled_run(data, c, rng, steps=200, batch_size=32, lr=0.2, scale_eps=True)
     c = check_positive(c, "c")
     steps, batch_size = check_positive_int(steps, "steps"), check_positive_int(batch_size, "bs")
     x_train, y_train = data[0], data[1]
-    model = mlp(SIZES, activation="relu", batchnorm=True, rng=rng)
+    model = mlp(RELU_NET, activation="relu", batchnorm=True, rng=rng)
     twin = copy.deepcopy(model)
     invariant = scale_invariant_layers(model)
     for i in invariant:
@@ -152,7 +151,7 @@ class WeightDecayStudy:
 
 
 def weight_decay_run(data, lr, weight_decay, rng, steps=250, batch_size=32, momentum=0.0):
-    """One run of the digits net (SIZES, ReLU, BN before each activation) with SGD and weight
+    """One run of the digits net (RELU_NET, ReLU, BN before each activation) with SGD and weight
     decay on the BN-preceded weights only (`before_bn`), recording ||W|| and the angle W turns
     at every step (`probes.weight_path_recorder`): notebook 10's run in the open. Returns:
     bnlib's History, the path in records["path"] (steps, 2, L).
@@ -163,7 +162,7 @@ def weight_decay_run(data, lr, weight_decay, rng, steps=250, batch_size=32, mome
     (5, 2, 2)
     """
     _, history = digits_run(
-        data, rng, SIZES, steps, batch_size, lr, momentum=momentum, eval_every=steps,
+        data, rng, RELU_NET, steps, batch_size, lr, momentum=momentum, eval_every=steps,
         record={"path": weight_path_recorder()}, record_every=1, weight_decay=weight_decay,
         decay_filter=before_bn,
     )  # fmt: skip
@@ -192,7 +191,7 @@ def weight_decay_study(
     steps = check_positive_int(steps, "steps")
     for lr in lrs:
         for decay in decays:
-            check_sgd(lr, decay, momentum)
+            check_sgd_args(lr, momentum, decay)
     cells = [(lr, decay) for lr in lrs for decay in decays]
 
     def run(cell, rng):  # one (lr, decay, seed): ||W|| and the angle per step, final accuracy
@@ -269,7 +268,7 @@ def momentum_toy_study(
     """
     momenta = tuple(float(m) for m in momenta)
     for m in momenta:
-        check_sgd(lr, weight_decay, m)
+        check_sgd_args(lr, m, weight_decay)
     steps, dim = check_positive_int(steps, "steps"), check_positive_int(dim, "dim")
     init = check_positive(init, "init")
     gens = generators(seeds)
@@ -327,7 +326,7 @@ def gamma_decay_study(data, lr=0.2, decay=0.05, seeds=(0, 1, 2), steps=250, batc
 
     def run(keep, rng):  # one (filter, seed): test accuracy and loss, train loss, mean |gamma|
         model, h = digits_run(
-            data, rng, SIZES, steps, batch_size, lr, eval_every=steps, weight_decay=decay,
+            data, rng, RELU_NET, steps, batch_size, lr, eval_every=steps, weight_decay=decay,
             decay_filter=keep,
         )  # fmt: skip
         gammas = np.concatenate([model[i].gamma for i in model.find(BatchNorm1d)])
@@ -520,3 +519,43 @@ def diagnostics_study(
     [[(init_off, off)], [(init_on, h)]] = over_seeds(run, (None, "batch"), [seed])
     init, ratios = [init_off, init_on], [off.records["ratio"], h.records["ratio"]]
     return DiagnosticsStudy(("without BN", "with BN"), init, h.record_steps, np.array(ratios))
+
+
+def residual_mlp(d_in, width, blocks, n_classes, rng, zero_init=True):
+    """Linear -> BN -> ReLU, then `blocks` blocks ReLU(x + BN(Linear(ReLU(BN(Linear(x)))))),
+        then a Linear to the logits: 1 + 2 * blocks hidden Linear layers, all of `width` units.
+    Goyal et al. 2017 set the gamma of each branch's last batch norm to 0, so every block starts
+    as the identity; `zero_init=True` does that.
+
+        Inputs: d_in, width, n_classes ints >= 1; blocks int >= 0; rng a Generator; zero_init sets
+        the gamma of each branch's last batch norm to 0 (Goyal et al. 2017), else 1.
+        Returns: a Sequential.
+
+        >>> gen = np.random.default_rng(0)
+        >>> model = residual_mlp(64, 16, 2, 10, rng=gen)
+        >>> model.forward(gen.normal(size=(5, 64))).shape, len(model.find(Residual))
+        ((5, 10), 2)
+    """
+    d_in, width, n_classes = (
+        check_positive_int(v, n)
+        for v, n in ((d_in, "d_in"), (width, "width"), (n_classes, "n_classes"))
+    )
+    blocks = check_positive_int(blocks, "blocks", low=0)
+    check_rng(rng)
+    layers = [Linear(d_in, width, rng=rng, bias=False), BatchNorm1d(width), ReLU()]
+    for _ in range(blocks):
+        last = BatchNorm1d(width)
+        if zero_init:
+            last.gamma[:] = 0.0
+        branch = Sequential(
+            [
+                Linear(width, width, rng=rng, bias=False),
+                BatchNorm1d(width),
+                ReLU(),
+                Linear(width, width, rng=rng, bias=False),
+                last,
+            ]
+        )
+        layers += [Residual(branch), ReLU()]
+    layers.append(Linear(width, n_classes, rng=rng))
+    return Sequential(layers)

@@ -23,7 +23,7 @@ from bnlib.model import SGD, Sequential, forward_backward, mlp
 from bnlib.norm_layers import renorm_for
 from bnlib.training import evaluate, train
 
-SIZES = (64, 32, 10)  # the digits engine's small network: 64 pixels, 32 hidden units, 10 classes
+ENGINE_NET = (64, 32, 10)  # the digits engine's small network: 32 hidden units
 
 
 def _check_model(model):
@@ -38,8 +38,8 @@ def _check_study(data, seeds):
         raise TypeError(
             f"data must be a Digits-like 4-tuple (bnlib.load_digits()); got {data!r:.60}"
         )
-    if np.ndim(data[0]) != 2 or np.shape(data[0])[1] != SIZES[0]:
-        raise ValueError(f"data.x_train must be (N, {SIZES[0]}); got {np.shape(data[0])}")
+    if np.ndim(data[0]) != 2 or np.shape(data[0])[1] != ENGINE_NET[0]:
+        raise ValueError(f"data.x_train must be (N, {ENGINE_NET[0]}); got {np.shape(data[0])}")
     return generators(seeds)
 
 
@@ -126,7 +126,7 @@ def stats_distance(model, x):
 
 def _trained(data, rng, steps=200, batch_size=32, lr=0.5):
     """The digits engine's small BN network trained from rng, in eval mode."""
-    model, _ = digits_run(data, rng, SIZES, steps, batch_size, lr)
+    model, _ = digits_run(data, rng, ENGINE_NET, steps, batch_size, lr)
     return model.eval()
 
 
@@ -290,7 +290,7 @@ def non_iid_batches(data, epochs=4, batch_size=32, lr=0.5, seeds=(0, 1, 2)):
         norm = {"renorm": renorm_for(epochs * steps_per_epoch), "no BN": None}.get(
             name.rsplit(", ", 1)[-1], "batch"
         )
-        model = mlp(list(SIZES), activation="relu", norm=norm, rng=rng)
+        model = mlp(list(ENGINE_NET), activation="relu", norm=norm, rng=rng)
         for _ in range(epochs):
             if name == "shuffled":
                 batches = epoch_batches(len(data.y_train), batch_size, rng, last="drop")

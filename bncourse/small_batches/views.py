@@ -17,7 +17,8 @@ from bncourse.batch_statistics import (  # noqa: F401 (batch_spread_view: step 1
     batch_spread_view,
     eps_grid,
 )
-from bnlib._checks import check_eps, check_positive_int, generator
+from bncourse.runs import generator
+from bnlib._checks import check_eps, check_positive_int
 from bnlib._kernels import normalize
 from bnlib.groupnorm import groupnorm_forward
 from bnlib.renorm import renorm_correction

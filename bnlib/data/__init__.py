@@ -1,8 +1,7 @@
-"""Data: the real 8x8 handwritten digits (shipped, checksummed) and seeded toy problems.
+"""Data: the real 8x8 handwritten digits (shipped, checksummed).
 
 Nothing is downloaded. `digits.npz` sits next to this module inside the package; its
-provenance and licence are in `DIGITS.md` beside it. `sequences` turns data into (N, T, D)
-sequences. Every random choice takes an `rng`.
+provenance and licence are in `DIGITS.md` beside it. Every random choice takes an `rng`.
 """
 
 import hashlib
@@ -11,9 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnlib._checks import check_at_least_two, check_positive_int, check_rng
-from bnlib._numerics import sigmoid
-from bnlib.data import sequences  # noqa: F401 (bnlib.data.sequences)
+from bnlib._checks import check_rng
 
 DIGITS_PATH = Path(__file__).with_name("digits.npz")
 DIGITS_SHA256 = "af104d81e7cd419be5f343d23c6ca2e4e4ff847b06636260802df8e903c6183f"
@@ -74,37 +71,3 @@ def load_digits(rng=None, test_fraction=0.2, path=None):
     x = images.astype(np.float64) / 16.0  # pixels are counts 0..16 of "on" dots in a 4x4 block
     y = labels.astype(np.int64)
     return Digits(x[train], y[train], x[test], y[test])
-
-
-class TeacherTask(NamedTuple):
-    """A toy regression whose targets need a shifted and scaled sigmoid input."""
-
-    x: np.ndarray  # (N, D) raw features, on arbitrary scales
-    target: np.ndarray  # (N, D) sigmoid(scale * x_hat + shift), x_hat standardized per feature
-    scale: np.ndarray  # (D,) the gamma that fits exactly (up to eps)
-    shift: np.ndarray  # (D,) the beta that fits exactly
-
-
-def sigmoid_teacher(n, scale, shift, rng, loc=5.0, spread=3.0):
-    """Toy task for learning gamma and beta: targets are sigmoid(scale * x_hat + shift).
-
-    Inputs: n samples; scale, shift (D,) (or scalars: D = 1); rng a Generator; loc, spread the
-    mean and std of the raw features (deliberately far from 0 and 1, so normalizing matters).
-    Returns: TeacherTask(x (n, D), target (n, D), scale (D,), shift (D,)). x_hat uses this
-    sample's own mean and (biased) std, so batch norm over the full sample can fit exactly.
-
-    >>> task = sigmoid_teacher(100, 3.0, -1.0, np.random.default_rng(0))
-    >>> task.x.shape, round(float(task.target.mean()), 3)
-    ((100, 1), 0.386)
-    """
-    n = check_at_least_two(check_positive_int(n, "n"), "n", "so a feature has a spread")
-    scale, shift = np.atleast_1d(np.asarray(scale, float)), np.atleast_1d(np.asarray(shift, float))
-    if scale.shape != shift.shape or scale.ndim != 1:
-        raise ValueError(
-            f"scale and shift must be scalars or 1-D of equal length; got shapes "
-            f"{scale.shape} and {shift.shape}"
-        )
-    x = rng.normal(loc, spread, size=(n, scale.size))
-    x_hat = (x - x.mean(axis=0)) / x.std(axis=0)
-    target = sigmoid(scale * x_hat + shift)
-    return TeacherTask(x, target, scale, shift)

@@ -2,7 +2,8 @@
 
 Each training batch is cut into consecutive "ghost" batches of `ghost_size` rows, each
 normalized with its own mean and variance: the noise of small batches, with the gradient of a
-large one. Running statistics (for eval mode) come from the whole batch.
+large one. Running statistics (for eval mode) come from the whole batch. Only notebook 10 uses
+it (moved from `bnlib.ghost`).
 """
 
 import numpy as np

@@ -1,5 +1,5 @@
-"""Sequence data for the recurrent notebook: digits read as sequences, a task of any length,
-and zero padding of variable-length batches.
+"""Sequence data for the recurrent notebook (moved from `bnlib.data.sequences`): digits read as
+sequences, a task of any length, and zero padding of variable-length batches.
 
 Every array is (N, T, D): N sequences of T timesteps with D numbers each.
 """
