@@ -160,6 +160,27 @@ def items(value, names):
     return list(value), None
 
 
+def statistics(result, shape, label, hint=lambda name, got: None, keepdims=()):
+    """A learner's (mean, var), each of `shape`, as one (2, *shape) array, or (None, Feedback).
+    `label` names the shape in words ("(T, H) = (5, 3)"); `hint(name, got)` returns the
+    message for a shape `got` that shows a known mistake (the statistics over the wrong
+    axes), or None."""
+    parts, failed = items(result, ("mean", "var"))
+    if failed is not None:
+        failed.message += f" Each of shape {label}."
+        return None, failed
+    got = []
+    for name, part in zip(("mean", "var"), parts, strict=True):
+        message = hint(name, np.shape(part) if _real(part) is not None else None)
+        if message is not None:
+            return None, Feedback(False, message)
+        arr, failed = array(part, shape, f"your {name}", keepdims=keepdims)
+        if failed is not None:
+            return None, failed
+        got.append(arr)
+    return np.stack(got), None
+
+
 def letter(value, options):
     """The option letter in "b", "B", "b)", "(b)", "b.", "b) its text", or the text of an option
     itself (when `options` maps letters to texts); (letter, None) or (None, Feedback)."""

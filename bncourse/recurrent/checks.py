@@ -38,31 +38,22 @@ def _timestep_pair(result, a):
     n, T, H = a.shape
     if isinstance(result, np.ndarray) and result.ndim < 3:
         return None, Feedback(False, f"return a pair (mean, var), each of shape (T, H) = {(T, H)}.")
-    parts, failed = A.items(result, ("mean", "var"))
-    if failed is not None:
-        failed.message += f" Each of shape (T, H) = {(T, H)}."
-        return None, failed
-    got = []
-    for name, item in zip(("mean", "var"), parts, strict=True):
-        shape = np.shape(item) if A._real(item) is not None else None
+
+    def hint(name, shape):
         if shape in ((H,), (1, 1, H), (1, H)):
-            return None, Feedback(
-                False,
+            return (
                 f"your {name} has one value per unit, shape {shape}: you pooled over the batch "
                 "and time (axis=(0, 1)). Per-timestep statistics keep T: average over axis=0 "
-                f"only, shape (T, H) = {(T, H)}.",
+                f"only, shape (T, H) = {(T, H)}."
             )
         if shape == (n, H):
-            return None, Feedback(
-                False,
+            return (
                 f"your {name} has shape {shape}, one value per sequence: you averaged over "
-                "time (axis=1). Batch norm averages over the batch, axis=0.",
+                "time (axis=1). Batch norm averages over the batch, axis=0."
             )
-        arr, failed = A.array(item, (T, H), f"your {name}", keepdims=((1, T, H),))
-        if failed is not None:
-            return None, failed
-        got.append(arr)
-    return np.stack(got), None
+        return None
+
+    return A.statistics(result, (T, H), f"(T, H) = {(T, H)}", hint, keepdims=((1, T, H),))
 
 
 def check_timestep_statistics(fn):

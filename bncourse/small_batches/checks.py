@@ -20,14 +20,9 @@ def _group_stats(x, g, ddof=0):
 def _group_pair(result, x, g):
     """The learner's (mean, var) as a (2, N, G) array, or (None, Feedback)."""
     n, c = x.shape[:2]
-    parts, failed = A.items(result, ("mean", "var"))
-    if failed is not None:
-        failed.message += f" Each of shape (N, num_groups) = ({n}, {g})."
-        return None, failed
-    got = []
-    for name, part in zip(("mean", "var"), parts, strict=True):
-        shape = np.shape(part) if A._real(part) is not None else None
-        hint = {
+
+    def hint(name, shape):
+        said = {
             (c,): "one value per channel for the whole batch: those are batch norm's "
             "statistics. Group norm never pools samples, and pools the C / G channels of a "
             "group: x.reshape(N, G, -1) and axis=2.",
@@ -43,16 +38,12 @@ def _group_pair(result, x, g):
                 "each group: x.reshape(N, G, -1) and axis=2.",
             ),
         }.get(shape)
-        if hint is None and shape is not None and len(shape) == 4 and shape[:2] == (n, g):
-            hint = "one value per position: pool the group's channels AND every position."
-        if hint is not None and shape != (n, g):
-            return None, Feedback(False, f"your {name} has {hint}")
-        keep = ((n, g, 1), (n, g, 1, 1, 1), (n, g, 1, 1))
-        arr, failed = A.array(part, (n, g), f"your {name}", keepdims=keep)
-        if failed is not None:
-            return None, failed
-        got.append(arr)
-    return np.stack(got), None
+        if said is None and shape is not None and len(shape) == 4 and shape[:2] == (n, g):
+            said = "one value per position: pool the group's channels AND every position."
+        return f"your {name} has {said}" if said is not None and shape != (n, g) else None
+
+    keep = ((n, g, 1), (n, g, 1, 1, 1), (n, g, 1, 1))
+    return A.statistics(result, (n, g), f"(N, num_groups) = ({n}, {g})", hint, keepdims=keep)
 
 
 def _judge_groups(got, x, g):
