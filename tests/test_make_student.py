@@ -17,7 +17,8 @@ import build_site  # noqa: E402
 import make_student  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CHECKER_CALL = re.compile(r"^\s*exercises\.check_\w+\(", re.MULTILINE)
+# A checker call: `checks.check_x(` in a notebook, `exercises.check_x(` in the review.
+CHECKER_CALL = re.compile(r"^\s*(?:checks|exercises)\.check_\w+\(", re.MULTILINE)
 NBVAL_SKIPS = ("nbval-skip", "nbval-ignore-output", "raises-exception")
 
 
