@@ -191,3 +191,23 @@ def test_the_private_kernels_compute_what_the_readable_functions_do(shape):
     mean, var = rng.normal(size=shape[1:]), rng.uniform(0.5, 2.0, size=shape[1:])
     eval_out, _ = _kernels.batchnorm_layer_forward(x, gamma, beta, 1e-5, (mean, var))
     np.testing.assert_array_equal(eval_out, batchnorm_inference(x, gamma, beta, mean, var))
+
+
+@pytest.mark.parametrize("shape", [(60, 100), (60, 32), (7, 3)])
+def test_the_2d_kernel_path_is_bit_identical_to_the_view_kernel(shape):
+    """(N, D) batches skip the (N, D, 1) views for speed; every stored notebook output depends
+    on the numbers being exactly the ones the view kernel gives."""
+    rng = np.random.default_rng(shape[0] + shape[1])
+    x, dout = rng.normal(3.0, 2.0, size=shape), rng.normal(size=shape)
+    gamma, beta = rng.normal(size=shape[1]), rng.normal(size=shape[1])
+    out, cache = _kernels.batchnorm_forward_unchecked(x, gamma, beta, 1e-5)
+    x_hat, xc, var, inv_std = _kernels.normalize(x, 1e-5)
+    for fast, view in [(cache.x_hat, x_hat), (cache.x_centered, xc), (cache.var, var)]:
+        np.testing.assert_array_equal(fast, view)
+    np.testing.assert_array_equal(out, x_hat * gamma + beta)
+    view_grads = _kernels.normalize3_backward(
+        dout[:, :, None], x_hat[:, :, None], inv_std.reshape(1, -1, 1), gamma.reshape(1, -1, 1)
+    )
+    fast_grads = _kernels.batchnorm_backward_unchecked(dout, cache)
+    for fast, view in zip(fast_grads, view_grads, strict=True):
+        np.testing.assert_array_equal(fast, view.reshape(fast.shape))
