@@ -1,17 +1,17 @@
 """A slider panel's redraw: draw again only what moved (blitting on the Agg canvas).
 
-A panel's figure is laid out and drawn in full once. Each axes' artists are then split, in the
-order matplotlib draws them (by zorder), into runs of *static* artists (ticks, tick labels,
+A panel's figure is laid out and drawn in full once. After that, each axes' artists are taken
+in the order matplotlib draws them (by zorder): *static* ones (axis ticks and tick labels,
 spines, titles, axis labels, legends) and *moving* ones (by default the data a plot function
 adds: lines, patches, collections, images and texts; `moving(artist)` declares any other, e.g.
-an axis label that states the slider's value). Each static run is rendered once into a
-transparent layer and kept, with a signature of what it shows (tick positions in pixels and
-their labels, texts, legend entries and position). On a move the plot function draws as it
-always does (one draw path), and the redraw then composes the figure: the background, then for
-each axes its runs in drawing order, a kept layer laid over the pixels or a moving artist drawn
-by Agg. A static run whose signature changed (new limits, a new legend) is rendered again,
-for that axes alone. Every pixel matches a full redraw of the same state up to the rounding of
-laying a layer over (at most `TOLERANCE` levels in a channel; tests/test_redraw.py).
+an axis label that states the slider's value). A static artist seen with the same signature
+(tick positions in pixels and their labels, texts, legend entries and place) twice in a row is
+rendered once into a transparent layer and kept; one whose signature keeps changing (new
+limits, a new legend) is drawn directly, for its axes alone. On a move the plot function draws
+as it always does (one draw path), and the redraw composes the figure: the background, then in
+drawing order each kept layer laid over the pixels and every other artist drawn by Agg. Every
+pixel matches a full redraw of the same state up to the rounding of laying a layer over (at
+most `TOLERANCE` levels in a channel; tests/test_redraw.py).
 """
 
 import io
@@ -66,18 +66,6 @@ def _drawn(ax):
     return sorted((a for a in artists if not a.get_animated()), key=lambda a: a.zorder)
 
 
-def _runs(ax):
-    """[(is_moving, [artists])]: maximal runs of moving or static artists in drawing order."""
-    runs = []
-    for artist in _drawn(ax):
-        kind = _is_moving(ax, artist)
-        if runs and runs[-1][0] == kind:
-            runs[-1][1].append(artist)
-        else:
-            runs.append((kind, [artist]))
-    return runs
-
-
 def _text_key(t):
     return (
         t.get_visible(),
@@ -89,12 +77,11 @@ def _text_key(t):
     )
 
 
-def _axis_key(axis, renderer):
+def _axis_key(axis):
     ax = axis.axes
     ticks = axis._update_ticks()
-    to_pixels = ax.transData if axis.axis_name == "x" else ax.transData
     positions = [
-        to_pixels.transform((t.get_loc(), 0) if axis.axis_name == "x" else (0, t.get_loc()))
+        ax.transData.transform((t.get_loc(), 0) if axis.axis_name == "x" else (0, t.get_loc()))
         for t in ticks
     ]
     return (
@@ -137,7 +124,7 @@ def _legend_key(legend, renderer):
 def _key(artist, renderer):
     """What a static artist shows, or a fresh object (never equal) when not understood."""
     if isinstance(artist, Axis):
-        return _axis_key(artist, renderer)
+        return _axis_key(artist)
     if isinstance(artist, Legend):
         return _legend_key(artist, renderer)
     if isinstance(artist, Text):
@@ -180,7 +167,7 @@ class Redraw:
         return np.asarray(renderer.buffer_rgba()).copy()
 
     def _entries(self, ax):
-        """[(artist, moving)] in drawing order; an axis and its label are separate entries."""
+        """(artist, moving) in drawing order; an axis and its label are separate entries."""
         for artist in _drawn(ax):
             if isinstance(artist, Axis):
                 yield artist, False  # (the caller moves its label when its tick labels change)
