@@ -9,4 +9,14 @@ plotting style and figure descriptions), `slider_panel` (the panel base), `panel
 panel, for tests and the web edition), `exercises` (every checker in one flat namespace).
 
 bncourse uses bnlib; bnlib never imports bncourse.
+
+Importing bncourse sets one BLAS thread for the process, as `bnlib.parallel`'s workers have:
+every matrix in the course is small (60 x 100, say), and a product split over threads costs
+more than it saves; where the kernel has two cores, `run_each` puts a run on each. Measured on
+the 2-core machine, each notebook in a fresh kernel (nbclient), the course 62.6 s with the
+default two threads in the kernel against 60.6 s with one (01, 08, 09 and 11 gained most).
 """
+
+from threadpoolctl import threadpool_limits
+
+threadpool_limits(limits=1, user_api="blas")

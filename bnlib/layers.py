@@ -30,9 +30,12 @@ from bnlib._checks import (
     check_rng,
     check_width,
 )
-from bnlib._kernels import batchnorm_layer_backward, batchnorm_layer_forward
+from bnlib._kernels import (
+    batchnorm_layer_backward,
+    batchnorm_layer_forward,
+    running_update_unchecked,
+)
 from bnlib._numerics import sigmoid
-from bnlib.running import update_running_stats
 
 
 class _Layer:
@@ -124,15 +127,16 @@ class BatchNorm1d(_Layer):
 
     def _update_running(self, batch_mean, batch_var, n):
         """Count one more batch and blend its mean and biased variance into the running
-        statistics (`update_running_stats`, PyTorch's: momentum the weight on the new batch)."""
+        statistics: `update_running_stats`'s arithmetic, PyTorch's convention (momentum the
+        weight on the new batch), through the unchecked kernel."""
         self.num_batches_tracked += 1
-        self.running_mean, self.running_var = update_running_stats(
+        self.running_mean, self.running_var = running_update_unchecked(
             self.running_mean,
             self.running_var,
             batch_mean,
             batch_var,
             n,
-            self.momentum,
+            check_momentum(self.momentum),  # an attribute a learner may have set
             self.num_batches_tracked,
         )
 

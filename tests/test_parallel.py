@@ -76,3 +76,14 @@ def test_a_container_quota_caps_the_cores(monkeypatch):
     assert workers(10) == 1
     monkeypatch.setattr(_parallel, "_cpu_quota", lambda: None)  # no quota
     assert workers(10) == 10
+
+
+@linux_only
+def test_each_worker_runs_with_one_blas_thread(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    monkeypatch.setenv("BNLIB_WORKERS", "2")
+    seen = run_each(
+        lambda i: [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], range(2)
+    )
+    assert all(threads and set(threads) == {1} for threads in seen), seen
