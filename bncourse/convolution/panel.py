@@ -1,10 +1,13 @@
 """The slider panel of the convolutional notebook: batch size and image size."""
 
 from bncourse.convolution import plots
-from bncourse.convolution.views import IMAGE_SIZES, channel_noise_view, describe_channel_noise_view
+from bncourse.convolution.views import (
+    BATCH_SIZES,
+    IMAGE_SIZES,
+    channel_noise_view,
+    describe_channel_noise_view,
+)
 from bncourse.slider_panel import SliderPanel, selection_slider
-
-BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64)
 
 
 def channel_noise_panel(seed=0):

@@ -3,7 +3,8 @@ learning-rate sweep, and the signal through residual blocks."""
 
 import numpy as np
 
-from bncourse.style import NORM_LABELS, SMALL, _axes, describe, fmt, setting_style, style
+from bncourse.convolution.views import BINS
+from bncourse.style import NORM_LABELS, SMALL, _axes, _reset, describe, fmt, setting_style, style
 
 
 def channel_noise_plot(noise, ax=None):
@@ -124,10 +125,10 @@ def residual_signal_plot(std, ax=None):
 
 def channel_noise_hist(view, ax=None):
     """Histograms of the batch means of one position and of the channel (`channel_noise_view`),
-    on one fixed axis in units of each one's spread, so their widths compare."""
+    on one fixed axis in units of each one's spread, so their widths compare; the y-axis is the
+    view's `count_limit`, the same at every slider setting, so heights compare too."""
     (ax,) = _axes(ax, 1, width=6.0, height=3.4)
-    ax.clear()
-    bins = np.linspace(-2.5, 2.5, 81)
+    _reset(ax)
     series = (
         (
             np.clip(view.dense_means, -2.5, 2.5),
@@ -139,7 +140,7 @@ def channel_noise_hist(view, ax=None):
         look = style(k)
         ax.hist(
             values,
-            bins=bins,
+            bins=BINS,
             histtype="step",
             lw=2,
             color=look["color"],
@@ -148,6 +149,7 @@ def channel_noise_hist(view, ax=None):
         )
     ax.set(
         xlim=(-2.5, 2.5),
+        ylim=(0, view.count_limit),
         xlabel="batch mean - population mean, in standard deviations",
         ylabel="batches",
     )
