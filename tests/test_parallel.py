@@ -87,3 +87,18 @@ def test_each_worker_runs_with_one_blas_thread(monkeypatch):
         lambda i: [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], range(2)
     )
     assert all(threads and set(threads) == {1} for threads in seen), seen
+
+
+def test_one_blas_thread_limits_its_block_and_restores_the_count():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from bnlib._blas import one_blas_thread
+
+    def blas_threads():
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with one_blas_thread():
+            assert blas_threads() == {1}
+        assert blas_threads() == before
