@@ -109,6 +109,7 @@ def test_contributing_keeps_the_maintainer_sections_with_their_measured_dates():
     for heading in ("Testing", "The lock", "What is where", "Conventions", "Performance"):
         assert re.search(rf"^## {heading}$", text, re.M), f"CONTRIBUTING.md lacks {heading}"
     # The README's own "What is where" is the short map for a learner; the full one is here.
+    # Likewise its "Performance, as a learner feels it" summarizes the run whose log is here.
     for heading in ("Testing", "The lock", "Performance"):
         assert not re.search(rf"^##+ {heading}$", README.read_text(), re.M)
     # The measured tables carry the date of their run.
