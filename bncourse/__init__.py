@@ -17,6 +17,6 @@ the 2-core machine, each notebook in a fresh kernel (nbclient), the course 62.6 
 default two threads in the kernel against 60.6 s with one (01, 08, 09 and 11 gained most).
 """
 
-from threadpoolctl import threadpool_limits
+from bnlib._blas import set_one_blas_thread
 
-threadpool_limits(limits=1, user_api="blas")
+set_one_blas_thread()

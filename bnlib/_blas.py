@@ -21,6 +21,12 @@ def _controller():
     return ThreadpoolController()
 
 
+def set_one_blas_thread():
+    """One BLAS thread from now on, for the whole process (a worker of `run_each`, the course's
+    kernel): unlike `one_blas_thread`, nothing is restored."""
+    _controller().limit(limits=1, user_api="blas")
+
+
 def one_blas_thread():
     """A context manager: its body runs with one BLAS thread.
 

@@ -20,7 +20,6 @@ import numpy as np
 
 from bnlib._checks import check_variance, sum_to_shape
 from bnlib.batchnorm import BatchNormCache
-from bnlib.running import blend, weight_on_new
 
 
 def normalize3(x, eps):
@@ -140,17 +139,6 @@ def batchnorm_backward_unchecked(dout, cache):
         sum_to_shape(dgamma.reshape(features), np.shape(cache.gamma)),
         sum_to_shape(dbeta.reshape(features), cache.beta_shape),
     )
-
-
-def running_update_unchecked(running_mean, running_var, batch_mean, batch_var, n, momentum, count):
-    """`running.update_running_stats` with PyTorch's convention, on arguments a layer checked
-    already (momentum a float in [0, 1] or None, n >= 2, count >= 1, float arrays): the same
-    arithmetic in the same order, without its nine checks and conversions. Those cost more than
-    the update itself: 30 us of a digits BN network's 600 us training step went to three of
-    them (cProfile, notebook 04), and a BN-RNN makes two per timestep.
-    """
-    w = weight_on_new(momentum, count)
-    return blend(running_mean, batch_mean, w), blend(running_var, batch_var * (n / (n - 1)), w)
 
 
 class InferenceCache(NamedTuple):

@@ -33,9 +33,9 @@ from bnlib._checks import (
 from bnlib._kernels import (
     batchnorm_layer_backward,
     batchnorm_layer_forward,
-    running_update_unchecked,
 )
 from bnlib._numerics import sigmoid
+from bnlib.running import pytorch_update
 
 
 class _Layer:
@@ -128,9 +128,9 @@ class BatchNorm1d(_Layer):
     def _update_running(self, batch_mean, batch_var, n):
         """Count one more batch and blend its mean and biased variance into the running
         statistics: `update_running_stats`'s arithmetic, PyTorch's convention (momentum the
-        weight on the new batch), through the unchecked kernel."""
+        weight on the new batch), without its checks (`pytorch_update`)."""
         self.num_batches_tracked += 1
-        self.running_mean, self.running_var = running_update_unchecked(
+        self.running_mean, self.running_var = pytorch_update(
             self.running_mean,
             self.running_var,
             batch_mean,

@@ -27,14 +27,9 @@ import os
 import sys
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
+from bnlib._blas import set_one_blas_thread
 
 _TASK = None  # (fn, items) the forked workers inherit; set only while a pool runs
-
-
-def _one_blas_thread():
-    """A worker's initializer: one BLAS thread from here on (see the module docstring)."""
-    threadpool_limits(limits=1, user_api="blas")
 
 
 def _call(i):
@@ -94,7 +89,8 @@ def run_each(fn, items):
     _TASK = fn, items
     gc.freeze()  # the workers' garbage collector then leaves the inherited objects' pages shared
     try:
-        with multiprocessing.get_context("fork").Pool(count, initializer=_one_blas_thread) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(count, initializer=set_one_blas_thread) as pool:
             return pool.map(_call, range(len(items)), chunksize=1)
     finally:
         gc.unfreeze()

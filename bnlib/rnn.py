@@ -38,9 +38,9 @@ from bnlib._kernels import (
     batchnorm_layer_forward,
     layernorm_backward_unchecked,
     layernorm_forward_unchecked,
-    running_update_unchecked,
 )
 from bnlib.layers import _Layer
+from bnlib.running import pytorch_update
 
 RNN_NORMS = ("batch", "layer", None)  # per-timestep batch norm, layer norm, or none
 
@@ -243,7 +243,7 @@ class RNN(_Layer):
         mean_x, mean_h = self.pre_x.mean(axis=0), self.pre_h.mean(axis=0)
         momentum = check_momentum(self.momentum)  # an attribute a learner may have set
         if self.pool_input:  # one row, over n * T values; counted by batches (t = 0 is in each)
-            self.running_mean_x[0], self.running_var_x[0] = running_update_unchecked(
+            self.running_mean_x[0], self.running_var_x[0] = pytorch_update(
                 self.running_mean_x[0], self.running_var_x[0], self.pre_x.mean(axis=(0, 1)),
                 cache_x.var, n * T, momentum, int(self.num_batches_tracked[0]) + 1,
             )  # fmt: skip
@@ -251,11 +251,11 @@ class RNN(_Layer):
             self.num_batches_tracked[t] += 1
             count = int(self.num_batches_tracked[t])
             if not self.pool_input:
-                self.running_mean_x[t], self.running_var_x[t] = running_update_unchecked(
+                self.running_mean_x[t], self.running_var_x[t] = pytorch_update(
                     self.running_mean_x[t], self.running_var_x[t], mean_x[t], cache_x.var[t],
                     n, momentum, count,
                 )  # fmt: skip
-            self.running_mean_h[t], self.running_var_h[t] = running_update_unchecked(
+            self.running_mean_h[t], self.running_var_h[t] = pytorch_update(
                 self.running_mean_h[t], self.running_var_h[t], mean_h[t], caches_h[t].var,
                 n, momentum, count,
             )  # fmt: skip

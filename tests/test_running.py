@@ -48,12 +48,12 @@ def test_bad_arguments(kwargs, error, match):
 
 @pytest.mark.parametrize("momentum", [0.1, 1.0, 0.0, None])
 def test_the_layers_unchecked_update_is_update_running_stats_to_the_last_bit(momentum):
-    from bnlib._kernels import running_update_unchecked
+    from bnlib.running import pytorch_update
 
     rng = np.random.default_rng(3)
     args = [rng.standard_normal(5), rng.random(5) + 0.5, rng.standard_normal(5), rng.random(5)]
     for n, count in [(2, 1), (60, 7), (3, 250)]:
         expected = update_running_stats(*args, n=n, momentum=momentum, num_batches_tracked=count)
-        got = running_update_unchecked(*args, n, momentum, count)
+        got = pytorch_update(*args, n, momentum, count)
         for a, b in zip(got, expected, strict=True):
             np.testing.assert_array_equal(a, b)
