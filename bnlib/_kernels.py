@@ -96,20 +96,30 @@ def batchnorm_forward_unchecked(x, gamma, beta, eps):
     A batch whose variance overflows still raises `VarianceOverflowError`: that is a result (a
     network diverging), not a check.
     """
+    out, cache, _ = batchnorm_train_forward(x, gamma, beta, eps)
+    return out, cache
+
+
+def batchnorm_train_forward(x, gamma, beta, eps):
+    """`batchnorm_forward_unchecked` that also returns the batch mean (*F,), for the running
+    update: (out, cache, mean). For (N, D) the mean is the one the normalization subtracted
+    (`x.mean(axis=0)`'s bits: numpy's mean is this sum divided by N), not a second pass."""
     gamma, beta = np.asarray(gamma, dtype=x.dtype), np.asarray(beta, dtype=x.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         if x.ndim == 2:  # (N, D), most batches: `normalize3`'s arithmetic without the views
             n = x.shape[0]
-            xc = x - np.add.reduce(x, axis=0) / n
+            mean = np.add.reduce(x, axis=0) / n
+            xc = x - mean
             var = np.einsum("nf,nf->f", xc, xc) / n
             inv_std = 1.0 / np.sqrt(var + eps)
             x_hat = xc * inv_std
         else:
             x_hat, xc, var, inv_std = normalize(x, eps)
+            mean = x.mean(axis=0)
     check_variance(var, x)
     out = x_hat * gamma
     out += beta
-    return out, BatchNormCache(x_hat, xc, var, inv_std, gamma, np.shape(beta), eps)
+    return out, BatchNormCache(x_hat, xc, var, inv_std, gamma, np.shape(beta), eps), mean
 
 
 def batchnorm_backward_unchecked(dout, cache):

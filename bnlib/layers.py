@@ -33,6 +33,7 @@ from bnlib._checks import (
 from bnlib._kernels import (
     batchnorm_layer_backward,
     batchnorm_layer_forward,
+    batchnorm_train_forward,
 )
 from bnlib._numerics import sigmoid
 from bnlib.running import pytorch_update
@@ -120,8 +121,8 @@ class BatchNorm1d(_Layer):
             self._remember(cache, "eval")
             return out
         check_batch_of_many(x, "call .eval() to use the running statistics instead")
-        out, cache = batchnorm_layer_forward(x, self.gamma, self.beta, self.eps)
-        self._update_running(x.mean(axis=0), cache.var, n=x.shape[0])
+        out, cache, mean = batchnorm_train_forward(x, self.gamma, self.beta, self.eps)
+        self._update_running(mean, cache.var, n=x.shape[0])
         self._remember(cache, "train")
         return out
 

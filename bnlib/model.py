@@ -38,13 +38,14 @@ def softmax_cross_entropy(logits, y):
 def _cross_entropy(logits, y):
     """`softmax_cross_entropy` on logits a model produced and labels checked already. Logits
     that are not finite give a loss that is not finite (what `train` calls divergence)."""
-    n = logits.shape[0]
+    n, classes = logits.shape
     shifted = logits - logits.max(axis=1, keepdims=True)  # exp never overflows
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    rows = np.arange(n)
+    log_probs = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
+    picked = np.arange(0, n * classes, classes) + y  # flat index of each row's true class
     dlogits = np.exp(log_probs)
-    dlogits[rows, y] -= 1.0
-    return float(-log_probs[rows, y].mean()), dlogits / n
+    dlogits.ravel()[picked] -= 1.0
+    dlogits /= n
+    return float(-(np.add.reduce(log_probs.ravel()[picked]) / n)), dlogits
 
 
 def mse_loss(pred, target):

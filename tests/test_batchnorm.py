@@ -193,6 +193,20 @@ def test_the_private_kernels_compute_what_the_readable_functions_do(shape):
     np.testing.assert_array_equal(eval_out, batchnorm_inference(x, gamma, beta, mean, var))
 
 
+@pytest.mark.parametrize("shape", [(60, 100), (7, 3), (4, 2, 3)])
+def test_the_training_kernel_returns_the_batch_mean_bit_for_bit(shape):
+    """BatchNorm1d blends the mean the kernel subtracted into its running mean instead of
+    taking `x.mean(axis=0)` a second time: the stored notebook outputs need the same bits."""
+    rng = np.random.default_rng(sum(shape))
+    x = rng.normal(3.0, 2.0, size=shape)
+    gamma, beta = rng.normal(size=shape[1:]), rng.normal(size=shape[1:])
+    out, cache, mean = _kernels.batchnorm_train_forward(x, gamma, beta, 1e-5)
+    np.testing.assert_array_equal(mean, x.mean(axis=0))
+    plain_out, plain_cache = _kernels.batchnorm_forward_unchecked(x, gamma, beta, 1e-5)
+    np.testing.assert_array_equal(out, plain_out)
+    np.testing.assert_array_equal(cache.x_hat, plain_cache.x_hat)
+
+
 @pytest.mark.parametrize("shape", [(60, 100), (60, 32), (7, 3)])
 def test_the_2d_kernel_path_is_bit_identical_to_the_view_kernel(shape):
     """(N, D) batches skip the (N, D, 1) views for speed; every stored notebook output depends
