@@ -62,6 +62,30 @@ def best_time(fn, repeat=7, min_time=0.02):
     return min(times)
 
 
+def reference_seconds(rounds=5, steps=1000):
+    """Seconds the machine takes for a fixed numpy workload (best of `rounds`): `steps` passes of
+    a training step's kind of arithmetic at the course's shapes ((60, 100) batches, 100 x 100
+    weights), one BLAS thread. It imports nothing of bnlib, so it does not change with the
+    course's code: printed beside a run's numbers, it says how fast the machine was that hour
+    (this machine's speed drifts by 20-40%)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    x, w, v = rng.standard_normal((60, 100)), rng.standard_normal((100, 100)) / 10, rng.random(100)
+    best = float("inf")
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(rounds):
+            start = time.perf_counter()
+            h = x
+            for _ in range(steps):
+                z = h @ w
+                zc = z - np.add.reduce(z, axis=0) / 60
+                s = np.tanh(zc * (1.0 / np.sqrt(np.einsum("nf,nf->f", zc, zc) / 60 + 1e-5)) * v)
+                h = x + 0.1 * (s.T @ zc)[:60] / 100
+            best = min(best, time.perf_counter() - start)
+    return best
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 

@@ -197,8 +197,9 @@ def _silent(client, code, **expressions):
     return {name: ast.literal_eval(value["data"]["text/plain"]) for name, value in values.items()}
 
 
-def run_notebook(path, cores=2, timeout=120):
-    """Execute one notebook in a fresh kernel, on one CPU if `cores` is 1 (else unpinned)."""
+def run_notebook(path, cores=2, timeout=120, pythonpath=None):
+    """Execute one notebook in a fresh kernel, on one CPU if `cores` is 1 (else unpinned); with
+    `pythonpath`, the kernel imports bnlib and bncourse from that tree (`benchmarks.compare`)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -210,6 +211,8 @@ def run_notebook(path, cores=2, timeout=120):
     # The kernel draws inline, as a learner's does: `make bench` runs with MPLBACKEND=Agg, which
     # a kernel would inherit (ipykernel keeps a backend already set), drawing no figure at all.
     env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
     error = None
     start = time.perf_counter()
     # stderr: the kernel's own log lines

@@ -46,3 +46,51 @@ def test_notebook_run_pins_draws_inline_and_times_imports_and_figures(cores, tmp
     assert 0 < result.imports < result.cells  # matplotlib.pyplot, imported by the first cell
     assert result.compute > 0
     assert result.start > 0 and result.peak > 0
+
+
+def test_compare_interleaves_the_trees_and_swaps_their_order_every_round(tmp_path):
+    """Old and new alternate notebook by notebook (old first in even rounds, new first in odd
+    ones); each run imports from its own tree; the table's change is new median / old median."""
+    import statistics
+    from types import SimpleNamespace
+
+    from benchmarks import compare
+
+    trees = {"old": tmp_path / "old", "new": tmp_path / "new"}
+    calls = []
+
+    def fake_run(path, cores, pythonpath):
+        calls.append((path.parent.parent.name, path.name, cores, pythonpath.name))
+        total = {"old": 2.0, "new": 1.5}[pythonpath.name] + len(calls) / 100
+        return SimpleNamespace(error=None, total=total)
+
+    names = ["01_a.ipynb", "02_b.ipynb"]
+    times = compare.interleaved(trees, names, 2, (2,), run=fake_run, report=lambda line: None)
+    assert [c[0] for c in calls] == ["old", "new", "old", "new", "new", "old", "new", "old"]
+    assert all(tree == imports for tree, _, _, imports in calls)
+    assert len(times["01_a.ipynb", "old", 2]) == 2
+    rows = compare.table(times, names, (2,), "abc123", 2).rows
+    medians = {
+        label: sum(statistics.median(times[name, label, 2]) for name in names)
+        for label in ("old", "new")
+    }
+    assert rows[-1][0] == "sum of medians (2)"
+    assert rows[-1][-1] == f"{medians['new'] / medians['old'] - 1:+.1%}" == "-24.4%"
+
+
+def test_compare_extracts_a_revision_and_finds_its_notebooks(tmp_path):
+    from benchmarks import compare
+
+    tree = compare.extract("HEAD", tmp_path)
+    assert (tree / "bnlib" / "__init__.py").exists()
+    assert compare.notebook_names(tree, ["01"]) == ["01_normalization.ipynb"]
+    with pytest.raises(SystemExit, match="starts with"):
+        compare.notebook_names(tree, ["99"])
+    with pytest.raises(SystemExit, match="git archive"):
+        compare.extract("no-such-revision", tmp_path / "elsewhere")
+
+
+def test_the_reference_workload_takes_time_and_depends_on_numpy_alone():
+    from benchmarks._report import reference_seconds
+
+    assert 0 < reference_seconds(rounds=1, steps=10) < reference_seconds(rounds=1, steps=400)
