@@ -217,3 +217,17 @@ def test_training_steps_equal_the_layers_own_checked_calls():
     assert loss == slow_loss
     for (a, name), (b, _) in zip(fast.parameters(), slow.parameters(), strict=True):
         np.testing.assert_array_equal(getattr(a, "d" + name), getattr(b, "d" + name))
+
+
+def test_sgd_updates_each_parameter_in_place_to_the_bit():
+    """The step writes into the parameter arrays (a layer's views of them see it) and gives
+    exactly param - lr * grad (stored training curves depend on the bits)."""
+    rng = np.random.default_rng(5)
+    model = mlp([4, 6, 3], batchnorm=True, rng=rng)
+    forward_backward(model, rng.normal(size=(8, 4)), rng.integers(0, 3, size=8))
+    pairs = model.parameters()
+    before = [(getattr(layer, name), getattr(layer, name).copy()) for layer, name in pairs]
+    SGD(model, lr=0.3).step()
+    for (layer, name), (array, old) in zip(pairs, before, strict=True):
+        assert getattr(layer, name) is array
+        np.testing.assert_array_equal(array, old - 0.3 * getattr(layer, "d" + name))
