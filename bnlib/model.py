@@ -39,7 +39,8 @@ def _cross_entropy(logits, y):
     """`softmax_cross_entropy` on logits a model produced and labels checked already. Logits
     that are not finite give a loss that is not finite (what `train` calls divergence)."""
     n, classes = logits.shape
-    shifted = logits - logits.max(axis=1, keepdims=True)  # exp never overflows
+    # exp never overflows; row-major whatever the logits' layout, for the flat views below
+    shifted = np.subtract(logits, logits.max(axis=1, keepdims=True), order="C")
     log_probs = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
     picked = np.arange(0, n * classes, classes) + y  # flat index of each row's true class
     dlogits = np.exp(log_probs)

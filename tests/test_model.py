@@ -26,8 +26,10 @@ def test_cross_entropy_values_and_gradient():
 
 def test_cross_entropy_is_bit_identical_to_the_textbook_lines():
     """The training loop's loss indexes the true classes through a flat view (faster); every
-    stored training curve needs the bits of the plain formula: log-softmax, pick, mean."""
+    stored training curve needs the bits of the plain formula: log-softmax, pick, mean. Logits
+    in another memory layout (Fortran order, a strided view) give the row-major copy's result."""
     rng = np.random.default_rng(3)
+    layouts = [np.asfortranarray, lambda a: np.repeat(a, 2, axis=1)[:, ::2]]
     for n, c in [(60, 10), (1, 2), (7, 3)]:
         logits, y = rng.normal(0.0, 5.0, size=(n, c)), rng.integers(0, c, size=n)
         shifted = logits - logits.max(axis=1, keepdims=True)
@@ -37,6 +39,10 @@ def test_cross_entropy_is_bit_identical_to_the_textbook_lines():
         loss, grad = softmax_cross_entropy(logits, y)
         assert loss == float(-log_probs[np.arange(n), y].mean())
         np.testing.assert_array_equal(grad, dlogits / n)
+        for layout in layouts:
+            other_loss, other_grad = softmax_cross_entropy(layout(logits), y)
+            assert other_loss == loss
+            np.testing.assert_array_equal(other_grad, grad)
 
 
 def test_cross_entropy_rejects_bad_labels():
