@@ -15,6 +15,7 @@ after, so a reader sees how fast the machine was.
 """
 
 import argparse
+import io
 import pathlib
 import statistics
 import subprocess
@@ -36,11 +37,8 @@ def extract(ref, into):
         raise SystemExit(f"git archive {ref} failed: {archive.stderr.decode().strip()}")
     tree = pathlib.Path(into) / "old"
     tree.mkdir()
-    with tempfile.TemporaryFile() as tar:
-        tar.write(archive.stdout)
-        tar.seek(0)
-        with tarfile.open(fileobj=tar) as files:
-            files.extractall(tree, filter="data")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as files:
+        files.extractall(tree, filter="data")
     return tree
 
 
